@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Logging;
+
+namespace Zmq.Engine;
+
+/// <summary>How a connection ended; decides whether a connecting side dials again.</summary>
+internal enum ConnectionEnd
+{
+    /// <summary>The peer closed or the network failed: reconnect.</summary>
+    Disconnected,
+    /// <summary>The handshake did not finish in time: reconnect.</summary>
+    HandshakeTimeout,
+    /// <summary>The peer broke the protocol or is not a compatible socket type: as libzmq, do not reconnect.</summary>
+    ProtocolError,
+    /// <summary>This side closed the connection (dispose, disconnect, unbind).</summary>
+    Closed,
+}
+
+/// <summary>What a connection needs from the socket that owns it.</summary>
+internal interface IPeerHost
+{
+    /// <summary>The socket type name sent in READY (e.g. "CLIENT").</summary>
+    string SocketType { get; }
+
+    bool IsCompatible(string peerSocketType);
+
+    /// <summary>False for the thread-safe types, which drop multipart messages from peers.</summary>
+    bool AcceptsMultipart { get; }
+
+    long MaxMessageSize { get; }
+
+    TimeSpan HandshakeInterval { get; }
+
+    ILogger Logger { get; }
+
+    /// <summary>Called when the handshake succeeds. Returns the pipe to serve (the given one for a
+    /// connecting side, a new one for an accepted peer), or null when the socket is closing.</summary>
+    Pipe? Attach(ZmtpConnection connection, Pipe? pipe, string peerSocketType);
+
+    /// <summary>Called once when an attached connection has ended.</summary>
+    void Detach(ZmtpConnection connection, Pipe pipe, ConnectionEnd end);
+
+    /// <summary>The read loop queued messages into the pipe.</summary>
+    void InboundReady(Pipe pipe);
+
+    /// <summary>The write loop took messages out of the pipe (room for blocked senders).</summary>
+    void OutboundProgress(Pipe pipe);
+}

@@ -1,0 +1,115 @@
+using Zmq.Messages;
+
+namespace Zmq.Engine;
+
+/// <summary>
+/// The two queues between a socket and one peer, bounded by the high-water marks. A connecting
+/// endpoint's pipe lives from Connect to Disconnect across reconnects, so messages queued before or
+/// between connections are kept; an accepted peer's pipe lives as long as its connection.
+/// </summary>
+internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool connectSide)
+{
+    /// <summary>Socket to peer; producers are the socket's senders (serialised by the socket).</summary>
+    public readonly MsgQueue Outbound = new();
+
+    /// <summary>Peer to socket; the producer is the connection's read loop.</summary>
+    public readonly MsgQueue Inbound = new();
+
+    /// <summary>Wakes the write loop when messages arrive or the pipe is closing.</summary>
+    public readonly AsyncSignal WriterWake = new();
+
+    /// <summary>Wakes the read loop when the application frees room below the low-water mark.</summary>
+    public readonly AsyncSignal ReaderWake = new();
+
+    private int _readerBlocked;
+    private int _writerSleeping;
+
+    public int SendHwm { get; } = sendHwm;
+    public int ReceiveHwm { get; } = receiveHwm;
+    public string Endpoint { get; } = endpoint;
+    public bool IsConnectSide { get; } = connectSide;
+
+    /// <summary>SERVER's id for this peer; 0 where the socket type does not route by id.</summary>
+    public uint RoutingId { get; set; }
+
+    /// <summary>The live connection, or null while (re)connecting.</summary>
+    public volatile ZmtpConnection? Connection;
+
+    /// <summary>Set once no connection will ever serve this pipe again; the socket forgets it when its
+    /// inbound queue has been read out.</summary>
+    public volatile bool Terminated;
+
+    /// <summary>1 while listed (or about to be listed) in the socket's fair queue.</summary>
+    public int InboundActive;
+
+    /// <summary>Touched only under the socket's receive lock.</summary>
+    public bool InFairQueue;
+
+    /// <summary>Producer side: whether one more message fits under the send HWM.</summary>
+    public bool HasSendCapacity => SendHwm <= 0 || Outbound.Count < SendHwm;
+
+    public bool IsInboundFull => ReceiveHwm > 0 && Inbound.Count >= ReceiveHwm;
+
+    /// <summary>Queues an outgoing message and wakes the write loop if it sleeps.</summary>
+    public void Write(in Msg msg)
+    {
+        Outbound.Enqueue(msg);
+        // The write loop sets its flag, fences, then re-checks the queue; this fence pairs with it.
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _writerSleeping) != 0)
+        {
+            WakeWriter();
+        }
+    }
+
+    public void WakeWriter()
+    {
+        if (Interlocked.Exchange(ref _writerSleeping, 0) != 0)
+        {
+            WriterWake.Set();
+        }
+    }
+
+    /// <summary>Write loop: declares it is going to sleep. Returns false when work arrived meanwhile.</summary>
+    public bool PrepareWriterSleep(bool moreWork)
+    {
+        Volatile.Write(ref _writerSleeping, 1);
+        Interlocked.MemoryBarrier();
+        if (moreWork || Outbound.CanDequeue)
+        {
+            Volatile.Write(ref _writerSleeping, 0);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Read loop: declares it waits for room. Returns false when room appeared meanwhile.</summary>
+    public bool PrepareReaderWait()
+    {
+        Volatile.Write(ref _readerBlocked, 1);
+        Interlocked.MemoryBarrier();
+        if (!IsInboundFull)
+        {
+            Volatile.Write(ref _readerBlocked, 0);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Consumer side, after a dequeue: resumes a blocked read loop once the queue is at or
+    /// below half the HWM, so the loop wakes once per half-queue, not once per message.</summary>
+    public void OnInboundDequeued()
+    {
+        if (Volatile.Read(ref _readerBlocked) != 0 && Inbound.Count <= ReceiveHwm / 2 && Interlocked.Exchange(ref _readerBlocked, 0) != 0)
+        {
+            ReaderWake.Set();
+        }
+    }
+
+    /// <summary>Wakes a blocked read loop regardless of room (used on close).</summary>
+    public void ReleaseReader()
+    {
+        Volatile.Write(ref _readerBlocked, 0);
+        ReaderWake.Set();
+    }
+}

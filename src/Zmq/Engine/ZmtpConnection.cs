@@ -1,0 +1,440 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Text;
+using Zmq.Diagnostics;
+using Zmq.Messages;
+using Zmq.Protocol;
+
+namespace Zmq.Engine;
+
+/// <summary>
+/// One ZMTP connection over a stream socket: the NULL handshake, then a read loop that decodes every
+/// frame one receive returned into the pipe, and a write loop that encodes everything queued into
+/// one buffer per send. A peer's bad bytes end this connection only.
+/// </summary>
+internal sealed class ZmtpConnection
+{
+    private const int BufferSize = 64 * 1024;
+
+    /// <summary>Bodies at least this big are sent from their own array instead of being copied.</summary>
+    private const int LargeMessage = 32 * 1024;
+
+    private readonly Socket _socket;
+    private readonly IPeerHost _host;
+    private readonly FrameDecoder _decoder;
+    private readonly ConcurrentQueue<byte[]> _control = new();
+    private Pipe? _pipe;
+    private volatile bool _closing;
+    private volatile bool _stopped;
+    private int _socketClosed;
+    private bool _droppingMultipart;
+    private bool _queuedInbound;
+
+    public ZmtpConnection(Socket socket, IPeerHost host, Pipe? pipe, string endpoint)
+    {
+        _socket = socket;
+        _host = host;
+        _pipe = pipe;
+        Endpoint = endpoint;
+        _decoder = new FrameDecoder(host.MaxMessageSize);
+        try
+        {
+            PeerAddress = socket.RemoteEndPoint?.ToString() ?? "?";
+        }
+        catch (SocketException)
+        {
+            PeerAddress = "?";
+        }
+    }
+
+    /// <summary>The endpoint this connection belongs to (the bound or connected one).</summary>
+    public string Endpoint { get; }
+
+    public string PeerAddress { get; }
+
+    public string? PeerSocketType { get; private set; }
+
+    /// <summary>Runs the connection to its end. Never throws.</summary>
+    public async Task<ConnectionEnd> RunAsync()
+    {
+        byte[] rx = new byte[BufferSize];
+        int start, end;
+        using (var handshakeTimeout = new CancellationTokenSource(_host.HandshakeInterval))
+        {
+            try
+            {
+                (start, end) = await HandshakeAsync(rx, handshakeTimeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (handshakeTimeout.IsCancellationRequested && !_stopped)
+            {
+                Log.ProtocolError(_host.Logger, _host.SocketType, Endpoint, PeerAddress, $"handshake not finished within {_host.HandshakeInterval.TotalMilliseconds} ms");
+                CloseSocket();
+                return ConnectionEnd.HandshakeTimeout;
+            }
+            catch (ProtocolException e)
+            {
+                Log.ProtocolError(_host.Logger, _host.SocketType, Endpoint, PeerAddress, e.Message);
+                CloseSocket();
+                return ConnectionEnd.ProtocolError;
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException or IOException)
+            {
+                CloseSocket();
+                return _closing ? ConnectionEnd.Closed : ConnectionEnd.Disconnected;
+            }
+        }
+
+        var pipe = _host.Attach(this, _pipe, PeerSocketType ?? "");
+        if (pipe == null)
+        {
+            CloseSocket();
+            return ConnectionEnd.Closed;
+        }
+        _pipe = pipe;
+        Log.HandshakeSucceeded(_host.Logger, _host.SocketType, Endpoint, PeerAddress, PeerSocketType ?? "?");
+
+        var writer = WriteLoopAsync(pipe);
+        ConnectionEnd result;
+        try
+        {
+            result = await ReadLoopAsync(pipe, rx, start, end).ConfigureAwait(false);
+        }
+        catch (ProtocolException e)
+        {
+            Log.ProtocolError(_host.Logger, _host.SocketType, Endpoint, PeerAddress, e.Message);
+            result = ConnectionEnd.ProtocolError;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        {
+            result = _closing ? ConnectionEnd.Closed : ConnectionEnd.Disconnected;
+        }
+        CloseSocket();
+        await writer.ConfigureAwait(false);
+        Log.Disconnected(_host.Logger, _host.SocketType, Endpoint, PeerAddress, result.ToString());
+        _host.Detach(this, pipe, result);
+        return result;
+    }
+
+    /// <summary>Graceful close: the write loop sends what is queued, then shuts down its direction;
+    /// the read loop runs until the peer closes too. Inbound messages are dropped from now on.</summary>
+    public void BeginClose()
+    {
+        _closing = true;
+        var pipe = _pipe;
+        if (pipe != null)
+        {
+            pipe.WriterWake.Set();
+            pipe.ReleaseReader();
+        }
+    }
+
+    /// <summary>Closes at once, dropping whatever is unsent.</summary>
+    public void Abort()
+    {
+        _closing = true;
+        CloseSocket();
+    }
+
+    private void CloseSocket()
+    {
+        if (Interlocked.Exchange(ref _socketClosed, 1) != 0)
+        {
+            return;
+        }
+        _stopped = true;
+        _socket.Dispose();
+        var pipe = _pipe;
+        if (pipe != null)
+        {
+            pipe.WriterWake.Set();
+            pipe.ReleaseReader();
+        }
+    }
+
+    private async Task<(int Start, int End)> HandshakeAsync(byte[] rx, CancellationToken ct)
+    {
+        byte[] ready = Commands.BuildReadyFrame(_host.SocketType, [], sendIdentity: false);
+        byte[] hello = new byte[Greeting.Size + ready.Length];
+        Greeting.Write(hello);
+        ready.CopyTo(hello, Greeting.Size);
+        await SendAllAsync(hello, hello.Length, ct).ConfigureAwait(false);
+
+        int got = 0;
+        while (got < Greeting.Size)
+        {
+            int n = await _socket.ReceiveAsync(rx.AsMemory(got), SocketFlags.None, ct).ConfigureAwait(false);
+            if (n == 0)
+            {
+                throw new IOException("peer closed during the handshake");
+            }
+            got += n;
+            string? error = Greeting.CheckPrefix(rx.AsSpan(0, Math.Min(got, Greeting.Size)));
+            if (error != null)
+            {
+                throw new ProtocolException(error);
+            }
+        }
+        Greeting.Validate(rx.AsSpan(0, Greeting.Size), "NULL", out string? greetingError);
+        if (greetingError != null)
+        {
+            throw new ProtocolException(greetingError);
+        }
+
+        int start = Greeting.Size, end = got;
+        Frame frame;
+        while (!TryDecode(rx, ref start, end, out frame))
+        {
+            start = 0;
+            end = await _socket.ReceiveAsync(rx.AsMemory(), SocketFlags.None, ct).ConfigureAwait(false);
+            if (end == 0)
+            {
+                throw new IOException("peer closed during the handshake");
+            }
+        }
+        AcceptReady(frame);
+        return (start, end);
+    }
+
+    private bool TryDecode(byte[] buffer, ref int start, int end, out Frame frame)
+    {
+        ReadOnlySpan<byte> input = buffer.AsSpan(start, end - start);
+        bool done = _decoder.TryDecode(ref input, out frame);
+        start = end - input.Length;
+        return done;
+    }
+
+    private void AcceptReady(Frame frame)
+    {
+        if (!frame.IsCommand)
+        {
+            throw new ProtocolException("expected a READY command after the greeting, got a message frame");
+        }
+        if (!Commands.TryParse(frame.Body, out string name, out var data, out string? error))
+        {
+            throw new ProtocolException(error!);
+        }
+        if (name == Commands.Error)
+        {
+            throw new ProtocolException($"peer refused the handshake: ERROR \"{Commands.ParseErrorReason(data)}\"");
+        }
+        if (name != Commands.Ready)
+        {
+            throw new ProtocolException($"expected a READY command after the greeting, got {name}");
+        }
+        var props = Commands.TryParseProperties(data, out error) ?? throw new ProtocolException(error!);
+        if (props.TryGetValue(Commands.SocketTypeProperty, out var typeBytes))
+        {
+            string peerType = Encoding.ASCII.GetString(typeBytes);
+            if (!_host.IsCompatible(peerType))
+            {
+                TrySendError("Incompatible socket type");
+                throw new ProtocolException($"incompatible socket type: peer is {peerType}, a {_host.SocketType} accepts only its own pattern's peers");
+            }
+            PeerSocketType = peerType;
+        }
+    }
+
+    private void TrySendError(string reason)
+    {
+        try
+        {
+            _socket.Send(Commands.BuildErrorFrame(reason), SocketFlags.None);
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task<ConnectionEnd> ReadLoopAsync(Pipe pipe, byte[] rx, int start, int end)
+    {
+        while (true)
+        {
+            if (start < end)
+            {
+                bool full = DecodeBatch(pipe, rx, ref start, end);
+                if (_queuedInbound)
+                {
+                    _queuedInbound = false;
+                    _host.InboundReady(pipe);
+                }
+                if (full)
+                {
+                    if (pipe.PrepareReaderWait())
+                    {
+                        await pipe.ReaderWake.WaitAsync().ConfigureAwait(false);
+                    }
+                    if (_stopped)
+                    {
+                        return _closing ? ConnectionEnd.Closed : ConnectionEnd.Disconnected;
+                    }
+                    continue;
+                }
+            }
+            int n = await _socket.ReceiveAsync(rx.AsMemory(), SocketFlags.None).ConfigureAwait(false);
+            if (n == 0)
+            {
+                return _closing ? ConnectionEnd.Closed : ConnectionEnd.Disconnected;
+            }
+            start = 0;
+            end = n;
+        }
+    }
+
+    /// <summary>Decodes frames until the input is used up or the pipe is full (returns true).</summary>
+    private bool DecodeBatch(Pipe pipe, byte[] rx, ref int start, int end)
+    {
+        while (start < end)
+        {
+            if (!_closing && pipe.IsInboundFull)
+            {
+                return true;
+            }
+            if (!TryDecode(rx, ref start, end, out var frame))
+            {
+                return false;
+            }
+            if (frame.IsCommand)
+            {
+                HandleCommand(pipe, frame.Body);
+            }
+            else if (_closing)
+            {
+                // The socket is closing: nobody will read this.
+            }
+            else if (!_host.AcceptsMultipart && (_droppingMultipart || frame.More))
+            {
+                // Multipart messages are not part of this pattern; drop every frame of one.
+                _droppingMultipart = frame.More;
+            }
+            else
+            {
+                pipe.Inbound.Enqueue(new Msg { Buffer = frame.Body, Length = frame.Body.Length, More = frame.More });
+                _queuedInbound = true;
+            }
+        }
+        return false;
+    }
+
+    private void HandleCommand(Pipe pipe, byte[] body)
+    {
+        if (!Commands.TryParse(body, out string name, out var data, out string? error))
+        {
+            throw new ProtocolException(error!);
+        }
+        switch (name)
+        {
+            case Commands.Ping:
+                _control.Enqueue(Commands.BuildPongFrame(data));
+                pipe.WakeWriter();
+                break;
+            case Commands.Error:
+                throw new ProtocolException($"peer sent ERROR \"{Commands.ParseErrorReason(data)}\"");
+            case Commands.Ready:
+                throw new ProtocolException("peer sent READY twice");
+            default:
+                // PONG and commands of other patterns need no action here.
+                break;
+        }
+    }
+
+    private async Task WriteLoopAsync(Pipe pipe)
+    {
+        byte[]? tx = null;
+        try
+        {
+            while (true)
+            {
+                int pos = 0;
+                bool wrote = false;
+                while (!_stopped)
+                {
+                    while (_control.TryDequeue(out var command))
+                    {
+                        tx ??= ArrayPool<byte>.Shared.Rent(BufferSize);
+                        if (pos + command.Length > tx.Length)
+                        {
+                            await SendAllAsync(tx, pos, default).ConfigureAwait(false);
+                            pos = 0;
+                        }
+                        command.CopyTo(tx, pos);
+                        pos += command.Length;
+                    }
+                    if (!pipe.Outbound.TryDequeue(out var msg))
+                    {
+                        break;
+                    }
+                    wrote = true;
+                    tx ??= ArrayPool<byte>.Shared.Rent(BufferSize);
+                    byte flags = msg.More ? FrameFlags.More : (byte)0;
+                    int frameSize = FrameWriter.FrameSize(msg.Length);
+                    if (msg.Length >= LargeMessage)
+                    {
+                        if (pos + 9 > tx.Length)
+                        {
+                            await SendAllAsync(tx, pos, default).ConfigureAwait(false);
+                            pos = 0;
+                        }
+                        pos += FrameWriter.WriteHeader(tx.AsSpan(pos), msg.Length, flags);
+                        await SendAllAsync(tx, pos, default).ConfigureAwait(false);
+                        pos = 0;
+                        await SendAllAsync(msg.Buffer, msg.Length, default).ConfigureAwait(false);
+                        msg.Release();
+                        continue;
+                    }
+                    if (pos + frameSize > tx.Length)
+                    {
+                        await SendAllAsync(tx, pos, default).ConfigureAwait(false);
+                        pos = 0;
+                        _host.OutboundProgress(pipe);
+                    }
+                    pos += FrameWriter.WriteFrame(tx.AsSpan(pos), msg.Span, flags);
+                    msg.Release();
+                }
+                if (pos > 0)
+                {
+                    await SendAllAsync(tx!, pos, default).ConfigureAwait(false);
+                }
+                if (tx != null)
+                {
+                    ArrayPool<byte>.Shared.Return(tx);
+                    tx = null;
+                }
+                if (wrote)
+                {
+                    _host.OutboundProgress(pipe);
+                    continue;
+                }
+                if (_stopped)
+                {
+                    return;
+                }
+                if (_closing)
+                {
+                    _socket.Shutdown(SocketShutdown.Send);
+                    return;
+                }
+                if (pipe.PrepareWriterSleep(!_control.IsEmpty || _closing || _stopped))
+                {
+                    await pipe.WriterWake.WaitAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or OperationCanceledException)
+        {
+            CloseSocket();
+        }
+    }
+
+    private async ValueTask SendAllAsync(byte[] buffer, int count, CancellationToken ct)
+    {
+        int sent = 0;
+        while (sent < count)
+        {
+            sent += await _socket.SendAsync(buffer.AsMemory(sent, count - sent), SocketFlags.None, ct).ConfigureAwait(false);
+        }
+    }
+}

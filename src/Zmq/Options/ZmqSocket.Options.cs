@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Zmq;
+
+// Typed socket options with libzmq's defaults. Options read at Bind/Connect time (HWMs, reconnect
+// timing, Ipv6, Backlog) affect only later Bind/Connect calls, as in libzmq.
+public abstract partial class ZmqSocket
+{
+    private int _sendHwm = 1000;
+    private int _receiveHwm = 1000;
+    private TimeSpan _linger = Timeout.InfiniteTimeSpan;
+
+    /// <summary>Most messages queued per peer for sending (libzmq ZMQ_SNDHWM, default 1000; 0 = no limit).</summary>
+    public int SendHighWatermark
+    {
+        get => _sendHwm;
+        set => _sendHwm = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "SendHighWatermark must be 0 (no limit) or positive");
+    }
+
+    /// <summary>Most messages queued per peer on receipt (libzmq ZMQ_RCVHWM, default 1000; 0 = no limit).
+    /// When a peer's queue is full, that connection stops reading and TCP pushes back on the sender.</summary>
+    public int ReceiveHighWatermark
+    {
+        get => _receiveHwm;
+        set => _receiveHwm = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "ReceiveHighWatermark must be 0 (no limit) or positive");
+    }
+
+    /// <summary>How long Dispose keeps delivering queued messages to connected peers (libzmq ZMQ_LINGER;
+    /// default infinite, zero = drop at once). An infinite linger still ends once nothing has moved
+    /// for <see cref="LingerStallTimeout"/>.</summary>
+    public TimeSpan Linger
+    {
+        get => _linger;
+        set => _linger = value >= TimeSpan.Zero || value == Timeout.InfiniteTimeSpan ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Linger must be zero, positive or Timeout.InfiniteTimeSpan");
+    }
+
+    /// <summary>With an infinite <see cref="Linger"/>, how long Dispose waits while no queued message moves
+    /// (a peer that stopped reading) before closing anyway. Default 30 s.</summary>
+    public TimeSpan LingerStallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a blocking send waits at the high-water mark (ZMQ_SNDTIMEO; default infinite).
+    /// On expiry a <see cref="TimeoutException"/> is thrown.</summary>
+    public TimeSpan SendTimeout { get; set; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>How long a blocking receive waits (ZMQ_RCVTIMEO; default infinite).
+    /// On expiry a <see cref="TimeoutException"/> is thrown.</summary>
+    public TimeSpan ReceiveTimeout { get; set; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>Wait before re-dialling a lost or refused connection (ZMQ_RECONNECT_IVL, default 100 ms;
+    /// negative = never reconnect).</summary>
+    public TimeSpan ReconnectInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Upper bound of the exponential back-off (ZMQ_RECONNECT_IVL_MAX, default 0 = no back-off).</summary>
+    public TimeSpan ReconnectIntervalMax { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Limit for one tcp connect attempt (ZMQ_CONNECT_TIMEOUT, default 0 = the OS's).</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.Zero;
+
+    /// <summary>A connection whose ZMTP handshake is unfinished after this is closed (ZMQ_HANDSHAKE_IVL, default 30 s).</summary>
+    public TimeSpan HandshakeInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Largest message accepted from a peer (ZMQ_MAXMSGSIZE, default -1 = no limit). A peer
+    /// announcing a larger one is disconnected before any of it is buffered.</summary>
+    public long MaxMessageSize { get; set; } = -1;
+
+    /// <summary>Bind to IPv6 as well as IPv4 for <c>*</c>, and prefer IPv6 when resolving names (ZMQ_IPV6, default false).
+    /// IPv6 literals such as <c>tcp://[::1]:5555</c> work either way.</summary>
+    public bool Ipv6 { get; set; }
+
+    /// <summary>Listen backlog (ZMQ_BACKLOG, default 100).</summary>
+    public int Backlog { get; set; } = 100;
+
+    /// <summary>Where connection events and peer errors are logged. Default: nowhere.</summary>
+    public ILogger Logger { get; set; } = NullLogger.Instance;
+}

@@ -1,0 +1,158 @@
+using System.Buffers.Binary;
+
+namespace Zmq.Protocol;
+
+/// <summary>
+/// The ZMTP 3.x frame decoder: a state machine fed whatever one socket read returned. A frame may be
+/// split across any number of reads and one read may hold many frames. Sizes are checked against the
+/// limits before any of the body is buffered, and a body is grown as its bytes arrive, so a peer
+/// that merely announces a huge frame costs nothing.
+/// </summary>
+internal sealed class FrameDecoder(long maxMessageSize, int maxCommandSize = FrameDecoder.DefaultMaxCommandSize)
+{
+    public const int DefaultMaxCommandSize = 1 << 20;
+    private const int InitialChunk = 64 * 1024;
+
+    private enum State { Flags, Size, Body }
+
+    private State _state;
+    private byte _flags;
+    private readonly byte[] _sizeBytes = new byte[8];
+    private int _sizeNeeded;
+    private int _sizeFill;
+    private long _size;
+    private byte[]? _body;
+    private int _bodyFill;
+
+    /// <summary>The largest data frame accepted; negative means no limit.</summary>
+    public long MaxMessageSize { get; set; } = maxMessageSize;
+
+    /// <summary>True when no frame is partly decoded.</summary>
+    public bool IsIdle => _state == State.Flags;
+
+    /// <summary>Takes one frame from the front of <paramref name="input"/> if it completes one.</summary>
+    /// <exception cref="ProtocolException">The bytes break the framing rules or a size limit.</exception>
+    public bool TryDecode(ref ReadOnlySpan<byte> input, out Frame frame)
+    {
+        if (_state == State.Flags && input.Length >= 2)
+        {
+            // Fast path: a short-form frame wholly inside the input is copied once, straight out.
+            byte flags = input[0];
+            if ((flags & FrameFlags.Long) == 0 && input.Length >= 2 + input[1])
+            {
+                CheckFlags(flags);
+                int size = input[1];
+                CheckSize(flags, size);
+                var body = size == 0 ? [] : GC.AllocateUninitializedArray<byte>(size);
+                input.Slice(2, size).CopyTo(body);
+                input = input[(2 + size)..];
+                frame = new Frame(flags, body);
+                return true;
+            }
+        }
+        while (input.Length > 0)
+        {
+            switch (_state)
+            {
+                case State.Flags:
+                    _flags = input[0];
+                    CheckFlags(_flags);
+                    input = input[1..];
+                    _sizeNeeded = (_flags & FrameFlags.Long) != 0 ? 8 : 1;
+                    _sizeFill = 0;
+                    _state = State.Size;
+                    break;
+                case State.Size:
+                {
+                    int n = Math.Min(_sizeNeeded - _sizeFill, input.Length);
+                    input[..n].CopyTo(_sizeBytes.AsSpan(_sizeFill));
+                    _sizeFill += n;
+                    input = input[n..];
+                    if (_sizeFill < _sizeNeeded)
+                    {
+                        break;
+                    }
+                    if (_sizeNeeded == 1)
+                    {
+                        _size = _sizeBytes[0];
+                    }
+                    else
+                    {
+                        ulong raw = BinaryPrimitives.ReadUInt64BigEndian(_sizeBytes);
+                        if (raw > long.MaxValue)
+                        {
+                            throw new ProtocolException($"frame size {raw} exceeds the ZMTP maximum of 2^63-1");
+                        }
+                        _size = (long)raw;
+                    }
+                    CheckSize(_flags, _size);
+                    _bodyFill = 0;
+                    _body = _size == 0 ? [] : GC.AllocateUninitializedArray<byte>((int)Math.Min(_size, Math.Max(InitialChunk, input.Length)));
+                    _state = State.Body;
+                    if (_size == 0)
+                    {
+                        return Complete(out frame);
+                    }
+                    break;
+                }
+                case State.Body:
+                {
+                    if (_bodyFill == _body!.Length)
+                    {
+                        Array.Resize(ref _body, (int)Math.Min(_size, (long)_body.Length * 2));
+                    }
+                    int n = Math.Min(_body.Length - _bodyFill, input.Length);
+                    input[..n].CopyTo(_body.AsSpan(_bodyFill));
+                    _bodyFill += n;
+                    input = input[n..];
+                    if (_bodyFill == _size)
+                    {
+                        return Complete(out frame);
+                    }
+                    break;
+                }
+            }
+        }
+        frame = default;
+        return false;
+    }
+
+    private bool Complete(out Frame frame)
+    {
+        frame = new Frame(_flags, _body!);
+        _body = null;
+        _state = State.Flags;
+        return true;
+    }
+
+    private static void CheckFlags(byte flags)
+    {
+        if ((flags & FrameFlags.Reserved) != 0)
+        {
+            throw new ProtocolException($"invalid frame flags 0x{flags:X2}: reserved bits are set");
+        }
+        if ((flags & FrameFlags.Command) != 0 && (flags & FrameFlags.More) != 0)
+        {
+            throw new ProtocolException("invalid frame flags: a command frame has MORE set");
+        }
+    }
+
+    private void CheckSize(byte flags, long size)
+    {
+        if ((flags & FrameFlags.Command) != 0)
+        {
+            if (size > maxCommandSize)
+            {
+                throw new ProtocolException($"command frame of {size} bytes exceeds the {maxCommandSize}-byte limit for commands");
+            }
+        }
+        else if (MaxMessageSize >= 0 && size > MaxMessageSize)
+        {
+            throw new ProtocolException($"message frame of {size} bytes exceeds MaxMessageSize ({MaxMessageSize})");
+        }
+        if (size > Array.MaxLength)
+        {
+            throw new ProtocolException($"frame of {size} bytes is larger than this runtime can hold in one message");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using Zmq.Engine;
+using Zmq.Messages;
+
+namespace Zmq.Routing;
+
+/// <summary>
+/// Fair-queued receive (libzmq fq): one message from each pipe with messages in turn. Only pipes
+/// that have messages are visited: a pipe drops out when found empty and comes back through a
+/// lock-free activation queue when its read loop queues more, so a receive costs the same with ten
+/// thousand idle peers as with one. Dequeue runs under the socket's receive lock.
+/// </summary>
+internal sealed class FairQueue
+{
+    private readonly List<Pipe> _active = [];
+    private readonly ConcurrentQueue<Pipe> _activations = new();
+    private int _current;
+
+    /// <summary>Any thread: the pipe has (or may have) messages.</summary>
+    public void Activate(Pipe pipe)
+    {
+        if (Volatile.Read(ref pipe.InboundActive) == 0 && Interlocked.CompareExchange(ref pipe.InboundActive, 1, 0) == 0)
+        {
+            _activations.Enqueue(pipe);
+        }
+    }
+
+    /// <summary>Approximate, lock-free: whether a receive might find something.</summary>
+    public bool MaybeHasMessages => _active.Count > 0 || !_activations.IsEmpty;
+
+    /// <summary>Caller holds the receive lock.</summary>
+    public bool TryDequeue(out Msg msg, out Pipe? from)
+    {
+        while (_activations.TryDequeue(out var p))
+        {
+            if (!p.InFairQueue)
+            {
+                p.InFairQueue = true;
+                _active.Add(p);
+            }
+        }
+        while (_active.Count > 0)
+        {
+            if (_current >= _active.Count)
+            {
+                _current = 0;
+            }
+            var pipe = _active[_current];
+            if (pipe.Inbound.TryDequeue(out msg))
+            {
+                pipe.OnInboundDequeued();
+                from = pipe;
+                _current++;
+                return true;
+            }
+            // Found empty: leave the rotation unless the read loop queued more meanwhile. The flag is
+            // cleared before the re-check so that a concurrent Activate re-queues the pipe.
+            Volatile.Write(ref pipe.InboundActive, 0);
+            Interlocked.MemoryBarrier();
+            if (pipe.Inbound.CanDequeue && Interlocked.CompareExchange(ref pipe.InboundActive, 1, 0) == 0)
+            {
+                continue;
+            }
+            pipe.InFairQueue = false;
+            _active.RemoveAt(_current);
+        }
+        msg = default;
+        from = null;
+        return false;
+    }
+}

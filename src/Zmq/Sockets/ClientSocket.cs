@@ -1,0 +1,94 @@
+using Zmq.Engine;
+using Zmq.Messages;
+using Zmq.Routing;
+
+namespace Zmq;
+
+/// <summary>
+/// CLIENT (RFC 41): talks to SERVER peers. Sends round-robin to its peers; a message sent before any
+/// connection exists waits in the queue of each connecting endpoint; at the high-water mark a send
+/// waits (up to <see cref="ZmqSocket.SendTimeout"/>) and never drops. Thread-safe.
+/// </summary>
+public sealed class ClientSocket : ThreadSafeSocket
+{
+    private readonly Lock _sendLock = new();
+    private readonly LoadBalancer _loadBalancer = new();
+    private readonly TrySendRule<int> _trySend;
+
+    public ClientSocket()
+    {
+        _trySend = TrySendCore;
+    }
+
+    public override string SocketType => "CLIENT";
+
+    /// <summary>Sends a message, waiting up to <see cref="ZmqSocket.SendTimeout"/> while every peer queue is full.</summary>
+    /// <exception cref="TimeoutException">No peer took the message in time.</exception>
+    public void Send(ReadOnlySpan<byte> data)
+    {
+        ThrowIfDisposed();
+        var msg = Msg.CopyOf(data);
+        SendBlocking(ref msg, 0, _trySend, SendTimeout);
+    }
+
+    /// <summary>Sends UTF-8 text.</summary>
+    public void Send(string text) => Send(Utf8(text));
+
+    /// <summary>libzmq's SNDMORE form. CLIENT has no multipart: <paramref name="more"/> must be false.</summary>
+    /// <exception cref="NotSupportedException"><paramref name="more"/> is true.</exception>
+    public void Send(ReadOnlySpan<byte> data, bool more)
+    {
+        if (more)
+        {
+            throw MultipartNotSupported(SocketType);
+        }
+        Send(data);
+    }
+
+    /// <summary>Queues the message if a peer queue has room; never waits.</summary>
+    public bool TrySend(ReadOnlySpan<byte> data)
+    {
+        ThrowIfDisposed();
+        var msg = Msg.CopyOf(data);
+        if (TrySendCore(ref msg, 0))
+        {
+            return true;
+        }
+        msg.Release();
+        return false;
+    }
+
+    /// <summary>Sends a message, waiting asynchronously while every peer queue is full.</summary>
+    public ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var msg = Msg.CopyOf(data.Span);
+        return TrySendCore(ref msg, 0) ? default : SendAsyncCore(msg, 0, _trySend, cancellationToken);
+    }
+
+    private bool TrySendCore(ref Msg msg, int unused)
+    {
+        lock (_sendLock)
+        {
+            return _loadBalancer.TrySend(ref msg);
+        }
+    }
+
+    private protected override bool IsCompatiblePeer(string peerSocketType) => peerSocketType == "SERVER";
+
+    private protected override void OnPipeAdded(Pipe pipe)
+    {
+        lock (_sendLock)
+        {
+            _loadBalancer.Add(pipe);
+        }
+    }
+
+    private protected override void OnPipeRemoved(Pipe pipe)
+    {
+        lock (_sendLock)
+        {
+            _loadBalancer.Remove(pipe);
+        }
+    }
+}

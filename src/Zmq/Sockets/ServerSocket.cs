@@ -1,0 +1,131 @@
+using Zmq.Engine;
+using Zmq.Messages;
+using Zmq.Routing;
+
+namespace Zmq;
+
+/// <summary>
+/// SERVER (RFC 41): talks to CLIENT peers. Every received message carries its sender's non-zero
+/// 32-bit <see cref="Message.RoutingId"/>; a reply names that id. An id whose peer is gone gives
+/// <see cref="HostUnreachableException"/>; a full peer queue makes the send wait, never drop.
+/// Thread-safe.
+/// </summary>
+public sealed class ServerSocket : ThreadSafeSocket
+{
+    private readonly Lock _sendLock = new();
+    private readonly RoutingTable _routes = new();
+    private readonly TrySendRule<uint> _trySend;
+
+    public ServerSocket()
+    {
+        _trySend = TrySendCore;
+    }
+
+    public override string SocketType => "SERVER";
+
+    /// <summary>Sends to the peer with <paramref name="routingId"/>, waiting up to
+    /// <see cref="ZmqSocket.SendTimeout"/> while its queue is full.</summary>
+    /// <exception cref="HostUnreachableException">No connected peer has that id.</exception>
+    /// <exception cref="TimeoutException">The peer's queue stayed full.</exception>
+    public void Send(uint routingId, ReadOnlySpan<byte> data)
+    {
+        ThrowIfDisposed();
+        CheckRoutingId(routingId);
+        var msg = Msg.CopyOf(data);
+        SendBlocking(ref msg, routingId, _trySend, SendTimeout);
+    }
+
+    /// <summary>Sends UTF-8 text to a peer.</summary>
+    public void Send(uint routingId, string text) => Send(routingId, Utf8(text));
+
+    /// <summary>libzmq's SNDMORE form. SERVER has no multipart: <paramref name="more"/> must be false.</summary>
+    public void Send(uint routingId, ReadOnlySpan<byte> data, bool more)
+    {
+        if (more)
+        {
+            throw MultipartNotSupported(SocketType);
+        }
+        Send(routingId, data);
+    }
+
+    /// <summary>Queues the message if the peer's queue has room; never waits.</summary>
+    /// <exception cref="HostUnreachableException">No connected peer has that id.</exception>
+    public bool TrySend(uint routingId, ReadOnlySpan<byte> data)
+    {
+        ThrowIfDisposed();
+        CheckRoutingId(routingId);
+        var msg = Msg.CopyOf(data);
+        if (TrySendCore(ref msg, routingId))
+        {
+            return true;
+        }
+        msg.Release();
+        return false;
+    }
+
+    /// <summary>Sends to a peer, waiting asynchronously while its queue is full.</summary>
+    public ValueTask SendAsync(uint routingId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        CheckRoutingId(routingId);
+        var msg = Msg.CopyOf(data.Span);
+        return TrySendCore(ref msg, routingId) ? default : SendAsyncCore(msg, routingId, _trySend, cancellationToken);
+    }
+
+    /// <summary>The routing ids of the peers connected now.</summary>
+    public IReadOnlyList<uint> Peers
+    {
+        get
+        {
+            lock (_sendLock)
+            {
+                return [.. _routes.Ids];
+            }
+        }
+    }
+
+    private static void CheckRoutingId(uint routingId)
+    {
+        if (routingId == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(routingId), "routing id 0 names no peer: reply with the RoutingId of a received Message");
+        }
+    }
+
+    private bool TrySendCore(ref Msg msg, uint routingId)
+    {
+        lock (_sendLock)
+        {
+            if (!_routes.TryGet(routingId, out var pipe))
+            {
+                msg.Release();
+                throw new HostUnreachableException($"no connected peer has routing id {routingId}: it disconnected, or the id did not come from this socket");
+            }
+            if (!pipe.HasSendCapacity)
+            {
+                return false;
+            }
+            pipe.Write(msg);
+            msg = default;
+            return true;
+        }
+    }
+
+    private protected override bool IsCompatiblePeer(string peerSocketType) => peerSocketType == "CLIENT";
+
+    private protected override void OnPipeAdded(Pipe pipe)
+    {
+        lock (_sendLock)
+        {
+            pipe.RoutingId = _routes.Add(pipe);
+        }
+    }
+
+    private protected override void OnPipeRemoved(Pipe pipe)
+    {
+        lock (_sendLock)
+        {
+            _routes.Remove(pipe);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Zmq.Engine;
+using Zmq.Messages;
+using Zmq.Routing;
+
+namespace Zmq;
+
+/// <summary>
+/// The thread-safe, single-frame socket types (CLIENT, SERVER, ...). Any number of threads may
+/// send and receive at once. Received messages are fair-queued across peers and each goes to
+/// whichever receive call takes it first. Multipart messages from peers are dropped, as libzmq does.
+/// </summary>
+public abstract class ThreadSafeSocket : ZmqSocket
+{
+    private readonly Lock _receiveLock = new();
+    private readonly FairQueue _fairQueue = new();
+    private readonly TryReceiveRule _tryReceive;
+
+    private protected ThreadSafeSocket()
+    {
+        _tryReceive = TryReceiveCore;
+    }
+
+    private protected override bool AcceptsMultipart => false;
+
+    /// <summary>Receives the next message, waiting up to <see cref="ZmqSocket.ReceiveTimeout"/>.</summary>
+    /// <exception cref="TimeoutException">Nothing arrived in time.</exception>
+    /// <exception cref="ObjectDisposedException">The socket is (or got) disposed.</exception>
+    public Message Receive() => ToMessage(ReceiveBlocking(_tryReceive, ReceiveTimeout));
+
+    /// <summary>Receives the next message as UTF-8 text.</summary>
+    public string ReceiveString() => Receive().ToString();
+
+    /// <summary>Takes a message if one is waiting; never waits.</summary>
+    public bool TryReceive(out Message message)
+    {
+        ThrowIfDisposed();
+        if (TryReceiveCore(out var msg))
+        {
+            message = ToMessage(msg);
+            return true;
+        }
+        message = default;
+        return false;
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for a message; false if none came.</summary>
+    public bool TryReceive(out Message message, TimeSpan timeout)
+    {
+        try
+        {
+            message = ToMessage(ReceiveBlocking(_tryReceive, timeout));
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            message = default;
+            return false;
+        }
+    }
+
+    /// <summary>Receives the next message asynchronously.</summary>
+    public ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        if (TryReceiveCore(out var msg))
+        {
+            return new ValueTask<Message>(ToMessage(msg));
+        }
+        return Slow(cancellationToken);
+
+        async ValueTask<Message> Slow(CancellationToken ct) => ToMessage(await ReceiveAsyncCore(_tryReceive, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>Receives messages until cancelled or the socket is disposed.</summary>
+    public async IAsyncEnumerable<Message> ReceiveAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (!cancellationToken.IsCancellationRequested && !IsDisposed)
+        {
+            Message m;
+            try
+            {
+                m = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                yield break;
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+            yield return m;
+        }
+    }
+
+    private bool TryReceiveCore(out Msg msg)
+    {
+        Pipe? from;
+        lock (_receiveLock)
+        {
+            if (!_fairQueue.TryDequeue(out msg, out from))
+            {
+                return false;
+            }
+        }
+        msg.RoutingId = from!.RoutingId;
+        if (ReceiveGate.HasWaiters && _fairQueue.MaybeHasMessages)
+        {
+            ReceiveGate.Pulse();
+        }
+        return true;
+    }
+
+    private static Message ToMessage(in Msg msg) => new(msg.Buffer, msg.RoutingId);
+
+    private protected override void OnPipeInboundReady(Pipe pipe)
+    {
+        _fairQueue.Activate(pipe);
+        ReceiveGate.Pulse();
+    }
+
+    private protected static NotSupportedException MultipartNotSupported(string socketType) =>
+        new($"{socketType} sockets carry single-frame messages only (libzmq refuses SNDMORE with EINVAL): join the parts into one message");
+
+    private protected static byte[] Utf8(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Encoding.UTF8.GetBytes(text);
+    }
+}

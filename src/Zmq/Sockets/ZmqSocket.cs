@@ -1,0 +1,539 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Zmq.Engine;
+using Zmq.Messages;
+using Zmq.Sockets;
+using Zmq.Transport;
+
+namespace Zmq;
+
+/// <summary>
+/// What every ØMQ socket shares: options, endpoints (many binds and connects), the connections and
+/// their pipes, and closing with linger. A socket type adds its peer list and its send and receive
+/// rules on top.
+/// </summary>
+public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHost
+{
+    private readonly Lock _endpointLock = new();
+    private readonly Dictionary<string, Listener> _listeners = new(StringComparer.Ordinal);
+    private readonly List<Connector> _connectors = [];
+    private readonly HashSet<ZmtpConnection> _accepted = [];
+    private readonly List<Task> _acceptedTasks = [];
+    private readonly HashSet<Pipe> _pipes = [];
+    private volatile bool _disposed;
+    private volatile bool _aborting;
+
+    private protected WaitGate SendGate { get; } = new();
+
+    private protected WaitGate ReceiveGate { get; } = new();
+
+    private protected ZmqSocket()
+    {
+    }
+
+    /// <summary>The socket type's name as ZMTP sends it, e.g. "CLIENT".</summary>
+    public abstract string SocketType { get; }
+
+    /// <summary>The endpoint of the last Bind or Connect, with a wildcard port resolved
+    /// (e.g. <c>tcp://127.0.0.1:41234</c>); pass it to Connect or Unbind.</summary>
+    public string? LastEndpoint { get; private set; }
+
+    private protected bool IsDisposed => _disposed;
+
+    private sealed record Listener(System.Net.Sockets.Socket Socket, string Endpoint, Task Loop);
+
+    /// <summary>Accepts connections on an endpoint: <c>tcp://127.0.0.1:5555</c>, <c>tcp://*:5555</c>,
+    /// <c>tcp://[::1]:*</c> (port * or 0 picks a free port; read it from <see cref="LastEndpoint"/>).</summary>
+    /// <exception cref="InvalidEndpointException">The endpoint string is malformed.</exception>
+    /// <exception cref="TransportNotSupportedException">The transport is unknown.</exception>
+    /// <exception cref="AddressInUseException">Something is already bound there.</exception>
+    public void Bind(string endpoint)
+    {
+        ThrowIfDisposed();
+        var ep = Endpoint.Parse(endpoint);
+        var socket = TcpTransport.Listen(ep, Ipv6, Backlog, out string last);
+        lock (_endpointLock)
+        {
+            _listeners[last] = new Listener(socket, last, AcceptLoopAsync(socket, last));
+            LastEndpoint = last;
+        }
+    }
+
+    /// <summary>Connects to an endpoint. Returns at once: the connection is made (and remade after
+    /// a loss) in the background, and messages sent meanwhile wait in this endpoint's queue.</summary>
+    /// <exception cref="InvalidEndpointException">The endpoint string is malformed.</exception>
+    /// <exception cref="TransportNotSupportedException">The transport is unknown.</exception>
+    public void Connect(string endpoint)
+    {
+        ThrowIfDisposed();
+        var ep = Endpoint.Parse(endpoint);
+        TcpTransport.ValidateConnect(ep);
+        bool ipv6 = Ipv6;
+        var timeout = ConnectTimeout;
+        var pipe = new Pipe(SendHighWatermark, ReceiveHighWatermark, endpoint, connectSide: true);
+        var connector = new Connector(this, endpoint, pipe, new ReconnectPolicy(ReconnectInterval, ReconnectIntervalMax, timeout),
+            ct => TcpTransport.ConnectAsync(ep, ipv6, timeout, ct));
+        lock (_endpointLock)
+        {
+            _connectors.Add(connector);
+            LastEndpoint = endpoint;
+        }
+        AddPipe(pipe);
+        connector.Start();
+    }
+
+    /// <summary>Stops accepting on a bound endpoint (use the string <see cref="LastEndpoint"/> gave)
+    /// and closes the connections accepted there.</summary>
+    public void Unbind(string endpoint)
+    {
+        ThrowIfDisposed();
+        Listener? listener;
+        List<ZmtpConnection> closing;
+        lock (_endpointLock)
+        {
+            if (!_listeners.Remove(endpoint, out listener))
+            {
+                throw new InvalidEndpointException($"'{endpoint}' is not bound on this socket; unbind the exact string LastEndpoint returned after Bind");
+            }
+            closing = _accepted.Where(c => c.Endpoint == endpoint).ToList();
+        }
+        listener.Socket.Dispose();
+        foreach (var c in closing)
+        {
+            c.BeginClose();
+        }
+    }
+
+    /// <summary>Stops connecting to an endpoint; its connection sends what is queued, then closes.</summary>
+    public void Disconnect(string endpoint)
+    {
+        ThrowIfDisposed();
+        List<Connector> matching;
+        lock (_endpointLock)
+        {
+            matching = _connectors.Where(c => c.Endpoint == endpoint).ToList();
+            if (matching.Count == 0)
+            {
+                throw new InvalidEndpointException($"'{endpoint}' is not connected on this socket; pass the string given to Connect");
+            }
+            _connectors.RemoveAll(matching.Contains);
+        }
+        foreach (var c in matching)
+        {
+            c.BeginClose();
+            _ = c.Completion.ContinueWith(_ => RemovePipe(c.Pipe), TaskScheduler.Default);
+        }
+    }
+
+    private async Task AcceptLoopAsync(System.Net.Sockets.Socket listener, string endpoint)
+    {
+        await Task.Yield();
+        while (true)
+        {
+            System.Net.Sockets.Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode is System.Net.Sockets.SocketError.OperationAborted or System.Net.Sockets.SocketError.Interrupted)
+            {
+                return;
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                Diagnostics.Log.AcceptFailed(Logger, SocketType, endpoint, e.Message);
+                continue;
+            }
+            socket.NoDelay = true;
+            var connection = new ZmtpConnection(socket, this, null, endpoint);
+            lock (_endpointLock)
+            {
+                if (_disposed)
+                {
+                    socket.Dispose();
+                    continue;
+                }
+                _accepted.Add(connection);
+                _acceptedTasks.Add(RunAcceptedAsync(connection));
+            }
+        }
+    }
+
+    private async Task RunAcceptedAsync(ZmtpConnection connection)
+    {
+        await Task.Yield();
+        await connection.RunAsync().ConfigureAwait(false);
+        lock (_endpointLock)
+        {
+            _accepted.Remove(connection);
+        }
+    }
+
+    private void AddPipe(Pipe pipe)
+    {
+        lock (_endpointLock)
+        {
+            _pipes.Add(pipe);
+        }
+        OnPipeAdded(pipe);
+    }
+
+    private void RemovePipe(Pipe pipe)
+    {
+        pipe.Terminated = true;
+        lock (_endpointLock)
+        {
+            _pipes.Remove(pipe);
+        }
+        OnPipeRemoved(pipe);
+        pipe.Outbound.DrainAndRelease();
+        OnPipeInboundReady(pipe);
+    }
+
+    /// <summary>A pipe joined the socket (at Connect, or when an accepted peer finished its handshake).</summary>
+    private protected abstract void OnPipeAdded(Pipe pipe);
+
+    /// <summary>A pipe will carry no more traffic; its unread inbound messages may still be received.</summary>
+    private protected abstract void OnPipeRemoved(Pipe pipe);
+
+    /// <summary>The pipe's connection is up (true) or down (false).</summary>
+    private protected virtual void OnPipeConnectionChanged(Pipe pipe, bool connected)
+    {
+    }
+
+    /// <summary>Messages arrived in a pipe's inbound queue (or the pipe ended).</summary>
+    private protected abstract void OnPipeInboundReady(Pipe pipe);
+
+    private protected abstract bool IsCompatiblePeer(string peerSocketType);
+
+    private protected virtual bool AcceptsMultipart => true;
+
+    string IPeerHost.SocketType => SocketType;
+
+    bool IPeerHost.IsCompatible(string peerSocketType) => IsCompatiblePeer(peerSocketType);
+
+    bool IPeerHost.AcceptsMultipart => AcceptsMultipart;
+
+    long IPeerHost.MaxMessageSize => MaxMessageSize;
+
+    TimeSpan IPeerHost.HandshakeInterval => HandshakeInterval;
+
+    ILogger IPeerHost.Logger => Logger;
+
+    Pipe? IPeerHost.Attach(ZmtpConnection connection, Pipe? pipe, string peerSocketType)
+    {
+        if (_aborting || (_disposed && pipe == null))
+        {
+            return null;
+        }
+        if (pipe == null)
+        {
+            pipe = new Pipe(SendHighWatermark, ReceiveHighWatermark, connection.Endpoint, connectSide: false);
+            pipe.Connection = connection;
+            AddPipe(pipe);
+        }
+        else
+        {
+            pipe.Connection = connection;
+        }
+        OnPipeConnectionChanged(pipe, true);
+        // Messages queued before the connection existed go out now.
+        pipe.WakeWriter();
+        SendGate.Pulse();
+        return pipe;
+    }
+
+    void IPeerHost.Detach(ZmtpConnection connection, Pipe pipe, ConnectionEnd end)
+    {
+        pipe.Connection = null;
+        OnPipeConnectionChanged(pipe, false);
+        if (!pipe.IsConnectSide || end == ConnectionEnd.ProtocolError)
+        {
+            RemovePipe(pipe);
+        }
+    }
+
+    void IPeerHost.InboundReady(Pipe pipe) => OnPipeInboundReady(pipe);
+
+    void IPeerHost.OutboundProgress(Pipe pipe)
+    {
+        if (SendGate.HasWaiters)
+        {
+            SendGate.Pulse();
+        }
+    }
+
+    private protected void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <summary>Closes the socket. Messages queued for connected peers are delivered first, for up
+    /// to <see cref="Linger"/>; then every connection is closed.</summary>
+    public void Dispose()
+    {
+        DisposeAsync().AsTask().GetAwaiter().GetResult();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <inheritdoc cref="Dispose"/>
+    public async ValueTask DisposeAsync()
+    {
+        Connector[] connectors;
+        ZmtpConnection[] accepted;
+        Task[] tasks;
+        lock (_endpointLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            foreach (var l in _listeners.Values)
+            {
+                l.Socket.Dispose();
+            }
+            _listeners.Clear();
+            connectors = [.. _connectors];
+            accepted = [.. _accepted];
+            tasks = [.. _connectors.Select(c => c.Completion), .. _acceptedTasks];
+        }
+        SendGate.PulseAll();
+        ReceiveGate.PulseAll();
+
+        var linger = Linger;
+        if (linger != TimeSpan.Zero)
+        {
+            foreach (var c in connectors)
+            {
+                c.BeginClose();
+            }
+            foreach (var c in accepted)
+            {
+                c.BeginClose();
+            }
+            await WaitForLingerAsync(Task.WhenAll(tasks), linger).ConfigureAwait(false);
+        }
+        _aborting = true;
+        foreach (var c in connectors)
+        {
+            c.Abort();
+        }
+        lock (_endpointLock)
+        {
+            accepted = [.. _accepted];
+        }
+        foreach (var c in accepted)
+        {
+            c.Abort();
+        }
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        Pipe[] pipes;
+        lock (_endpointLock)
+        {
+            pipes = [.. _pipes];
+            _pipes.Clear();
+        }
+        foreach (var p in pipes)
+        {
+            long dropped = p.Outbound.DrainAndRelease();
+            if (dropped > 0)
+            {
+                Diagnostics.Log.DroppedOnClose(Logger, SocketType, p.Endpoint, dropped, linger == TimeSpan.Zero ? "Linger is zero" : "the peer was not reachable within Linger");
+            }
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Waits for the connections to finish sending, up to the linger time. An infinite linger
+    /// still ends when no queued message has moved for <see cref="LingerStallTimeout"/>, so that a
+    /// peer which stopped reading cannot hang Dispose forever.</summary>
+    private async Task WaitForLingerAsync(Task all, TimeSpan linger)
+    {
+        var deadline = linger < TimeSpan.Zero ? DateTime.MaxValue : DateTime.UtcNow + linger;
+        long lastQueued = -1;
+        var lastProgress = DateTime.UtcNow;
+        while (!all.IsCompleted)
+        {
+            var now = DateTime.UtcNow;
+            if (now >= deadline)
+            {
+                return;
+            }
+            var slice = TimeSpan.FromMilliseconds(Math.Min(200, (deadline - now).TotalMilliseconds));
+            try
+            {
+                await all.WaitAsync(slice).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+            long queued = 0;
+            lock (_endpointLock)
+            {
+                foreach (var p in _pipes)
+                {
+                    queued += p.Outbound.Count;
+                }
+            }
+            if (queued != lastQueued)
+            {
+                lastQueued = queued;
+                lastProgress = DateTime.UtcNow;
+            }
+            else if (DateTime.UtcNow - lastProgress > LingerStallTimeout)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Sends a message and waits per <see cref="SendTimeout"/>: <paramref name="trySend"/> is
+    /// the socket type's non-blocking rule, retried whenever the socket becomes writable.</summary>
+    private protected void SendBlocking<TState>(ref Msg msg, TState state, TrySendRule<TState> trySend, TimeSpan timeout)
+    {
+        if (trySend(ref msg, state))
+        {
+            return;
+        }
+        if (timeout == TimeSpan.Zero)
+        {
+            msg.Release();
+            throw new TimeoutException($"{SocketType} cannot send now: every peer queue is at SendHighWatermark or no peer is connected (SendTimeout is zero)");
+        }
+        long deadline = timeout < TimeSpan.Zero ? long.MaxValue : Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        SendGate.Enter();
+        try
+        {
+            while (true)
+            {
+                if (trySend(ref msg, state))
+                {
+                    SendGate.Pulse();
+                    return;
+                }
+                ThrowIfDisposedReleasing(ref msg);
+                long left = deadline == long.MaxValue ? -1 : deadline - Environment.TickCount64;
+                if (deadline != long.MaxValue && left <= 0)
+                {
+                    msg.Release();
+                    throw new TimeoutException($"{SocketType} send timed out after {timeout.TotalMilliseconds} ms: peers are not taking messages (queues at SendHighWatermark or no peer connected)");
+                }
+                SendGate.Wait(TimeSpan.FromMilliseconds(left));
+            }
+        }
+        finally
+        {
+            SendGate.Exit();
+        }
+    }
+
+    private protected async ValueTask SendAsyncCore<TState>(Msg msg, TState state, TrySendRule<TState> trySend, CancellationToken ct)
+    {
+        SendGate.Enter();
+        try
+        {
+            while (true)
+            {
+                if (trySend(ref msg, state))
+                {
+                    SendGate.Pulse();
+                    return;
+                }
+                ThrowIfDisposedReleasing(ref msg);
+                if (ct.IsCancellationRequested)
+                {
+                    msg.Release();
+                    ct.ThrowIfCancellationRequested();
+                }
+                try
+                {
+                    await SendGate.WaitAsync(Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    msg.Release();
+                    throw;
+                }
+            }
+        }
+        finally
+        {
+            SendGate.Exit();
+        }
+    }
+
+    private void ThrowIfDisposedReleasing(ref Msg msg)
+    {
+        if (_disposed)
+        {
+            msg.Release();
+            ThrowIfDisposed();
+        }
+    }
+
+    private protected delegate bool TrySendRule<TState>(ref Msg msg, TState state);
+
+    private protected delegate bool TryReceiveRule(out Msg msg);
+
+    private protected Msg ReceiveBlocking(TryReceiveRule tryReceive, TimeSpan timeout)
+    {
+        if (tryReceive(out var msg))
+        {
+            return msg;
+        }
+        ThrowIfDisposed();
+        if (timeout == TimeSpan.Zero)
+        {
+            throw new TimeoutException($"{SocketType} has no message to receive (ReceiveTimeout is zero)");
+        }
+        long deadline = timeout < TimeSpan.Zero ? long.MaxValue : Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        ReceiveGate.Enter();
+        try
+        {
+            while (true)
+            {
+                if (tryReceive(out msg))
+                {
+                    return msg;
+                }
+                ThrowIfDisposed();
+                long left = deadline == long.MaxValue ? -1 : deadline - Environment.TickCount64;
+                if (deadline != long.MaxValue && left <= 0)
+                {
+                    throw new TimeoutException($"{SocketType} receive timed out after {timeout.TotalMilliseconds} ms");
+                }
+                ReceiveGate.Wait(TimeSpan.FromMilliseconds(left));
+            }
+        }
+        finally
+        {
+            ReceiveGate.Exit();
+        }
+    }
+
+    private protected async ValueTask<Msg> ReceiveAsyncCore(TryReceiveRule tryReceive, CancellationToken ct)
+    {
+        ReceiveGate.Enter();
+        try
+        {
+            while (true)
+            {
+                if (tryReceive(out var msg))
+                {
+                    return msg;
+                }
+                ThrowIfDisposed();
+                ct.ThrowIfCancellationRequested();
+                await ReceiveGate.WaitAsync(Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ReceiveGate.Exit();
+        }
+    }
+
+    private protected static ILogger DefaultLogger => NullLogger.Instance;
+}

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+
+namespace Zmq.Transport;
+
+/// <summary>tcp:// listeners and dialers. Knows addresses and sockets, not frames.</summary>
+internal static class TcpTransport
+{
+    public static Socket Listen(Endpoint ep, bool ipv6, int backlog, out string lastEndpoint)
+    {
+        var addr = TcpAddress.Parse(ep, forBind: true);
+        var ip = ResolveBindAddress(ep, addr, ipv6);
+        var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (ip.AddressFamily == AddressFamily.InterNetworkV6 && addr.IsWildcardHost)
+            {
+                socket.DualMode = true;
+            }
+            if (OperatingSystem.IsLinux())
+            {
+                // SO_REUSEADDR only (not SO_REUSEPORT, which .NET's ReuseAddress also sets on Unix):
+                // rebinding a port in TIME_WAIT works, a second live bind still fails as it should.
+                socket.SetRawSocketOption(1, 2, BitConverter.GetBytes(1));
+            }
+            socket.Bind(new IPEndPoint(ip, addr.Port));
+            socket.Listen(backlog);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw e.SocketErrorCode switch
+            {
+                SocketError.AddressAlreadyInUse => new AddressInUseException(
+                    $"cannot bind {ep.Original}: the address is already in use; pick another port or bind port * for an ephemeral one", e),
+                _ => new ZmqException(ZmqError.AddressNotAvailable, $"cannot bind {ep.Original}: {e.Message}", e),
+            };
+        }
+        lastEndpoint = Format((IPEndPoint)socket.LocalEndPoint!);
+        return socket;
+    }
+
+    public static string Format(IPEndPoint ep) =>
+        ep.AddressFamily == AddressFamily.InterNetworkV6 && !ep.Address.IsIPv4MappedToIPv6
+            ? $"tcp://[{ep.Address}]:{ep.Port}"
+            : $"tcp://{(ep.Address.IsIPv4MappedToIPv6 ? ep.Address.MapToIPv4() : ep.Address)}:{ep.Port}";
+
+    private static IPAddress ResolveBindAddress(Endpoint ep, TcpAddress addr, bool ipv6)
+    {
+        if (addr.IsWildcardHost)
+        {
+            return ipv6 ? IPAddress.IPv6Any : IPAddress.Any;
+        }
+        if (IPAddress.TryParse(addr.Host, out var literal))
+        {
+            return literal;
+        }
+        // An interface name (eth0, lo) as libzmq allows, else a host name.
+        foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+        {
+            if (nic.Name == addr.Host)
+            {
+                foreach (var u in nic.GetIPProperties().UnicastAddresses)
+                {
+                    if (u.Address.AddressFamily == AddressFamily.InterNetwork || (ipv6 && u.Address.AddressFamily == AddressFamily.InterNetworkV6))
+                    {
+                        return u.Address;
+                    }
+                }
+            }
+        }
+        try
+        {
+            return Pick(Dns.GetHostAddresses(addr.Host), ipv6)
+                ?? throw new InvalidEndpointException($"'{ep.Original}': '{addr.Host}' has no usable address");
+        }
+        catch (SocketException e)
+        {
+            throw new InvalidEndpointException($"'{ep.Original}': '{addr.Host}' is neither an address, an interface nor a resolvable host name ({e.Message})");
+        }
+    }
+
+    private static IPAddress? Pick(IPAddress[] candidates, bool preferIpv6)
+    {
+        IPAddress? v4 = null, v6 = null;
+        foreach (var a in candidates)
+        {
+            if (a.AddressFamily == AddressFamily.InterNetwork)
+            {
+                v4 ??= a;
+            }
+            else if (a.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                v6 ??= a;
+            }
+        }
+        return preferIpv6 ? v6 ?? v4 : v4 ?? v6;
+    }
+
+    /// <summary>Dials once. Host names are resolved on every attempt so a moved peer is found.</summary>
+    public static async Task<Socket> ConnectAsync(Endpoint ep, bool ipv6, TimeSpan timeout, CancellationToken ct)
+    {
+        var addr = TcpAddress.Parse(ep, forBind: false);
+        IPAddress ip = IPAddress.TryParse(addr.Host, out var literal)
+            ? literal
+            : Pick(await Dns.GetHostAddressesAsync(addr.Host, ct).ConfigureAwait(false), ipv6)
+              ?? throw new SocketException((int)SocketError.HostNotFound);
+        var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            if (addr.SourceHost != null)
+            {
+                var src = addr.SourceHost == "*" ? (ip.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any) : IPAddress.Parse(addr.SourceHost);
+                socket.Bind(new IPEndPoint(src, addr.SourcePort));
+            }
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            if (timeout > TimeSpan.Zero)
+            {
+                linked.CancelAfter(timeout);
+            }
+            await socket.ConnectAsync(new IPEndPoint(ip, addr.Port), linked.Token).ConfigureAwait(false);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Checks an endpoint string up front so Connect reports a bad one at once.</summary>
+    public static void ValidateConnect(Endpoint ep) => TcpAddress.Parse(ep, forBind: false);
+}
