@@ -1,0 +1,443 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace Zmq.Tests.Sockets;
+
+/// <summary>The CLIENT/SERVER rules of RFC 41 and zmq_socket(3), over each transport.</summary>
+public abstract class ClientServerTests : TransportTestBase
+{
+    [Fact]
+    public async Task Server_TagsEachMessageWithTheSendersNonZeroRoutingId()
+    {
+        await using var server = BoundServer();
+        await using var a = NewClient();
+        await using var b = NewClient();
+        a.Connect(server.LastEndpoint!);
+        b.Connect(server.LastEndpoint!);
+        a.Send("a");
+        b.Send("b");
+        var ids = new Dictionary<string, uint>();
+        for (int i = 0; i < 2; i++)
+        {
+            var m = server.Receive();
+            ids[m.ToString()] = m.RoutingId;
+        }
+        Assert.NotEqual(0u, ids["a"]);
+        Assert.NotEqual(0u, ids["b"]);
+        Assert.NotEqual(ids["a"], ids["b"]);
+    }
+
+    [Fact]
+    public async Task Server_ReplyByRoutingIdReachesOnlyThatClient()
+    {
+        await using var server = BoundServer();
+        var clients = Enumerable.Range(0, 3).Select(_ => NewClient()).ToArray();
+        try
+        {
+            for (int i = 0; i < clients.Length; i++)
+            {
+                clients[i].Connect(server.LastEndpoint!);
+                clients[i].Send($"client{i}");
+            }
+            for (int i = 0; i < clients.Length; i++)
+            {
+                var m = server.Receive();
+                server.Send(m.RoutingId, "reply to " + m);
+            }
+            for (int i = 0; i < clients.Length; i++)
+            {
+                Assert.Equal($"reply to client{i}", clients[i].ReceiveString());
+                Assert.False(clients[i].TryReceive(out _));
+            }
+        }
+        finally
+        {
+            foreach (var c in clients)
+            {
+                await c.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Server_SendToUnknownRoutingIdThrowsHostUnreachable()
+    {
+        await using var server = BoundServer();
+        var e = Assert.Throws<HostUnreachableException>(() => server.Send(12345, "x"u8));
+        Assert.Equal(ZmqError.HostUnreachable, e.Error);
+        Assert.Contains("12345", e.Message, StringComparison.Ordinal);
+        Assert.Throws<HostUnreachableException>(() => server.TrySend(12345, "x"u8));
+    }
+
+    [Fact]
+    public async Task Server_SendToRoutingIdZeroIsAnArgumentError()
+    {
+        await using var server = BoundServer();
+        Assert.Throws<ArgumentOutOfRangeException>(() => server.Send(0, "x"u8));
+    }
+
+    [Fact]
+    public async Task Server_SendToDepartedClientThrowsHostUnreachable()
+    {
+        await using var server = BoundServer();
+        var client = NewClient();
+        client.Connect(server.LastEndpoint!);
+        client.Send("hi");
+        uint id = server.Receive().RoutingId;
+        server.Send(id, "still here");
+        await client.DisposeAsync();
+        await Support.Wait.UntilAsync(() => !server.Peers.Contains(id), "the server notices the client left");
+        Assert.Throws<HostUnreachableException>(() => server.Send(id, "gone"u8));
+    }
+
+    [Fact]
+    public async Task Client_SendsRoundRobinAcrossServers()
+    {
+        await using var s1 = BoundServer();
+        await using var s2 = BoundServer();
+        await using var client = NewClient();
+        client.Connect(s1.LastEndpoint!);
+        client.Connect(s2.LastEndpoint!);
+        for (int i = 0; i < 10; i++)
+        {
+            client.Send($"{i}");
+        }
+        var got1 = Enumerable.Range(0, 5).Select(_ => int.Parse(s1.ReceiveString(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var got2 = Enumerable.Range(0, 5).Select(_ => int.Parse(s2.ReceiveString(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal([0, 2, 4, 6, 8], got1);
+        Assert.Equal([1, 3, 5, 7, 9], got2);
+    }
+
+    [Fact]
+    public async Task Client_FairQueuesRepliesFromAllServers()
+    {
+        await using var s1 = BoundServer();
+        await using var s2 = BoundServer();
+        await using var client = NewClient();
+        client.Connect(s1.LastEndpoint!);
+        client.Connect(s2.LastEndpoint!);
+        client.Send("to s1");
+        client.Send("to s2");
+        var r1 = s1.Receive();
+        var r2 = s2.Receive();
+        for (int i = 0; i < 50; i++)
+        {
+            s1.Send(r1.RoutingId, "s1");
+            s2.Send(r2.RoutingId, "s2");
+        }
+        var got = Enumerable.Range(0, 100).Select(_ => client.ReceiveString()).ToList();
+        Assert.Equal(50, got.Count(x => x == "s1"));
+        Assert.Equal(50, got.Count(x => x == "s2"));
+    }
+
+    [Fact]
+    public async Task Client_MessagesSentBeforeAnyConnectionAreDeliveredOnceOneExists()
+    {
+        string endpoint;
+        await using (var probe = BoundServer())
+        {
+            endpoint = probe.LastEndpoint!;
+        }
+        await using var client = NewClient();
+        client.Connect(endpoint);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.True(client.TrySend(Encoding.UTF8.GetBytes($"early {i}")));
+        }
+        await using var server = NewServer();
+        server.Bind(endpoint);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal($"early {i}", server.ReceiveString());
+        }
+    }
+
+    [Fact]
+    public async Task Client_AtHighWatermarkSendWaitsAndNeverDrops()
+    {
+        await using var server = NewServer();
+        server.ReceiveHighWatermark = 5;
+        server.Bind(AnyEndpoint);
+        await using var client = NewClient();
+        client.SendHighWatermark = 5;
+        client.Connect(server.LastEndpoint!);
+        var payload = new byte[64 * 1024];
+        int accepted = 0;
+        // Fill the client queue, the kernel buffers and the server queue until the send side says no.
+        var deadline = DateTime.UtcNow + Timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            payload[0] = (byte)accepted;
+            if (client.TrySend(payload))
+            {
+                accepted++;
+                continue;
+            }
+            await Task.Delay(20);
+            if (!client.TrySend(payload))
+            {
+                break;
+            }
+            accepted++;
+        }
+        Assert.False(client.TrySend(payload), "a full CLIENT must refuse a non-blocking send");
+        client.SendTimeout = TimeSpan.FromMilliseconds(50);
+        Assert.Throws<TimeoutException>(() => client.Send(payload));
+        client.SendTimeout = Timeout;
+        // A blocked Send completes once the server reads; nothing was dropped.
+        var blocked = Task.Run(() => client.Send(new byte[] { 0xEE }));
+        for (int i = 0; i < accepted; i++)
+        {
+            var m = server.Receive();
+            Assert.Equal((byte)i, m.Span[0]);
+        }
+        await blocked.WaitAsync(Timeout);
+        Assert.Equal(new byte[] { 0xEE }, server.Receive().Span.ToArray());
+    }
+
+    [Fact]
+    public async Task Server_AtPeerHighWatermarkTrySendReturnsFalseAndSendWaits()
+    {
+        await using var server = NewServer();
+        server.SendHighWatermark = 3;
+        server.Bind(AnyEndpoint);
+        await using var client = NewClient();
+        client.ReceiveHighWatermark = 3;
+        client.Connect(server.LastEndpoint!);
+        client.Send("hi");
+        uint id = server.Receive().RoutingId;
+        var payload = new byte[64 * 1024];
+        int accepted = 0;
+        var deadline = DateTime.UtcNow + Timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (server.TrySend(id, payload))
+            {
+                accepted++;
+                continue;
+            }
+            await Task.Delay(20);
+            if (!server.TrySend(id, payload))
+            {
+                break;
+            }
+            accepted++;
+        }
+        Assert.False(server.TrySend(id, payload));
+        var blocked = Task.Run(() => server.Send(id, "last"u8));
+        for (int i = 0; i < accepted; i++)
+        {
+            Assert.Equal(payload.Length, client.Receive().Length);
+        }
+        await blocked.WaitAsync(Timeout);
+        Assert.Equal("last", client.ReceiveString());
+    }
+
+    [Fact]
+    public async Task Client_RefusesMultipartWithAClearException()
+    {
+        await using var client = NewClient();
+        var e = Assert.Throws<NotSupportedException>(() => client.Send("part"u8, more: true));
+        Assert.Contains("single-frame", e.Message, StringComparison.Ordinal);
+        await using var server = NewServer();
+        Assert.Throws<NotSupportedException>(() => server.Send(1, "part"u8, more: true));
+    }
+
+    [Fact]
+    public async Task Client_ReconnectsAndDeliversMessagesQueuedWhileTheServerWasGone()
+    {
+        var server = BoundServer();
+        string endpoint = server.LastEndpoint!;
+        await using var client = NewClient();
+        client.Connect(endpoint);
+        client.Send("first");
+        Assert.Equal("first", server.ReceiveString());
+        await server.DisposeAsync();
+
+        client.Send("while away");
+        await using var again = NewServer();
+        again.Bind(endpoint);
+        Assert.Equal("while away", again.ReceiveString());
+    }
+
+    [Fact]
+    public async Task ClosingLosesNothing_ClientDisposedRightAfterSending()
+    {
+        const int Count = 100_000;
+        for (int round = 0; round < 20; round++)
+        {
+            await using var server = BoundServer();
+            var client = NewClient();
+            client.Linger = Timeout;
+            client.Connect(server.LastEndpoint!);
+            var payload = new byte[16];
+            for (int i = 0; i < Count; i++)
+            {
+                BitConverter.TryWriteBytes(payload, i);
+                client.Send(payload);
+            }
+            client.Dispose();
+            for (int i = 0; i < Count; i++)
+            {
+                var m = server.Receive();
+                Assert.Equal(i, BitConverter.ToInt32(m.Span));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ThreadSafety_ManyThreadsSendAndReceiveOnOneSocketWithoutLossOrDuplication()
+    {
+        const int Senders = 8, PerSender = 100_000, Receivers = 4;
+        await using var server = BoundServer();
+        await using var client = NewClient();
+        await using var other = NewClient();
+        client.Connect(server.LastEndpoint!);
+        other.Connect(server.LastEndpoint!);
+
+        // The server echoes from 4 threads at once.
+        using var stop = new CancellationTokenSource();
+        var echoes = Enumerable.Range(0, Receivers).Select(_ => Task.Run(async () =>
+        {
+            await foreach (var m in server.ReceiveAllAsync(stop.Token))
+            {
+                await server.SendAsync(m.RoutingId, m.Data);
+            }
+        })).ToArray();
+
+        // A second client sends its own tagged messages: none of the first client's replies may reach it.
+        var otherDone = Task.Run(() =>
+        {
+            for (int i = 0; i < 10_000; i++)
+            {
+                other.Send(BitConverter.GetBytes(-1 - i));
+            }
+            var seen = new HashSet<int>();
+            for (int i = 0; i < 10_000; i++)
+            {
+                int v = BitConverter.ToInt32(other.Receive().Span);
+                Assert.True(v < 0, "a reply meant for another client arrived");
+                Assert.True(seen.Add(v), "duplicate reply");
+            }
+        });
+
+        var sent = Enumerable.Range(0, Senders).Select(t => Task.Run(() =>
+        {
+            var buf = new byte[4];
+            for (int i = 0; i < PerSender; i++)
+            {
+                BitConverter.TryWriteBytes(buf, t * PerSender + i);
+                client.Send(buf);
+            }
+        })).ToArray();
+
+        // Two receiving threads use the blocking API and two the async one.
+        var received = new int[Senders * PerSender];
+        int total = 0;
+        using var allIn = new CancellationTokenSource();
+        void Count(Message m)
+        {
+            Interlocked.Increment(ref received[BitConverter.ToInt32(m.Span)]);
+            if (Interlocked.Increment(ref total) == Senders * PerSender)
+            {
+                allIn.Cancel();
+            }
+        }
+        var receivers = Enumerable.Range(0, Receivers).Select(r => r % 2 == 0
+            ? Task.Run(() =>
+            {
+                while (!allIn.IsCancellationRequested)
+                {
+                    if (client.TryReceive(out var m, TimeSpan.FromMilliseconds(100)))
+                    {
+                        Count(m);
+                    }
+                }
+            })
+            : Task.Run(async () =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        Count(await client.ReceiveAsync(allIn.Token));
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            })).ToArray();
+
+        await Task.WhenAll(sent).WaitAsync(TimeSpan.FromMinutes(2));
+        await Task.WhenAll(receivers).WaitAsync(TimeSpan.FromMinutes(2));
+        await otherDone.WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(Senders * PerSender, Volatile.Read(ref total));
+        Assert.All(received, c => Assert.Equal(1, c));
+        await stop.CancelAsync();
+    }
+
+
+    [Fact]
+    public async Task Receive_BlockedCallEndsWithObjectDisposedWhenTheSocketIsDisposed()
+    {
+        var server = BoundServer();
+        server.ReceiveTimeout = System.Threading.Timeout.InfiniteTimeSpan;
+        var receive = Task.Run(() => server.Receive());
+        var receiveAsync = server.ReceiveAsync().AsTask();
+        await Task.Yield();
+        await server.DisposeAsync();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => receive.WaitAsync(Timeout));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => receiveAsync.WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task Send_OnADisposedSocketThrowsObjectDisposed()
+    {
+        var client = NewClient();
+        await client.DisposeAsync();
+        Assert.Throws<ObjectDisposedException>(() => client.Send("x"));
+        Assert.Throws<ObjectDisposedException>(() => client.Connect("tcp://127.0.0.1:1"));
+    }
+
+    [Fact]
+    public async Task ReceiveTimeout_ExpiresWithTimeoutException()
+    {
+        await using var server = BoundServer();
+        server.ReceiveTimeout = TimeSpan.FromMilliseconds(30);
+        Assert.Throws<TimeoutException>(() => server.Receive());
+        Assert.False(server.TryReceive(out _, TimeSpan.FromMilliseconds(10)));
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_IsCancelledByItsToken()
+    {
+        await using var server = BoundServer();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(30));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await server.ReceiveAsync(cts.Token));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(255)]
+    [InlineData(256)]
+    [InlineData(65536)]
+    [InlineData(1 << 20)]
+    public async Task Messages_OfEverySizeArriveIntact(int size)
+    {
+        await using var server = BoundServer();
+        await using var client = NewClient();
+        client.Connect(server.LastEndpoint!);
+        var payload = Enumerable.Range(0, size).Select(i => (byte)(i * 7)).ToArray();
+        await client.SendAsync(payload);
+        var m = await server.ReceiveAsync();
+        Assert.Equal(payload, m.Buffer);
+        await server.SendAsync(m.RoutingId, m.Data);
+        Assert.Equal(payload, (await client.ReceiveAsync()).Buffer);
+    }
+}
+
+public sealed class ClientServerOverTcp : ClientServerTests
+{
+    protected override string AnyEndpoint => "tcp://127.0.0.1:*";
+}

@@ -1,0 +1,22 @@
+namespace Zmq.Tests.Sockets;
+
+/// <summary>Tests that hold for every transport derive from this; one derived class per transport
+/// supplies the endpoints.</summary>
+public abstract class TransportTestBase
+{
+    /// <summary>An endpoint to bind that picks a free address, e.g. tcp://127.0.0.1:*.</summary>
+    protected abstract string AnyEndpoint { get; }
+
+    protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    protected static ServerSocket NewServer() => new() { ReceiveTimeout = Timeout, SendTimeout = Timeout, Linger = TimeSpan.FromSeconds(5) };
+
+    protected static ClientSocket NewClient() => new() { ReceiveTimeout = Timeout, SendTimeout = Timeout, Linger = TimeSpan.FromSeconds(5) };
+
+    protected ServerSocket BoundServer()
+    {
+        var s = NewServer();
+        s.Bind(AnyEndpoint);
+        return s;
+    }
+}
