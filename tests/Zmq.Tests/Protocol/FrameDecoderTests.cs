@@ -7,8 +7,8 @@ namespace Zmq.Tests.Protocol;
 public class FrameDecoderTests
 {
     /// <summary>Every whole-frame vector of digest §6 (the RADIO one is two frames).</summary>
-    public static TheoryData<string> DigestFrameVectors => new()
-    {
+    private static readonly string[] DigestVectors =
+    [
         "04 29 05 52 45 41 44 59 0B 53 6F 63 6B 65 74 2D 54 79 70 65 00 00 00 06 44 45 41 4C 45 52 08 49 64 65 6E 74 69 74 79 00 00 00 00",
         "04 1C 05 52 45 41 44 59 0B 53 6F 63 6B 65 74 2D 54 79 70 65 00 00 00 06 43 4C 49 45 4E 54",
         "04 19 05 52 45 41 44 59 0B 53 6F 63 6B 65 74 2D 54 79 70 65 00 00 00 03 53 55 42",
@@ -25,7 +25,9 @@ public class FrameDecoderTests
         "04 0A 05 45 52 52 4F 52 03 34 30 30",
         "04 13 05 48 45 4C 4C 4F 05 61 64 6D 69 6E 06 73 65 63 72 65 74",
         "04 08 07 57 45 4C 43 4F 4D 45",
-    };
+    ];
+
+    public static TheoryData<string> DigestFrameVectors => new(DigestVectors);
 
     /// <summary>Inputs for the splitting tests: the digest vectors plus long-form headers, which the
     /// digest vectors never reach, and a run of frames of every kind back to back.</summary>
@@ -33,11 +35,7 @@ public class FrameDecoderTests
     {
         get
         {
-            var data = new TheoryData<string>();
-            foreach (var row in DigestFrameVectors)
-            {
-                data.Add((string)row[0]);
-            }
+            var data = new TheoryData<string>(DigestVectors);
             data.Add(ToHex(Encode(0, Pattern(300))));
             data.Add(ToHex(Encode(FrameFlags.More, Pattern(256))));
             data.Add("02 00 00 00 00 00 00 00 04 41 4C 4F 4C");
