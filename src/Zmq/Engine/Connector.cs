@@ -35,12 +35,17 @@ internal sealed class Connector(
     private readonly Lock _lock = new();
     private ZmtpConnection? _current;
     private volatile bool _closing;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Pipe Pipe { get; } = pipe;
 
     public string Endpoint { get; } = endpoint;
 
     public Task Completion { get; private set; } = Task.CompletedTask;
+
+    /// <summary>After <see cref="BeginClose"/>: completes when the queued messages are with the OS or
+    /// can no longer be sent (the dialling stopped).</summary>
+    public Task Drained => _drained.Task;
 
     public void Start() => Completion = Task.Run(RunAsync);
 
@@ -75,6 +80,7 @@ internal sealed class Connector(
                 if (_closing)
                 {
                     connection.BeginClose();
+                    _ = connection.Drained.ContinueWith(_ => _drained.TrySetResult(), TaskScheduler.Default);
                 }
                 var end = await connection.RunAsync().ConfigureAwait(false);
                 lock (_lock)
@@ -97,6 +103,10 @@ internal sealed class Connector(
         catch (OperationCanceledException)
         {
         }
+        finally
+        {
+            _drained.TrySetResult();
+        }
     }
 
     /// <summary>Stops dialling. A live connection first sends what is queued; a pending dial is
@@ -112,6 +122,7 @@ internal sealed class Connector(
         if (current != null)
         {
             current.BeginClose();
+            _ = current.Drained.ContinueWith(_ => _drained.TrySetResult(), TaskScheduler.Default);
         }
         else if (Pipe.Outbound.IsEmpty)
         {
@@ -119,14 +130,17 @@ internal sealed class Connector(
         }
     }
 
-    /// <summary>Stops everything at once.</summary>
+    /// <summary>Stops dialling at once and closes a connection that has not drained.</summary>
     public void Abort()
     {
         _closing = true;
         _cts.Cancel();
         lock (_lock)
         {
-            _current?.Abort();
+            if (_current is { Drained.IsCompleted: false } current)
+            {
+                current.Abort();
+            }
         }
     }
 }

@@ -30,6 +30,10 @@ internal sealed class ZmtpConnection
     private int _socketClosed;
     private bool _droppingMultipart;
     private bool _queuedInbound;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>How long a drained connection waits for the peer's close before closing itself.</summary>
+    private static readonly TimeSpan DrainedCloseTimeout = TimeSpan.FromSeconds(30);
 
     public ZmtpConnection(Socket socket, IPeerHost host, Pipe? pipe, string endpoint)
     {
@@ -54,6 +58,10 @@ internal sealed class ZmtpConnection
     public string PeerAddress { get; }
 
     public string? PeerSocketType { get; private set; }
+
+    /// <summary>Completes once everything queued has been handed to the OS after <see cref="BeginClose"/>
+    /// (the kernel delivers it from there), or when the connection has ended.</summary>
+    public Task Drained => _drained.Task;
 
     /// <summary>Runs the connection to its end. Never throws.</summary>
     public async Task<ConnectionEnd> RunAsync()
@@ -144,6 +152,7 @@ internal sealed class ZmtpConnection
         }
         _stopped = true;
         _socket.Dispose();
+        _drained.TrySetResult();
         var pipe = _pipe;
         if (pipe != null)
         {
@@ -414,7 +423,11 @@ internal sealed class ZmtpConnection
                 }
                 if (_closing)
                 {
+                    // The FIN follows the last byte. The read loop keeps reading (and discarding) until
+                    // the peer closes too, so no unread data turns our close into a reset.
                     _socket.Shutdown(SocketShutdown.Send);
+                    _drained.TrySetResult();
+                    _ = Task.Delay(DrainedCloseTimeout).ContinueWith(_ => CloseSocket(), TaskScheduler.Default);
                     return;
                 }
                 if (pipe.PrepareWriterSleep(!_control.IsEmpty || _closing || _stopped))

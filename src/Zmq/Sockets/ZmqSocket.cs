@@ -18,7 +18,6 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     private readonly Dictionary<string, Listener> _listeners = new(StringComparer.Ordinal);
     private readonly List<Connector> _connectors = [];
     private readonly HashSet<ZmtpConnection> _accepted = [];
-    private readonly List<Task> _acceptedTasks = [];
     private readonly HashSet<Pipe> _pipes = [];
     private volatile bool _disposed;
     private volatile bool _aborting;
@@ -158,7 +157,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
                     continue;
                 }
                 _accepted.Add(connection);
-                _acceptedTasks.Add(RunAcceptedAsync(connection));
+                _ = RunAcceptedAsync(connection);
             }
         }
     }
@@ -282,7 +281,6 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     {
         Connector[] connectors;
         ZmtpConnection[] accepted;
-        Task[] tasks;
         lock (_endpointLock)
         {
             if (_disposed)
@@ -297,7 +295,6 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
             _listeners.Clear();
             connectors = [.. _connectors];
             accepted = [.. _accepted];
-            tasks = [.. _connectors.Select(c => c.Completion), .. _acceptedTasks];
         }
         SendGate.PulseAll();
         ReceiveGate.PulseAll();
@@ -313,8 +310,10 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
             {
                 c.BeginClose();
             }
-            await WaitForLingerAsync(Task.WhenAll(tasks), linger).ConfigureAwait(false);
+            Task[] drained = [.. connectors.Select(c => c.Drained), .. accepted.Select(c => c.Drained)];
+            await WaitForLingerAsync(Task.WhenAll(drained), linger).ConfigureAwait(false);
         }
+        // Connections that drained finish on their own when the peer closes; the rest end now.
         _aborting = true;
         foreach (var c in connectors)
         {
@@ -326,9 +325,11 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         }
         foreach (var c in accepted)
         {
-            c.Abort();
+            if (!c.Drained.IsCompleted)
+            {
+                c.Abort();
+            }
         }
-        await Task.WhenAll(tasks).ConfigureAwait(false);
         Pipe[] pipes;
         lock (_endpointLock)
         {

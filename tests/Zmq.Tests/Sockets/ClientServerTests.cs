@@ -270,6 +270,15 @@ public abstract class ClientServerTests : TransportTestBase
             var client = NewClient();
             client.Linger = Timeout;
             client.Connect(server.LastEndpoint!);
+            // The receiver runs meanwhile, as a real one would: Dispose may wait for it to make room.
+            var receiving = Task.Run(() =>
+            {
+                for (int i = 0; i < Count; i++)
+                {
+                    var m = server.Receive();
+                    Assert.Equal(i, BitConverter.ToInt32(m.Span));
+                }
+            });
             var payload = new byte[16];
             for (int i = 0; i < Count; i++)
             {
@@ -277,11 +286,7 @@ public abstract class ClientServerTests : TransportTestBase
                 client.Send(payload);
             }
             client.Dispose();
-            for (int i = 0; i < Count; i++)
-            {
-                var m = server.Receive();
-                Assert.Equal(i, BitConverter.ToInt32(m.Span));
-            }
+            await receiving.WaitAsync(Timeout);
         }
     }
 
