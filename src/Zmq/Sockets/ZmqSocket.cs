@@ -119,6 +119,8 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         }
         foreach (var c in matching)
         {
+            // No new messages go to this endpoint; what is queued drains, then the pipe goes.
+            OnPipeRemoved(c.Pipe);
             c.BeginClose();
             _ = c.Completion.ContinueWith(_ => RemovePipe(c.Pipe), TaskScheduler.Default);
         }

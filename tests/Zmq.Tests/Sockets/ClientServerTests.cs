@@ -185,7 +185,7 @@ public abstract class ClientServerTests : TransportTestBase
         Assert.Throws<TimeoutException>(() => client.Send(payload));
         client.SendTimeout = Timeout;
         // A blocked Send completes once the server reads; nothing was dropped.
-        var blocked = Task.Run(() => client.Send(new byte[] { 0xEE }));
+        var blocked = Support.Threads.Run(() => client.Send(new byte[] { 0xEE }));
         for (int i = 0; i < accepted; i++)
         {
             var m = server.Receive();
@@ -224,7 +224,7 @@ public abstract class ClientServerTests : TransportTestBase
             accepted++;
         }
         Assert.False(server.TrySend(id, payload));
-        var blocked = Task.Run(() => server.Send(id, "last"u8));
+        var blocked = Support.Threads.Run(() => server.Send(id, "last"u8));
         for (int i = 0; i < accepted; i++)
         {
             Assert.Equal(payload.Length, client.Receive().Length);
@@ -271,7 +271,7 @@ public abstract class ClientServerTests : TransportTestBase
             client.Linger = Timeout;
             client.Connect(server.LastEndpoint!);
             // The receiver runs meanwhile, as a real one would: Dispose may wait for it to make room.
-            var receiving = Task.Run(() =>
+            var receiving = Support.Threads.Run(() =>
             {
                 for (int i = 0; i < Count; i++)
                 {
@@ -311,7 +311,7 @@ public abstract class ClientServerTests : TransportTestBase
         })).ToArray();
 
         // A second client sends its own tagged messages: none of the first client's replies may reach it.
-        var otherDone = Task.Run(() =>
+        var otherDone = Support.Threads.Run(() =>
         {
             for (int i = 0; i < 10_000; i++)
             {
@@ -326,7 +326,7 @@ public abstract class ClientServerTests : TransportTestBase
             }
         });
 
-        var sent = Enumerable.Range(0, Senders).Select(t => Task.Run(() =>
+        var sent = Enumerable.Range(0, Senders).Select(t => Support.Threads.Run(() =>
         {
             var buf = new byte[4];
             for (int i = 0; i < PerSender; i++)
@@ -349,7 +349,7 @@ public abstract class ClientServerTests : TransportTestBase
             }
         }
         var receivers = Enumerable.Range(0, Receivers).Select(r => r % 2 == 0
-            ? Task.Run(() =>
+            ? Support.Threads.Run(() =>
             {
                 while (!allIn.IsCancellationRequested)
                 {
@@ -387,7 +387,7 @@ public abstract class ClientServerTests : TransportTestBase
     {
         var server = BoundServer();
         server.ReceiveTimeout = System.Threading.Timeout.InfiniteTimeSpan;
-        var receive = Task.Run(() => server.Receive());
+        var receive = Support.Threads.Run(() => server.Receive());
         var receiveAsync = server.ReceiveAsync().AsTask();
         await Task.Yield();
         await server.DisposeAsync();

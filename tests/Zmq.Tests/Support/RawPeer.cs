@@ -102,6 +102,11 @@ internal sealed class RawPeer : IAsyncDisposable
         {
             return true;
         }
+        catch (ObjectDisposedException)
+        {
+            // This side hung up first: there is nothing left to observe.
+            return true;
+        }
     }
 
     public ValueTask DisposeAsync()

@@ -1,0 +1,73 @@
+namespace Zmq.Tests.Sockets;
+
+/// <summary>Wrong use of the API throws a specific exception whose message says what to do.</summary>
+public sealed class ApiMisuseTests
+{
+    [Theory]
+    [InlineData("127.0.0.1:5555")]
+    [InlineData("tcp://")]
+    [InlineData("tcp://127.0.0.1")]
+    [InlineData("tcp://127.0.0.1:99999")]
+    [InlineData("tcp://::1:5555")]
+    public async Task BadEndpointString_ThrowsInvalidEndpoint(string endpoint)
+    {
+        await using var s = new ServerSocket();
+        var e = Assert.ThrowsAny<InvalidEndpointException>(() => s.Bind(endpoint));
+        Assert.Contains(endpoint, e.Message, StringComparison.Ordinal);
+        Assert.ThrowsAny<InvalidEndpointException>(() => s.Connect(endpoint));
+    }
+
+    [Fact]
+    public async Task UnknownTransport_ThrowsTransportNotSupported()
+    {
+        await using var s = new ClientSocket();
+        var e = Assert.Throws<TransportNotSupportedException>(() => s.Connect("carrier-pigeon://loft:1"));
+        Assert.Contains("carrier-pigeon", e.Message, StringComparison.Ordinal);
+        Assert.Contains("tcp", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConnectWithWildcardPort_ThrowsInvalidEndpoint()
+    {
+        await using var s = new ClientSocket();
+        Assert.ThrowsAny<InvalidEndpointException>(() => s.Connect("tcp://127.0.0.1:*"));
+    }
+
+    [Fact]
+    public async Task BindToAPortInUse_ThrowsAddressInUse()
+    {
+        await using var a = new ServerSocket();
+        a.Bind("tcp://127.0.0.1:*");
+        await using var b = new ServerSocket();
+        var e = Assert.Throws<AddressInUseException>(() => b.Bind(a.LastEndpoint!));
+        Assert.Equal(ZmqError.AddressInUse, e.Error);
+        Assert.Contains(a.LastEndpoint!, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnbindOfAnEndpointNotBound_ThrowsInvalidEndpoint()
+    {
+        await using var s = new ServerSocket();
+        s.Bind("tcp://127.0.0.1:*");
+        Assert.ThrowsAny<InvalidEndpointException>(() => s.Unbind("tcp://127.0.0.1:1"));
+        s.Unbind(s.LastEndpoint!);
+    }
+
+    [Fact]
+    public async Task NegativeHighWatermark_ThrowsArgumentOutOfRange()
+    {
+        await using var s = new ClientSocket();
+        Assert.Throws<ArgumentOutOfRangeException>(() => s.SendHighWatermark = -1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => s.ReceiveHighWatermark = -1);
+    }
+
+    [Fact]
+    public async Task DisposeTwice_IsHarmless()
+    {
+        var s = new ServerSocket();
+        s.Bind("tcp://127.0.0.1:*");
+        s.Dispose();
+        await s.DisposeAsync();
+        Assert.Throws<ObjectDisposedException>(() => s.Bind("tcp://127.0.0.1:*"));
+    }
+}
