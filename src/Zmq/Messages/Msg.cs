@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Zmq.Messages;
 
 /// <summary>A message as it sits in a pipe. Outgoing payloads are rented from the shared pool
@@ -20,7 +18,7 @@ internal struct Msg
         {
             return new Msg { Buffer = [], More = more };
         }
-        var buffer = ArrayPool<byte>.Shared.Rent(data.Length);
+        var buffer = BufferPool.Rent(data.Length);
         data.CopyTo(buffer);
         return new Msg { Buffer = buffer, Length = data.Length, Pooled = true, More = more };
     }
@@ -32,7 +30,7 @@ internal struct Msg
     {
         if (Pooled)
         {
-            ArrayPool<byte>.Shared.Return(Buffer);
+            BufferPool.Return(Buffer);
         }
         this = default;
     }
