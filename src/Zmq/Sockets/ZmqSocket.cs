@@ -17,7 +17,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     private readonly Lock _endpointLock = new();
     private readonly Dictionary<string, Listener> _listeners = new(StringComparer.Ordinal);
     private readonly List<Connector> _connectors = [];
-    private readonly HashSet<ZmtpConnection> _accepted = [];
+    private readonly Dictionary<ZmtpConnection, Task> _accepted = [];
     private readonly HashSet<Pipe> _pipes = [];
     private volatile bool _disposed;
     private volatile bool _aborting;
@@ -94,7 +94,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
             {
                 throw new InvalidEndpointException($"'{endpoint}' is not bound on this socket; unbind the exact string LastEndpoint returned after Bind");
             }
-            closing = _accepted.Where(c => c.Endpoint == endpoint).ToList();
+            closing = _accepted.Keys.Where(c => c.Endpoint == endpoint).ToList();
         }
         listener.Socket.Dispose();
         foreach (var c in closing)
@@ -158,8 +158,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
                     socket.Dispose();
                     continue;
                 }
-                _accepted.Add(connection);
-                _ = RunAcceptedAsync(connection);
+                _accepted[connection] = RunAcceptedAsync(connection);
             }
         }
     }
@@ -296,7 +295,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
             }
             _listeners.Clear();
             connectors = [.. _connectors];
-            accepted = [.. _accepted];
+            accepted = [.. _accepted.Keys];
         }
         SendGate.PulseAll();
         ReceiveGate.PulseAll();
@@ -321,16 +320,25 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         {
             c.Abort();
         }
+        var ending = new List<Task>(connectors.Select(c => c.Completion));
         lock (_endpointLock)
         {
-            accepted = [.. _accepted];
-        }
-        foreach (var c in accepted)
-        {
-            if (!c.Drained.IsCompleted)
+            foreach (var (c, task) in _accepted)
             {
-                c.Abort();
+                if (!c.Drained.IsCompleted)
+                {
+                    c.Abort();
+                    ending.Add(task);
+                }
             }
+        }
+        // Aborted loops end within moments; wait for them so no write loop still reads a pipe below.
+        try
+        {
+            await Task.WhenAll(ending).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
         }
         Pipe[] pipes;
         lock (_endpointLock)
