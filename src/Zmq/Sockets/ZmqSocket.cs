@@ -39,7 +39,14 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
 
     private protected bool IsDisposed => _disposed;
 
-    private sealed record Listener(System.Net.Sockets.Socket Socket, string Endpoint, Task Loop);
+    private sealed record Listener(System.Net.Sockets.Socket Socket, string Endpoint, Action Cleanup)
+    {
+        public void Close()
+        {
+            Socket.Dispose();
+            Cleanup();
+        }
+    }
 
     /// <summary>Accepts connections on an endpoint: <c>tcp://127.0.0.1:5555</c>, <c>tcp://*:5555</c>,
     /// <c>tcp://[::1]:*</c> (port * or 0 picks a free port; read it from <see cref="LastEndpoint"/>).</summary>
@@ -50,10 +57,14 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     {
         ThrowIfDisposed();
         var ep = Endpoint.Parse(endpoint);
-        var socket = TcpTransport.Listen(ep, Ipv6, Backlog, out string last);
+        Action cleanup = static () => { };
+        var socket = ep.Transport == "ipc"
+            ? IpcTransport.Listen(ep, Backlog, out string last, out cleanup)
+            : TcpTransport.Listen(ep, Ipv6, Backlog, out last);
         lock (_endpointLock)
         {
-            _listeners[last] = new Listener(socket, last, AcceptLoopAsync(socket, last));
+            _listeners[last] = new Listener(socket, last, cleanup);
+            _ = AcceptLoopAsync(socket, last);
             LastEndpoint = last;
         }
     }
@@ -66,12 +77,21 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     {
         ThrowIfDisposed();
         var ep = Endpoint.Parse(endpoint);
-        TcpTransport.ValidateConnect(ep);
         bool ipv6 = Ipv6;
         var timeout = ConnectTimeout;
+        Func<CancellationToken, Task<System.Net.Sockets.Socket>> dial;
+        if (ep.Transport == "ipc")
+        {
+            IpcTransport.ValidateConnect(ep);
+            dial = ct => IpcTransport.ConnectAsync(ep, ct);
+        }
+        else
+        {
+            TcpTransport.ValidateConnect(ep);
+            dial = ct => TcpTransport.ConnectAsync(ep, ipv6, timeout, ct);
+        }
         var pipe = new Pipe(SendHighWatermark, ReceiveHighWatermark, endpoint, connectSide: true);
-        var connector = new Connector(this, endpoint, pipe, new ReconnectPolicy(ReconnectInterval, ReconnectIntervalMax, timeout),
-            ct => TcpTransport.ConnectAsync(ep, ipv6, timeout, ct));
+        var connector = new Connector(this, endpoint, pipe, new ReconnectPolicy(ReconnectInterval, ReconnectIntervalMax, timeout), dial);
         lock (_endpointLock)
         {
             _connectors.Add(connector);
@@ -96,7 +116,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
             }
             closing = _accepted.Keys.Where(c => c.Endpoint == endpoint).ToList();
         }
-        listener.Socket.Dispose();
+        listener.Close();
         foreach (var c in closing)
         {
             c.BeginClose();
@@ -149,7 +169,10 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
                 Diagnostics.Log.AcceptFailed(Logger, SocketType, endpoint, e.Message);
                 continue;
             }
-            socket.NoDelay = true;
+            if (socket.AddressFamily != System.Net.Sockets.AddressFamily.Unix)
+            {
+                socket.NoDelay = true;
+            }
             var connection = new ZmtpConnection(socket, this, null, endpoint);
             lock (_endpointLock)
             {
@@ -291,7 +314,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
             _disposed = true;
             foreach (var l in _listeners.Values)
             {
-                l.Socket.Dispose();
+                l.Close();
             }
             _listeners.Clear();
             connectors = [.. _connectors];

@@ -89,7 +89,7 @@ public class EndpointTests
 
     [Theory]
     [InlineData("foo://x")]
-    [InlineData("ipc://x")]
+    [InlineData("udpx://x")]
     [InlineData("TCP://127.0.0.1:5555")]
     public void Parse_RefusesUnknownTransport(string endpoint)
     {

@@ -446,3 +446,8 @@ public sealed class ClientServerOverTcp : ClientServerTests
 {
     protected override string AnyEndpoint => "tcp://127.0.0.1:*";
 }
+
+public sealed class ClientServerOverIpc : ClientServerTests
+{
+    protected override string AnyEndpoint => "ipc://*";
+}
