@@ -15,6 +15,13 @@ internal enum ConnectionEnd
     Closed,
 }
 
+/// <summary>ZMTP heartbeats (libzmq ZMQ_HEARTBEAT_IVL / _TIMEOUT / _TTL). Interval zero = off.</summary>
+internal readonly record struct HeartbeatPolicy(TimeSpan Interval, TimeSpan Timeout, TimeSpan Ttl)
+{
+    /// <summary>The TTL field of our PINGs, in tenths of a second (values under 100 ms mean none).</summary>
+    public ushort TtlDeciseconds => (ushort)Math.Min(Ttl.TotalMilliseconds / 100, ushort.MaxValue);
+}
+
 /// <summary>What a connection needs from the socket that owns it.</summary>
 internal interface IPeerHost
 {
@@ -29,6 +36,9 @@ internal interface IPeerHost
     long MaxMessageSize { get; }
 
     TimeSpan HandshakeInterval { get; }
+
+    /// <summary>Heartbeat settings, read when a connection completes its handshake.</summary>
+    HeartbeatPolicy Heartbeat { get; }
 
     ILogger Logger { get; }
 

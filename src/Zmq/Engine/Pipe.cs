@@ -70,18 +70,15 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
         }
     }
 
-    /// <summary>Write loop: declares it is going to sleep. Returns false when work arrived meanwhile.</summary>
-    public bool PrepareWriterSleep(bool moreWork)
+    /// <summary>Write loop: declares it is going to sleep. The caller must then re-check every source
+    /// of work (this queue and its own) and call <see cref="CancelWriterSleep"/> if it finds any.</summary>
+    public void BeginWriterSleep()
     {
         Volatile.Write(ref _writerSleeping, 1);
         Interlocked.MemoryBarrier();
-        if (moreWork || Outbound.CanDequeue)
-        {
-            Volatile.Write(ref _writerSleeping, 0);
-            return false;
-        }
-        return true;
     }
+
+    public void CancelWriterSleep() => Volatile.Write(ref _writerSleeping, 0);
 
     /// <summary>Read loop: declares it waits for room. Returns false when room appeared meanwhile.</summary>
     public bool PrepareReaderWait()

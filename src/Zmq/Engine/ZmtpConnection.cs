@@ -30,6 +30,11 @@ internal sealed class ZmtpConnection
     private int _socketClosed;
     private bool _droppingMultipart;
     private bool _queuedInbound;
+    private long _lastReceivedTicks = Environment.TickCount64;
+    private long _remoteTtlMs;
+    private HeartbeatPolicy _heartbeatPolicy;
+    private Task? _heartbeat;
+    private int _heartbeatStarted;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>How long a drained connection waits for the peer's close before closing itself.</summary>
@@ -103,6 +108,11 @@ internal sealed class ZmtpConnection
         Log.HandshakeSucceeded(_host.Logger, _host.SocketType, Endpoint, PeerAddress, PeerSocketType ?? "?");
 
         var writer = WriteLoopAsync(pipe);
+        _heartbeatPolicy = _host.Heartbeat;
+        if (_heartbeatPolicy.Interval > TimeSpan.Zero)
+        {
+            StartHeartbeat();
+        }
         ConnectionEnd result;
         try
         {
@@ -119,6 +129,10 @@ internal sealed class ZmtpConnection
         }
         CloseSocket();
         await writer.ConfigureAwait(false);
+        if (_heartbeat != null)
+        {
+            await _heartbeat.ConfigureAwait(false);
+        }
         Log.Disconnected(_host.Logger, _host.SocketType, Endpoint, PeerAddress, result.ToString());
         _host.Detach(this, pipe, result);
         return result;
@@ -288,6 +302,7 @@ internal sealed class ZmtpConnection
             {
                 return _closing ? ConnectionEnd.Closed : ConnectionEnd.Disconnected;
             }
+            Volatile.Write(ref _lastReceivedTicks, Environment.TickCount64);
             start = 0;
             end = n;
         }
@@ -337,6 +352,12 @@ internal sealed class ZmtpConnection
         switch (name)
         {
             case Commands.Ping:
+                // A TTL asks us to drop the connection if the peer then goes quiet for that long.
+                Volatile.Write(ref _remoteTtlMs, data.Length >= 2 ? ((data[0] << 8) | data[1]) * 100L : 0);
+                if (Volatile.Read(ref _remoteTtlMs) > 0)
+                {
+                    StartHeartbeat();
+                }
                 _control.Enqueue(Commands.BuildPongFrame(data));
                 pipe.WakeWriter();
                 break;
@@ -347,6 +368,61 @@ internal sealed class ZmtpConnection
             default:
                 // PONG and commands of other patterns need no action here.
                 break;
+        }
+    }
+
+    /// <summary>Sends a PING every interval and closes the connection when nothing at all has arrived
+    /// for the timeout after one (or for the TTL the peer asked for): a frozen process or a cut cable
+    /// is found even when TCP itself notices nothing.</summary>
+    private void StartHeartbeat()
+    {
+        if (Interlocked.Exchange(ref _heartbeatStarted, 1) == 0)
+        {
+            _heartbeat = HeartbeatLoopAsync(_pipe!, _heartbeatPolicy);
+        }
+    }
+
+    private async Task HeartbeatLoopAsync(Pipe pipe, HeartbeatPolicy policy)
+    {
+        var tick = policy.Interval > TimeSpan.Zero
+            ? TimeSpan.FromMilliseconds(Math.Max(1, Math.Min(policy.Interval.TotalMilliseconds, policy.Timeout.TotalMilliseconds)))
+            : TimeSpan.FromMilliseconds(100);
+        long lastPing = 0;
+        long pingSentAt = 0;
+        while (!_stopped)
+        {
+            try
+            {
+                await Task.Delay(tick).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            if (_stopped)
+            {
+                return;
+            }
+            long now = Environment.TickCount64;
+            long quietMs = now - Volatile.Read(ref _lastReceivedTicks);
+            long ttl = Volatile.Read(ref _remoteTtlMs);
+            bool pingUnanswered = pingSentAt != 0 && Volatile.Read(ref _lastReceivedTicks) < pingSentAt && now - pingSentAt >= policy.Timeout.TotalMilliseconds;
+            if (pingUnanswered || (ttl > 0 && quietMs >= ttl))
+            {
+                Log.ProtocolError(_host.Logger, _host.SocketType, Endpoint, PeerAddress, $"peer silent for {quietMs} ms (heartbeat)");
+                CloseSocket();
+                return;
+            }
+            if (policy.Interval > TimeSpan.Zero && now - lastPing >= policy.Interval.TotalMilliseconds)
+            {
+                if (pingSentAt == 0 || Volatile.Read(ref _lastReceivedTicks) >= pingSentAt)
+                {
+                    pingSentAt = now;
+                }
+                lastPing = now;
+                _control.Enqueue(Commands.BuildPingFrame(policy.TtlDeciseconds, []));
+                pipe.WakeWriter();
+            }
         }
     }
 
@@ -430,10 +506,13 @@ internal sealed class ZmtpConnection
                     _ = Task.Delay(DrainedCloseTimeout).ContinueWith(_ => CloseSocket(), TaskScheduler.Default);
                     return;
                 }
-                if (pipe.PrepareWriterSleep(!_control.IsEmpty || _closing || _stopped))
+                pipe.BeginWriterSleep();
+                if (pipe.Outbound.CanDequeue || !_control.IsEmpty || _closing || _stopped)
                 {
-                    await pipe.WriterWake.WaitAsync().ConfigureAwait(false);
+                    pipe.CancelWriterSleep();
+                    continue;
                 }
+                await pipe.WriterWake.WaitAsync().ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or OperationCanceledException)

@@ -60,6 +60,18 @@ public abstract partial class ZmqSocket
     /// <summary>A connection whose ZMTP handshake is unfinished after this is closed (ZMQ_HANDSHAKE_IVL, default 30 s).</summary>
     public TimeSpan HandshakeInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Send a ZMTP PING this often on each connection (ZMQ_HEARTBEAT_IVL, default 0 = no heartbeats).
+    /// A peer that answers nothing for <see cref="HeartbeatTimeout"/> after a PING is disconnected
+    /// (and re-dialled if this side connected).</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.Zero;
+
+    /// <summary>How long to wait for any traffic after a PING (ZMQ_HEARTBEAT_TIMEOUT, default 0 = the interval).</summary>
+    public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Asks the peer to drop the connection after this long without traffic from us (ZMQ_HEARTBEAT_TTL,
+    /// default 0 = none; sent in tenths of a second, so under 100 ms means none).</summary>
+    public TimeSpan HeartbeatTtl { get; set; } = TimeSpan.Zero;
+
     /// <summary>Largest message accepted from a peer (ZMQ_MAXMSGSIZE, default -1 = no limit). A peer
     /// announcing a larger one is disconnected before any of it is buffered.</summary>
     public long MaxMessageSize { get; set; } = -1;

@@ -245,6 +245,8 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
 
     TimeSpan IPeerHost.HandshakeInterval => HandshakeInterval;
 
+    HeartbeatPolicy IPeerHost.Heartbeat => new(HeartbeatInterval, HeartbeatTimeout > TimeSpan.Zero ? HeartbeatTimeout : HeartbeatInterval, HeartbeatTtl);
+
     ILogger IPeerHost.Logger => Logger;
 
     Pipe? IPeerHost.Attach(ZmtpConnection connection, Pipe? pipe, string peerSocketType)

@@ -1,0 +1,86 @@
+using Zmq.Tests.Support;
+
+namespace Zmq.Tests.Sockets;
+
+/// <summary>ZMTP heartbeats: PING/PONG keep a quiet connection alive and find a silent peer.</summary>
+public sealed class HeartbeatTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Heartbeat_SendsPingWithTheConfiguredTtl()
+    {
+        await using var server = new ServerSocket
+        {
+            Linger = TimeSpan.Zero,
+            HeartbeatInterval = TimeSpan.FromMilliseconds(50),
+            HeartbeatTtl = TimeSpan.FromSeconds(30),
+        };
+        server.Bind("tcp://127.0.0.1:*");
+        await using var peer = await RawPeer.ConnectAsync(server.LastEndpoint!);
+        await peer.HandshakeAsync("CLIENT");
+        // PING, TTL 300 deciseconds, no context.
+        Assert.Equal(new byte[] { 0x04, 0x07, 0x04, (byte)'P', (byte)'I', (byte)'N', (byte)'G', 0x01, 0x2C }, await peer.ReadExactlyAsync(9));
+    }
+
+    [Fact]
+    public async Task SilentPeer_IsDroppedAfterTheHeartbeatTimeout()
+    {
+        await using var server = new ServerSocket
+        {
+            Linger = TimeSpan.Zero,
+            HeartbeatInterval = TimeSpan.FromMilliseconds(100),
+            HeartbeatTimeout = TimeSpan.FromMilliseconds(200),
+        };
+        server.Bind("tcp://127.0.0.1:*");
+        await using var peer = await RawPeer.ConnectAsync(server.LastEndpoint!);
+        await peer.HandshakeAsync("CLIENT");
+        // The peer never answers: interval + timeout + scheduling slack.
+        var started = DateTime.UtcNow;
+        Assert.True(await peer.WaitClosedAsync(Timeout), "a peer that answers no PING must be dropped");
+        Assert.InRange(DateTime.UtcNow - started, TimeSpan.Zero, TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public async Task PeerAskingForATtl_IsDroppedWhenItGoesQuietForThatLong()
+    {
+        await using var server = new ServerSocket { Linger = TimeSpan.Zero };
+        server.Bind("tcp://127.0.0.1:*");
+        await using var peer = await RawPeer.ConnectAsync(server.LastEndpoint!);
+        await peer.HandshakeAsync("CLIENT");
+        // PING with TTL 3 deciseconds, then silence.
+        await peer.SendAsync([0x04, 0x07, 0x04, (byte)'P', (byte)'I', (byte)'N', (byte)'G', 0x00, 0x03]);
+        Assert.True(await peer.WaitClosedAsync(Timeout), "the TTL the peer asked for must be enforced");
+    }
+
+    [Fact]
+    public async Task QuietConnectionWithHeartbeats_StaysUp()
+    {
+        await using var server = new ServerSocket
+        {
+            ReceiveTimeout = Timeout,
+            Linger = TimeSpan.Zero,
+            HeartbeatInterval = TimeSpan.FromMilliseconds(50),
+            HeartbeatTimeout = TimeSpan.FromMilliseconds(400),
+        };
+        server.Bind("tcp://127.0.0.1:*");
+        await using var client = new ClientSocket
+        {
+            ReceiveTimeout = Timeout,
+            Linger = TimeSpan.Zero,
+            HeartbeatInterval = TimeSpan.FromMilliseconds(50),
+            HeartbeatTimeout = TimeSpan.FromMilliseconds(400),
+        };
+        client.Connect(server.LastEndpoint!);
+        client.Send("first");
+        uint id = server.Receive().RoutingId;
+        // Stay idle for several heartbeat timeouts: only PING/PONG traffic flows meanwhile. (The timeout
+        // leaves room for a loaded 2-core machine to schedule the PONG.)
+        await Task.Delay(TimeSpan.FromMilliseconds(1500));
+        client.Send("second");
+        var m = server.Receive();
+        Assert.Equal("second", m.ToString());
+        Assert.Equal(id, m.RoutingId);
+        Assert.Equal([id], server.Peers);
+    }
+}
