@@ -1,0 +1,150 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Zmq.Interop.Tests;
+
+/// <summary>
+/// The exact bytes libzmq 4.3.5 puts on the wire for a ZMTP 3.1 NULL handshake and a first message,
+/// captured over a raw TCP connection, and our sockets held to the same bytes. The constants below
+/// are the reference vectors.
+/// </summary>
+public class WireCaptureTests
+{
+    /// <summary>Signature (FF, 8 padding, 7F), version 3.1, mechanism "NULL" padded to 20, as-server 0, 31 filler.
+    /// libzmq sends exactly this whichever side connects.</summary>
+    private static readonly byte[] NullGreeting = Hex("FF 00 00 00 00 00 00 00 01 7F 03 01 4E 55 4C 4C" + Zeros(48));
+
+    /// <summary>READY command, short frame (flags 04, size 1C): name length 5 "READY", then the one
+    /// property libzmq sends for these types: 0B "Socket-Type", 4-byte length 6, "SERVER".</summary>
+    private static readonly byte[] ServerReady = Hex("04 1C 05 52 45 41 44 59 0B 53 6F 63 6B 65 74 2D 54 79 70 65 00 00 00 06 53 45 52 56 45 52");
+
+    /// <summary>Same, with "CLIENT".</summary>
+    private static readonly byte[] ClientReady = Hex("04 1C 05 52 45 41 44 59 0B 53 6F 63 6B 65 74 2D 54 79 70 65 00 00 00 06 43 4C 49 45 4E 54");
+
+    /// <summary>A last (flags 00) short frame of 3 bytes, "abc".</summary>
+    private static readonly byte[] AbcFrame = Hex("00 03 61 62 63");
+
+    [Fact]
+    public async Task LibzmqServer_AnswersANullGreetingWithThisGreetingAndReady()
+    {
+        await using var peer = NodePeer.StartServer(bind: "tcp://127.0.0.1:*", count: 1);
+        using var raw = await RawPeer.ConnectAsync(await peer.WaitForReadyAsync());
+        await raw.WriteAsync([.. NullGreeting, .. ClientReady]);
+
+        Assert.Equal(NullGreeting, await raw.ReadAsync(NullGreeting.Length));
+        Assert.Equal(ServerReady, await raw.ReadAsync(ServerReady.Length));
+
+        // A message frame to show the handshake really completed: the echo comes back as the same frame.
+        await raw.WriteAsync(AbcFrame);
+        Assert.Equal(AbcFrame, await raw.ReadAsync(AbcFrame.Length));
+        ClientServerInteropTests.AssertServerReceived(await peer.WaitForDoneAsync(), [Encoding.ASCII.GetBytes("abc")]);
+    }
+
+    [Fact]
+    public async Task LibzmqClient_AnswersANullGreetingWithThisGreetingReadyAndMessageFrame()
+    {
+        // Payload.Make(0x41, 0, 5) = 41 4E 5B 68 75: under 8 bytes, so pattern only.
+        byte[] messageFrame = Hex("00 05 41 4E 5B 68 75");
+        await using var peer = NodePeer.StartClient(count: 1, sizes: [5], salt: 0x41, bind: "tcp://127.0.0.1:*");
+        using var raw = await RawPeer.ConnectAsync(await peer.WaitForReadyAsync());
+        await raw.WriteAsync([.. NullGreeting, .. ServerReady]);
+
+        Assert.Equal(NullGreeting, await raw.ReadAsync(NullGreeting.Length));
+        Assert.Equal(ClientReady, await raw.ReadAsync(ClientReady.Length));
+        Assert.Equal(messageFrame, await raw.ReadAsync(messageFrame.Length));
+
+        await raw.WriteAsync(messageFrame);
+        ClientServerInteropTests.AssertClientVerified(await peer.WaitForDoneAsync(), 1, peer);
+    }
+
+    [Fact]
+    public async Task OurServer_AnswersANullGreetingWithTheSameBytesAsLibzmqServer()
+    {
+        await using var server = Ours.Server();
+        server.Bind("tcp://127.0.0.1:*");
+        using var raw = await RawPeer.ConnectAsync(server.LastEndpoint!);
+        await raw.WriteAsync([.. NullGreeting, .. ClientReady]);
+
+        Assert.Equal(NullGreeting, await raw.ReadAsync(NullGreeting.Length));
+        Assert.Equal(ServerReady, await raw.ReadAsync(ServerReady.Length));
+
+        await raw.WriteAsync(AbcFrame);
+        var m = server.Receive();
+        Assert.Equal("abc", m.ToString());
+        server.Send(m.RoutingId, m.Span);
+        Assert.Equal(AbcFrame, await raw.ReadAsync(AbcFrame.Length));
+    }
+
+    [Fact]
+    public async Task OurClient_AnswersANullGreetingWithTheSameBytesAsLibzmqClient()
+    {
+        await using var client = Ours.Client();
+        client.Bind("tcp://127.0.0.1:*");
+        using var raw = await RawPeer.ConnectAsync(client.LastEndpoint!);
+        await raw.WriteAsync([.. NullGreeting, .. ServerReady]);
+
+        Assert.Equal(NullGreeting, await raw.ReadAsync(NullGreeting.Length));
+        Assert.Equal(ClientReady, await raw.ReadAsync(ClientReady.Length));
+
+        // A bound CLIENT has no peer until our READY is processed; Send waits for it (SendTimeout bounds that).
+        client.Send("abc");
+        Assert.Equal(AbcFrame, await raw.ReadAsync(AbcFrame.Length));
+        await raw.WriteAsync(AbcFrame);
+        Assert.Equal("abc", client.ReceiveString());
+    }
+
+    private static string Zeros(int count) => string.Concat(Enumerable.Repeat(" 00", count));
+
+    private static byte[] Hex(string spaced) => Convert.FromHexString(spaced.Replace(" ", "", StringComparison.Ordinal));
+
+    /// <summary>A plain TCP connection that speaks bytes, not ZMTP; every read is bounded by <see cref="Ours.Wait"/>.</summary>
+    private sealed class RawPeer : IDisposable
+    {
+        private readonly Socket _socket;
+        private readonly NetworkStream _stream;
+
+        private RawPeer(Socket socket)
+        {
+            _socket = socket;
+            _stream = new NetworkStream(socket, ownsSocket: true);
+        }
+
+        public static async Task<RawPeer> ConnectAsync(string endpoint)
+        {
+            var ep = IPEndPoint.Parse(endpoint["tcp://".Length..]);
+            var socket = new Socket(ep.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                using var cts = new CancellationTokenSource(Ours.Wait);
+                await socket.ConnectAsync(ep, cts.Token);
+                return new RawPeer(socket);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        public async Task WriteAsync(byte[] bytes)
+        {
+            using var cts = new CancellationTokenSource(Ours.Wait);
+            await _stream.WriteAsync(bytes, cts.Token);
+        }
+
+        public async Task<byte[]> ReadAsync(int count)
+        {
+            var buffer = new byte[count];
+            using var cts = new CancellationTokenSource(Ours.Wait);
+            await _stream.ReadExactlyAsync(buffer, cts.Token);
+            return buffer;
+        }
+
+        public void Dispose()
+        {
+            _stream.Dispose();
+            _socket.Dispose();
+        }
+    }
+}
