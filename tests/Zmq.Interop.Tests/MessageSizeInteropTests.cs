@@ -44,14 +44,12 @@ public class MessageSizeInteropTests
         await using var peer = NodePeer.StartClient(Count, [size], salt: 8, connect: server.LastEndpoint);
 
         // Our side checks what libzmq sent before echoing it; peer.js then checks the echo.
+        using var deadline = new CancellationTokenSource(Ours.Wait);
         for (int i = 0; i < Count; i++)
         {
-            if (!server.TryReceive(out var m, Ours.Wait))
-            {
-                Assert.Fail($"message {i} from libzmq did not arrive within {Ours.Wait.TotalSeconds} s.{peer.Describe()}");
-            }
+            var m = await Ours.ReceiveAsync(server, $"message {i} from libzmq", peer);
             Payload.AssertSame(Payload.Make(8, i, size), m.Span, $"message {i} from libzmq");
-            server.Send(m.RoutingId, m.Span);
+            await server.SendAsync(m.RoutingId, m.Data, deadline.Token);
         }
 
         ClientServerInteropTests.AssertClientVerified(await peer.WaitForDoneAsync(), Count, peer);

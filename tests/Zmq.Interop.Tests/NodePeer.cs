@@ -119,22 +119,6 @@ internal sealed class NodePeer : IAsyncDisposable
         return doc.RootElement.Clone();
     }
 
-    /// <summary>Waits for the peer to exit by itself and returns its exit code.</summary>
-    public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
-    {
-        var limit = timeout ?? DefaultWait;
-        using var cts = new CancellationTokenSource(limit);
-        try
-        {
-            await _process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"{_name} did not exit within {limit.TotalSeconds} s.{Describe()}");
-        }
-        return _process.ExitCode;
-    }
-
     /// <summary>Everything the peer printed so far, for assertion messages.</summary>
     public string Describe()
     {

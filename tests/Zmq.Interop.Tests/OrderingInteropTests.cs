@@ -28,17 +28,15 @@ public class OrderingInteropTests
         server.Bind("tcp://127.0.0.1:*");
         await using var peer = NodePeer.StartClient(Count, [8, 40, 300], salt: 10, connect: server.LastEndpoint);
 
+        using var deadline = new CancellationTokenSource(Ours.Wait);
         for (int i = 0; i < Count; i++)
         {
-            if (!server.TryReceive(out var m, Ours.Wait))
-            {
-                Assert.Fail($"message {i} from libzmq did not arrive within {Ours.Wait.TotalSeconds} s.{peer.Describe()}");
-            }
+            var m = await Ours.ReceiveAsync(server, $"message {i} from libzmq", peer);
             if (m.Length < 8 || Payload.IndexOf(m.Span) != i)
             {
                 Assert.Fail($"message {i} from libzmq arrived out of order: it carries index {(m.Length < 8 ? "none" : Payload.IndexOf(m.Span))}");
             }
-            server.Send(m.RoutingId, m.Span);
+            await server.SendAsync(m.RoutingId, m.Data, deadline.Token);
         }
 
         ClientServerInteropTests.AssertClientVerified(await peer.WaitForDoneAsync(), Count, peer);

@@ -37,27 +37,51 @@ internal static class Ours
         return peers;
     }
 
+    /// <summary>Receives with a deadline, failing with what was expected and the peer's output.
+    /// Async on purpose: a blocking Receive holds a thread-pool thread, and under the test runner on a
+    /// 2-core machine that starves the pool for the ~0.5 s it takes to inject a thread.</summary>
+    public static async Task<Message> ReceiveAsync(ThreadSafeSocket socket, string what, NodePeer? peer = null)
+    {
+        using var cts = new CancellationTokenSource(Wait);
+        try
+        {
+            return await socket.ReceiveAsync(cts.Token);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{what} did not arrive within {Wait.TotalSeconds} s.{peer?.Describe()}");
+        }
+    }
+
     /// <summary>Sends <paramref name="messages"/> from our CLIENT while receiving the echoes, and checks
     /// each echo is the message with the same index. Sending runs alongside receiving because both
     /// directions fill up at the high-water marks long before 10,000 messages.</summary>
     public static async Task ExchangeAsync(ClientSocket client, IReadOnlyList<byte[]> messages, NodePeer peer)
     {
-        var sending = Task.Run(() =>
+        using var stop = new CancellationTokenSource();
+        var sending = SendAllAsync(stop.Token);
+        try
+        {
+            for (int i = 0; i < messages.Count; i++)
+            {
+                var reply = await ReceiveAsync(client, $"reply {i} of {messages.Count} (sender {sending.Status})", peer);
+                Payload.AssertSame(messages[i], reply.Span, $"reply {i}");
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+        }
+        // Every echo came back, so every send completed: this only surfaces a send exception.
+        await sending;
+
+        async Task SendAllAsync(CancellationToken ct)
         {
             foreach (var m in messages)
             {
-                client.Send(m);
+                await client.SendAsync(m, ct);
             }
-        });
-        for (int i = 0; i < messages.Count; i++)
-        {
-            if (!client.TryReceive(out var reply, Wait))
-            {
-                Assert.Fail($"reply {i} of {messages.Count} did not arrive within {Wait.TotalSeconds} s (sender {sending.Status}).{peer.Describe()}");
-            }
-            Payload.AssertSame(messages[i], reply.Span, $"reply {i}");
         }
-        await sending.WaitAsync(Wait);
     }
 
     public static List<byte[]> Messages(uint salt, int count, params int[] sizes) =>

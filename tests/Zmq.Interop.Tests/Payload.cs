@@ -53,7 +53,10 @@ internal static class Payload
             return;
         }
         int at = expected.CommonPrefixLength(actual);
-        Assert.Fail($"{what}: expected {expected.Length} bytes, got {actual.Length}; first difference at byte {at}; "
-            + $"got starts {Convert.ToHexString(actual[..Math.Min(16, actual.Length)])}, expected {Convert.ToHexString(expected[..Math.Min(16, expected.Length)])}");
+        Assert.Fail($"{what}: expected {expected.Length} bytes, got {actual.Length}; first difference at byte {at}: "
+            + $"got {Around(actual, at)}, expected {Around(expected, at)}");
+
+        static string Around(ReadOnlySpan<byte> bytes, int at) =>
+            at >= bytes.Length ? "(end)" : Convert.ToHexString(bytes.Slice(at, Math.Min(16, bytes.Length - at))) + "...";
     }
 }

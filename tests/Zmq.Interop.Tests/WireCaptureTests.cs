@@ -70,9 +70,9 @@ public class WireCaptureTests
         Assert.Equal(ServerReady, await raw.ReadAsync(ServerReady.Length));
 
         await raw.WriteAsync(AbcFrame);
-        var m = server.Receive();
+        var m = await Ours.ReceiveAsync(server, "the frame sent raw");
         Assert.Equal("abc", m.ToString());
-        server.Send(m.RoutingId, m.Span);
+        Assert.True(server.TrySend(m.RoutingId, m.Span), "an idle peer's queue had no room");
         Assert.Equal(AbcFrame, await raw.ReadAsync(AbcFrame.Length));
     }
 
@@ -87,11 +87,14 @@ public class WireCaptureTests
         Assert.Equal(NullGreeting, await raw.ReadAsync(NullGreeting.Length));
         Assert.Equal(ClientReady, await raw.ReadAsync(ClientReady.Length));
 
-        // A bound CLIENT has no peer until our READY is processed; Send waits for it (SendTimeout bounds that).
-        client.Send("abc");
+        // A bound CLIENT has no peer until our READY is processed; the send waits for it.
+        using (var cts = new CancellationTokenSource(Ours.Wait))
+        {
+            await client.SendAsync("abc"u8.ToArray(), cts.Token);
+        }
         Assert.Equal(AbcFrame, await raw.ReadAsync(AbcFrame.Length));
         await raw.WriteAsync(AbcFrame);
-        Assert.Equal("abc", client.ReceiveString());
+        Assert.Equal("abc", (await Ours.ReceiveAsync(client, "the frame sent raw")).ToString());
     }
 
     private static string Zeros(int count) => string.Concat(Enumerable.Repeat(" 00", count));

@@ -68,7 +68,10 @@ async function attach(socket) {
 }
 
 async function runServer() {
-  const server = new Server({ linger: 0 })
+  // libzmq's SERVER does not wait when a peer's pipe is at the high-water mark: send fails with
+  // EAGAIN ("Operation was not possible or timed out"). An echo that outruns a slower reader would
+  // die, so the replies get an unlimited queue; the reader's TCP window still bounds the flow.
+  const server = new Server({ linger: 0, sendHighWaterMark: 0 })
   const endpoint = await attach(server)
   console.log(`READY ${endpoint}`)
   const digest = digester()
