@@ -25,6 +25,15 @@ internal sealed record PeerConfig
     /// <summary>Client: the salt given to <see cref="Payload.Make"/>.</summary>
     public uint? Salt { get; init; }
 
+    /// <summary>Client: idle time between sends.</summary>
+    public int? PauseMs { get; init; }
+
+    /// <summary>libzmq ZMQ_HEARTBEAT_IVL: send a ZMTP PING this often.</summary>
+    public int? HeartbeatIntervalMs { get; init; }
+
+    /// <summary>libzmq ZMQ_HEARTBEAT_TIMEOUT: drop the connection if nothing (such as a PONG) arrives this long after a PING.</summary>
+    public int? HeartbeatTimeoutMs { get; init; }
+
     /// <summary>peer.js exits on its own after this, so a stuck peer cannot outlive its test by much.</summary>
     public int TimeoutMs { get; init; } = 20_000;
 }
@@ -53,6 +62,7 @@ internal sealed class NodePeer : IAsyncDisposable
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
     private readonly Task _stdoutPump;
+    private int _disposed;
 
     private NodePeer(Process process, string name)
     {
@@ -191,6 +201,10 @@ internal sealed class NodePeer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         try
         {
             if (!_process.HasExited)

@@ -97,6 +97,25 @@ public class WireCaptureTests
         Assert.Equal("abc", (await Ours.ReceiveAsync(client, "the frame sent raw")).ToString());
     }
 
+    [Fact]
+    public async Task OurServer_AnswersEachPingWithAPongCarryingItsContext()
+    {
+        await using var server = Ours.Server();
+        server.Bind("tcp://127.0.0.1:*");
+        using var raw = await RawPeer.ConnectAsync(server.LastEndpoint!);
+        await raw.WriteAsync([.. NullGreeting, .. ClientReady]);
+        await raw.ReadAsync(NullGreeting.Length + ServerReady.Length);
+
+        // ZMTP 3.1 PING: flags 04, size, name length 4, "PING", TTL (u16, tenths of a second), context.
+        // The PONG must echo the context. Several in a row, as a heartbeating libzmq sends them.
+        for (int i = 0; i < 5; i++)
+        {
+            byte context = (byte)(0xA0 + i);
+            await raw.WriteAsync(Hex($"04 09 04 50 49 4E 47 00 0A 5A {context:X2}"));
+            Assert.Equal(Hex($"04 07 04 50 4F 4E 47 5A {context:X2}"), await raw.ReadAsync(9));
+        }
+    }
+
     private static string Zeros(int count) => string.Concat(Enumerable.Repeat(" 00", count));
 
     private static byte[] Hex(string spaced) => Convert.FromHexString(spaced.Replace(" ", "", StringComparison.Ordinal));
@@ -139,8 +158,24 @@ public class WireCaptureTests
         public async Task<byte[]> ReadAsync(int count)
         {
             var buffer = new byte[count];
+            int got = 0;
             using var cts = new CancellationTokenSource(Ours.Wait);
-            await _stream.ReadExactlyAsync(buffer, cts.Token);
+            try
+            {
+                while (got < count)
+                {
+                    int n = await _stream.ReadAsync(buffer.AsMemory(got), cts.Token);
+                    if (n == 0)
+                    {
+                        throw new EndOfStreamException($"peer closed after {got} of {count} expected bytes: {Convert.ToHexString(buffer, 0, got)}");
+                    }
+                    got += n;
+                }
+            }
+            catch (OperationCanceledException) when (cts.IsCancellationRequested)
+            {
+                throw new TimeoutException($"got {got} of {count} expected bytes within {Ours.Wait.TotalSeconds} s: {Convert.ToHexString(buffer, 0, got)}");
+            }
             return buffer;
         }
 

@@ -4,9 +4,11 @@
 //   {"mode":"server", "bind"|"connect":"tcp://...", "count":N, "timeoutMs":T}
 //       Echoes every message back to its sender. After N messages (if given) prints DONE with a
 //       digest of what arrived, so the test can check the C# side's sends without trusting the echo.
-//   {"mode":"client", "bind"|"connect":"tcp://...", "count":N, "sizes":[...], "salt":S, "timeoutMs":T}
-//       Sends N messages (sizes cycled) made by payload(), receives N replies, checks each is
-//       byte-for-byte the message with the same index, prints DONE and exits (0 = all verified).
+//   {"mode":"client", "bind"|"connect":"tcp://...", "count":N, "sizes":[...], "salt":S, "pauseMs":P, "timeoutMs":T}
+//       Sends N messages (sizes cycled) made by payload(), P ms apart if given, receives N replies,
+//       checks each is byte-for-byte the message with the same index, prints DONE with the
+//       connection events seen and exits (0 = all verified).
+//   Either mode: "heartbeatIntervalMs" and "heartbeatTimeoutMs" turn on libzmq's ZMTP PING.
 //
 // stdout protocol, one line each:  READY <endpoint>   then   DONE <json>
 // Any failure goes to stderr and exits non-zero; the test shows that stderr.
@@ -58,6 +60,24 @@ function digester() {
   }
 }
 
+function socketOptions() {
+  const options = { linger: 0 }
+  if (config.heartbeatIntervalMs) {
+    options.heartbeatInterval = config.heartbeatIntervalMs
+    options.heartbeatTimeout = config.heartbeatTimeoutMs || 3 * config.heartbeatIntervalMs
+  }
+  return options
+}
+
+// Connection events, so a test can tell "every reply arrived" from "every reply arrived over a
+// connection that libzmq dropped and remade in between".
+function countEvents(socket) {
+  const counts = { handshakes: 0, disconnects: 0 }
+  socket.events.on("handshake", () => counts.handshakes++)
+  socket.events.on("disconnect", () => counts.disconnects++)
+  return counts
+}
+
 async function attach(socket) {
   if (config.bind) {
     await socket.bind(config.bind)
@@ -71,7 +91,7 @@ async function runServer() {
   // libzmq's SERVER does not wait when a peer's pipe is at the high-water mark: send fails with
   // EAGAIN ("Operation was not possible or timed out"). An echo that outruns a slower reader would
   // die, so the replies get an unlimited queue; the reader's TCP window still bounds the flow.
-  const server = new Server({ linger: 0, sendHighWaterMark: 0 })
+  const server = new Server({ ...socketOptions(), sendHighWaterMark: 0 })
   const endpoint = await attach(server)
   console.log(`READY ${endpoint}`)
   const digest = digester()
@@ -93,7 +113,8 @@ async function runServer() {
 }
 
 async function runClient() {
-  const client = new Client({ linger: 0 })
+  const client = new Client(socketOptions())
+  const events = countEvents(client)
   const endpoint = await attach(client)
   console.log(`READY ${endpoint}`)
   const count = config.count
@@ -104,7 +125,10 @@ async function runClient() {
   // Sending and receiving run together: with both sides at their high-water marks, a client that
   // sent everything before reading would deadlock against an echo server.
   const sending = (async () => {
-    for (let i = 0; i < count; i++) await client.send(message(i))
+    for (let i = 0; i < count; i++) {
+      if (i > 0 && config.pauseMs) await new Promise(resolve => setTimeout(resolve, config.pauseMs))
+      await client.send(message(i))
+    }
   })()
   let received = 0
   let mismatches = 0
@@ -120,7 +144,7 @@ async function runClient() {
   }
   await sending
   const ok = mismatches === 0
-  console.log(`DONE ${JSON.stringify({ sent: count, received, mismatches, firstMismatch, ok })}`)
+  console.log(`DONE ${JSON.stringify({ sent: count, received, mismatches, firstMismatch, ok, ...events })}`)
   client.close()
   process.exit(ok ? 0 : 1)
 }
