@@ -1,0 +1,155 @@
+// A real libzmq peer (via zeromq.js) for the C# interop tests.
+//
+// Usage: node peer.js '<json config>'
+//   {"mode":"server", "bind"|"connect":"tcp://...", "count":N, "timeoutMs":T}
+//       Echoes every message back to its sender. After N messages (if given) prints DONE with a
+//       digest of what arrived, so the test can check the C# side's sends without trusting the echo.
+//   {"mode":"client", "bind"|"connect":"tcp://...", "count":N, "sizes":[...], "salt":S, "pauseMs":P, "timeoutMs":T}
+//       Sends N messages (sizes cycled) made by payload(), P ms apart if given, receives N replies,
+//       checks each is byte-for-byte the message with the same index, prints DONE with the
+//       connection events seen and exits (0 = all verified).
+//   Either mode: "heartbeatIntervalMs" and "heartbeatTimeoutMs" turn on libzmq's ZMTP PING.
+//
+// stdout protocol, one line each:  READY <endpoint>   then   DONE <json>
+// Any failure goes to stderr and exits non-zero; the test shows that stderr.
+"use strict"
+
+// zeromq/draft warns on load that the draft API is unstable; the test treats stderr as diagnostics.
+process.removeAllListeners("warning")
+const { Server, Client } = require("zeromq/draft")
+const crypto = require("crypto")
+
+const config = JSON.parse(process.argv[2] || "{}")
+const timeoutMs = config.timeoutMs || 20000
+
+// A stuck peer must fail its test rather than hang it: exit on our own deadline, and when the test
+// process goes away (it holds our stdin open; run by hand as `sleep 60 | node peer.js ...`).
+setTimeout(() => fail(`timed out after ${timeoutMs} ms`, 3), timeoutMs).unref()
+process.stdin.on("end", () => fail("stdin closed: the test process is gone", 4))
+process.stdin.resume()
+
+function fail(message, code = 2) {
+  process.stderr.write(`peer.js (${config.mode}): ${message}\n`)
+  process.exit(code)
+}
+
+// Must match Payload.Make in the C# tests. The header (salt, index) makes a message from another
+// client or from another position in the stream fail the comparison, not just a corrupted byte.
+function payload(salt, index, size) {
+  const b = Buffer.alloc(size)
+  for (let k = 0; k < size; k++) b[k] = (k * 13 + index * 7 + salt) & 0xff
+  if (size >= 8) {
+    b.writeUInt32BE(salt >>> 0, 0)
+    b.writeUInt32BE(index >>> 0, 4)
+  }
+  return b
+}
+
+// Must match Payload.Digest in the C# tests: SHA-256 over (u32 BE length, bytes) per message,
+// so order, boundaries and content all count.
+function digester() {
+  const hash = crypto.createHash("sha256")
+  const len = Buffer.alloc(4)
+  return {
+    add(msg) {
+      len.writeUInt32BE(msg.length, 0)
+      hash.update(len)
+      hash.update(msg)
+    },
+    hex: () => hash.digest("hex"),
+  }
+}
+
+function socketOptions() {
+  const options = { linger: 0 }
+  if (config.heartbeatIntervalMs) {
+    options.heartbeatInterval = config.heartbeatIntervalMs
+    options.heartbeatTimeout = config.heartbeatTimeoutMs || 3 * config.heartbeatIntervalMs
+  }
+  return options
+}
+
+// Connection events, so a test can tell "every reply arrived" from "every reply arrived over a
+// connection that libzmq dropped and remade in between".
+function countEvents(socket) {
+  const counts = { handshakes: 0, disconnects: 0 }
+  socket.events.on("handshake", () => counts.handshakes++)
+  socket.events.on("disconnect", () => counts.disconnects++)
+  return counts
+}
+
+async function attach(socket) {
+  if (config.bind) {
+    await socket.bind(config.bind)
+    return socket.lastEndpoint
+  }
+  socket.connect(config.connect)
+  return config.connect
+}
+
+async function runServer() {
+  // libzmq's SERVER does not wait when a peer's pipe is at the high-water mark: send fails with
+  // EAGAIN ("Operation was not possible or timed out"). An echo that outruns a slower reader would
+  // die, so the replies get an unlimited queue; the reader's TCP window still bounds the flow.
+  const server = new Server({ ...socketOptions(), sendHighWaterMark: 0 })
+  const endpoint = await attach(server)
+  console.log(`READY ${endpoint}`)
+  const digest = digester()
+  let received = 0
+  let bytes = 0
+  for (;;) {
+    const [msg, { routingId }] = await server.receive()
+    // Only the first `count` messages are digested; later ones are still echoed.
+    if (received < config.count) {
+      bytes += msg.length
+      digest.add(msg)
+    }
+    received++
+    await server.send(msg, { routingId })
+    if (received === config.count) {
+      console.log(`DONE ${JSON.stringify({ received, bytes, sha256: digest.hex() })}`)
+    }
+  }
+}
+
+async function runClient() {
+  const client = new Client(socketOptions())
+  const events = countEvents(client)
+  const endpoint = await attach(client)
+  console.log(`READY ${endpoint}`)
+  const count = config.count
+  const sizes = config.sizes || [16]
+  const salt = config.salt || 0
+  const message = i => payload(salt, i, sizes[i % sizes.length])
+
+  // Sending and receiving run together: with both sides at their high-water marks, a client that
+  // sent everything before reading would deadlock against an echo server.
+  const sending = (async () => {
+    for (let i = 0; i < count; i++) {
+      if (i > 0 && config.pauseMs) await new Promise(resolve => setTimeout(resolve, config.pauseMs))
+      await client.send(message(i))
+    }
+  })()
+  let received = 0
+  let mismatches = 0
+  let firstMismatch = null
+  for (; received < count; received++) {
+    const [reply] = await client.receive()
+    if (!reply.equals(message(received))) {
+      mismatches++
+      if (firstMismatch === null) {
+        firstMismatch = `reply ${received}: got ${reply.length} bytes starting ${reply.subarray(0, 8).toString("hex")}`
+      }
+    }
+  }
+  await sending
+  const ok = mismatches === 0
+  console.log(`DONE ${JSON.stringify({ sent: count, received, mismatches, firstMismatch, ok, ...events })}`)
+  client.close()
+  process.exit(ok ? 0 : 1)
+}
+
+const modes = { server: runServer, client: runClient }
+if (!modes[config.mode]) fail(`unknown mode ${JSON.stringify(config.mode)}; use "server" or "client"`)
+if (!config.bind === !config.connect) fail(`give exactly one of "bind" or "connect"`)
+modes[config.mode]().catch(e => fail(e && e.stack ? e.stack : String(e)))
