@@ -180,7 +180,7 @@ internal static class PerfCommand
             // Under 'dotnet zmq.dll' the process is the dotnet host, which needs the app's path first.
             if (Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
             {
-                psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "zmq.dll"));
+                psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, typeof(PerfCommand).Assembly.GetName().Name + ".dll"));
             }
             psi.ArgumentList.Add(PerfPeer.Command);
             foreach (string a in c.ToArgs())
