@@ -1,0 +1,153 @@
+using Zmq.Messages;
+using Zmq.Sockets;
+
+namespace Zmq;
+
+// How application threads wait on a socket: the sync, async and timed forms of send and receive
+// share one loop each around the socket type's non-blocking rule.
+public abstract partial class ZmqSocket
+{
+    /// <summary>Sends a message and waits per <see cref="SendTimeout"/>: <paramref name="trySend"/> is
+    /// the socket type's non-blocking rule, retried whenever the socket becomes writable.</summary>
+    private protected void SendBlocking<TState>(ref Msg msg, TState state, TrySendRule<TState> trySend, TimeSpan timeout)
+    {
+        if (trySend(ref msg, state))
+        {
+            return;
+        }
+        if (timeout == TimeSpan.Zero)
+        {
+            msg.Release();
+            throw new TimeoutException($"{SocketType} cannot send now: every peer queue is at SendHighWatermark or no peer is connected (SendTimeout is zero)");
+        }
+        var deadline = Deadline.After(timeout);
+        SendGate.Enter();
+        try
+        {
+            while (true)
+            {
+                if (trySend(ref msg, state))
+                {
+                    SendGate.Pulse();
+                    return;
+                }
+                ThrowIfDisposedReleasing(ref msg);
+                if (deadline.HasExpired)
+                {
+                    msg.Release();
+                    throw new TimeoutException($"{SocketType} send timed out after {timeout.TotalMilliseconds} ms: peers are not taking messages (queues at SendHighWatermark or no peer connected)");
+                }
+                SendGate.Wait(deadline.Remaining);
+            }
+        }
+        finally
+        {
+            SendGate.Exit();
+        }
+    }
+
+    private protected async ValueTask SendAsyncCore<TState>(Msg msg, TState state, TrySendRule<TState> trySend, CancellationToken ct)
+    {
+        SendGate.Enter();
+        try
+        {
+            while (true)
+            {
+                if (trySend(ref msg, state))
+                {
+                    SendGate.Pulse();
+                    return;
+                }
+                ThrowIfDisposedReleasing(ref msg);
+                if (ct.IsCancellationRequested)
+                {
+                    msg.Release();
+                    ct.ThrowIfCancellationRequested();
+                }
+                try
+                {
+                    await SendGate.WaitAsync(Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    msg.Release();
+                    throw;
+                }
+            }
+        }
+        finally
+        {
+            SendGate.Exit();
+        }
+    }
+
+    private void ThrowIfDisposedReleasing(ref Msg msg)
+    {
+        if (_disposed)
+        {
+            msg.Release();
+            ThrowIfDisposed();
+        }
+    }
+
+    private protected delegate bool TrySendRule<TState>(ref Msg msg, TState state);
+
+    private protected delegate bool TryReceiveRule(out Msg msg);
+
+    private protected Msg ReceiveBlocking(TryReceiveRule tryReceive, TimeSpan timeout)
+    {
+        if (tryReceive(out var msg))
+        {
+            return msg;
+        }
+        ThrowIfDisposed();
+        if (timeout == TimeSpan.Zero)
+        {
+            throw new TimeoutException($"{SocketType} has no message to receive (ReceiveTimeout is zero)");
+        }
+        var deadline = Deadline.After(timeout);
+        ReceiveGate.Enter();
+        try
+        {
+            while (true)
+            {
+                if (tryReceive(out msg))
+                {
+                    return msg;
+                }
+                ThrowIfDisposed();
+                if (deadline.HasExpired)
+                {
+                    throw new TimeoutException($"{SocketType} receive timed out after {timeout.TotalMilliseconds} ms");
+                }
+                ReceiveGate.Wait(deadline.Remaining);
+            }
+        }
+        finally
+        {
+            ReceiveGate.Exit();
+        }
+    }
+
+    private protected async ValueTask<Msg> ReceiveAsyncCore(TryReceiveRule tryReceive, CancellationToken ct)
+    {
+        ReceiveGate.Enter();
+        try
+        {
+            while (true)
+            {
+                if (tryReceive(out var msg))
+                {
+                    return msg;
+                }
+                ThrowIfDisposed();
+                ct.ThrowIfCancellationRequested();
+                await ReceiveGate.WaitAsync(Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ReceiveGate.Exit();
+        }
+    }
+}
