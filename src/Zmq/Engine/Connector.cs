@@ -69,10 +69,12 @@ internal sealed class Connector(
                     }
                     var delay = policy.Delay(failures++);
                     Log.ConnectRetry(host.Logger, host.SocketType, Endpoint, delay.TotalMilliseconds, e.Message);
+                    host.Event(new SocketEvent(SocketEventType.ConnectRetried, Endpoint) { Reason = e.Message, RetryIn = delay });
                     await Task.Delay(delay, _cts.Token).ConfigureAwait(false);
                     continue;
                 }
                 var connection = new ZmtpConnection(socket, host, Pipe, Endpoint);
+                host.Event(new SocketEvent(SocketEventType.Connected, Endpoint) { PeerAddress = connection.PeerAddress });
                 lock (_lock)
                 {
                     _current = connection;

@@ -49,6 +49,12 @@ internal interface IPeerHost
     /// <summary>Called once when an attached connection has ended.</summary>
     void Detach(ZmtpConnection connection, Pipe pipe, ConnectionEnd end);
 
+    /// <summary>Reports a monitor event.</summary>
+    void Event(SocketEvent e);
+
+    /// <summary>A message to send to every new peer first (libzmq ZMQ_HELLO_MSG), or null.</summary>
+    byte[]? HelloMessage { get; }
+
     /// <summary>The read loop queued messages into the pipe.</summary>
     void InboundReady(Pipe pipe);
 

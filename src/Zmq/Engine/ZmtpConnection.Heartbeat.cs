@@ -44,7 +44,8 @@ internal sealed partial class ZmtpConnection
             bool pingUnanswered = pingSentAt != 0 && Volatile.Read(ref _lastReceivedTicks) < pingSentAt && now - pingSentAt >= policy.Timeout.TotalMilliseconds;
             if (pingUnanswered || (ttl > 0 && quietMs >= ttl))
             {
-                Log.ProtocolError(_host.Logger, _host.SocketType, Endpoint, PeerAddress, $"peer silent for {quietMs} ms (heartbeat)");
+                EndReason = $"heartbeat: nothing received for {quietMs} ms";
+                Log.ProtocolError(_host.Logger, _host.SocketType, Endpoint, PeerAddress, EndReason);
                 CloseSocket();
                 return;
             }

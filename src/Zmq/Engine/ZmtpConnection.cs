@@ -49,7 +49,9 @@ internal sealed partial class ZmtpConnection
         _decoder = new FrameDecoder(host.MaxMessageSize);
         try
         {
-            PeerAddress = socket.RemoteEndPoint?.ToString() ?? "?";
+            string? remote = socket.RemoteEndPoint?.ToString();
+            // An ipc client's socket is unnamed: the shared path is all there is to name the peer by.
+            PeerAddress = string.IsNullOrEmpty(remote) ? endpoint : remote;
         }
         catch (SocketException)
         {
@@ -63,6 +65,17 @@ internal sealed partial class ZmtpConnection
     public string PeerAddress { get; }
 
     public string? PeerSocketType { get; private set; }
+
+    /// <summary>Why the connection ended, where more is known than "closed".</summary>
+    public string? EndReason { get; private set; }
+
+    private void HandshakeFailed(string reason)
+    {
+        Log.ProtocolError(_host.Logger, _host.SocketType, Endpoint, PeerAddress, reason);
+        EndReason = reason;
+        _host.Event(new SocketEvent(SocketEventType.HandshakeFailed, Endpoint) { PeerAddress = PeerAddress, Reason = reason });
+        CloseSocket();
+    }
 
     /// <summary>Completes once everything queued has been handed to the OS after <see cref="BeginClose"/>
     /// (the kernel delivers it from there), or when the connection has ended.</summary>
@@ -81,14 +94,12 @@ internal sealed partial class ZmtpConnection
             }
             catch (OperationCanceledException) when (handshakeTimeout.IsCancellationRequested && !_stopped)
             {
-                Log.ProtocolError(_host.Logger, _host.SocketType, Endpoint, PeerAddress, $"handshake not finished within {_host.HandshakeInterval.TotalMilliseconds} ms");
-                CloseSocket();
+                HandshakeFailed($"handshake not finished within {_host.HandshakeInterval.TotalMilliseconds} ms");
                 return ConnectionEnd.HandshakeTimeout;
             }
             catch (ProtocolException e)
             {
-                Log.ProtocolError(_host.Logger, _host.SocketType, Endpoint, PeerAddress, e.Message);
-                CloseSocket();
+                HandshakeFailed(e.Message);
                 return ConnectionEnd.ProtocolError;
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException or IOException)
@@ -106,6 +117,14 @@ internal sealed partial class ZmtpConnection
         }
         _pipe = pipe;
         Log.HandshakeSucceeded(_host.Logger, _host.SocketType, Endpoint, PeerAddress, PeerSocketType ?? "?");
+        _host.Event(new SocketEvent(SocketEventType.HandshakeSucceeded, Endpoint) { PeerAddress = PeerAddress, PeerSocketType = PeerSocketType, RoutingId = pipe.RoutingId });
+        if (_host.HelloMessage is { } hello)
+        {
+            // Control frames go out before queued messages, so the hello is the peer's first message.
+            var frame = new byte[FrameWriter.FrameSize(hello.Length)];
+            FrameWriter.WriteFrame(frame, hello, 0);
+            _control.Enqueue(frame);
+        }
 
         var writer = WriteLoopAsync(pipe);
         _heartbeatPolicy = _host.Heartbeat;
@@ -121,10 +140,12 @@ internal sealed partial class ZmtpConnection
         catch (ProtocolException e)
         {
             Log.ProtocolError(_host.Logger, _host.SocketType, Endpoint, PeerAddress, e.Message);
+            EndReason = e.Message;
             result = ConnectionEnd.ProtocolError;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
         {
+            EndReason ??= e.Message;
             result = _closing ? ConnectionEnd.Closed : ConnectionEnd.Disconnected;
         }
         CloseSocket();
@@ -134,6 +155,13 @@ internal sealed partial class ZmtpConnection
             await _heartbeat.ConfigureAwait(false);
         }
         Log.Disconnected(_host.Logger, _host.SocketType, Endpoint, PeerAddress, result.ToString());
+        _host.Event(new SocketEvent(SocketEventType.Disconnected, Endpoint)
+        {
+            PeerAddress = PeerAddress,
+            PeerSocketType = PeerSocketType,
+            RoutingId = pipe.RoutingId,
+            Reason = EndReason ?? (result == ConnectionEnd.Closed ? "closed by this side" : "closed by the peer"),
+        });
         _host.Detach(this, pipe, result);
         return result;
     }

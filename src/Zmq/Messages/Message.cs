@@ -9,24 +9,35 @@ namespace Zmq;
 public readonly struct Message : IEquatable<Message>
 {
     private readonly byte[]? _data;
+    private readonly int _length;
 
     public Message(byte[] data, uint routingId = 0)
+        : this(data, data?.Length ?? 0, routingId)
+    {
+    }
+
+    /// <summary>A message made of the first <paramref name="length"/> bytes of <paramref name="data"/>.</summary>
+    public Message(byte[] data, int length, uint routingId = 0)
     {
         ArgumentNullException.ThrowIfNull(data);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, data.Length);
         _data = data;
+        _length = length;
         RoutingId = routingId;
     }
 
-    /// <summary>The payload.</summary>
-    public ReadOnlyMemory<byte> Data => _data;
+    /// <summary>The payload (no copy).</summary>
+    public ReadOnlyMemory<byte> Data => new(_data, 0, _length);
 
-    /// <summary>The payload as a span.</summary>
-    public ReadOnlySpan<byte> Span => _data;
+    /// <summary>The payload as a span (no copy).</summary>
+    public ReadOnlySpan<byte> Span => new(_data, 0, _length);
 
-    /// <summary>The payload's own array (no copy); the library keeps no reference to it.</summary>
-    public byte[] Buffer => _data ?? [];
+    /// <summary>The payload as an array of exactly its length: the received array itself when it has
+    /// that length (always over tcp and ipc), else a copy. The library keeps no reference to it.</summary>
+    public byte[] Buffer => _data == null ? [] : _data.Length == _length ? _data : Span.ToArray();
 
-    public int Length => _data?.Length ?? 0;
+    public int Length => _length;
 
     /// <summary>On a SERVER, the non-zero id of the peer that sent the message; pass it to
     /// <see cref="ServerSocket.Send(uint, ReadOnlySpan{byte})"/> to reply. Zero elsewhere.</summary>

@@ -83,6 +83,10 @@ public abstract partial class ZmqSocket
     /// <summary>Listen backlog (ZMQ_BACKLOG, default 100).</summary>
     public int Backlog { get; set; } = 100;
 
+    /// <summary>A message sent to every peer as the first message of each new connection
+    /// (libzmq ZMQ_HELLO_MSG, default none).</summary>
+    public byte[]? HelloMessage { get; set; }
+
     /// <summary>Where connection events and peer errors are logged. Default: nowhere.</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
 }

@@ -22,6 +22,12 @@ public sealed class ClientSocket : ThreadSafeSocket
 
     public override string SocketType => "CLIENT";
 
+    /// <summary>A message the application receives when a connection this socket made is lost and
+    /// will be re-dialled (libzmq ZMQ_HICCUP_MSG, default none).</summary>
+    public byte[]? HiccupMessage { get; set; }
+
+    private protected override byte[]? MessageOnConnectionLost(Pipe pipe) => pipe.IsConnectSide ? HiccupMessage : null;
+
     /// <summary>Sends a message, waiting up to <see cref="ZmqSocket.SendTimeout"/> while every peer queue is full.</summary>
     /// <exception cref="TimeoutException">No peer took the message in time.</exception>
     public void Send(ReadOnlySpan<byte> data)

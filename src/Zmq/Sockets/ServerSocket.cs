@@ -23,6 +23,47 @@ public sealed class ServerSocket : ThreadSafeSocket
 
     public override string SocketType => "SERVER";
 
+    /// <summary>A message the application receives, tagged with the departed peer's routing id, when a
+    /// peer's connection is lost (libzmq ZMQ_DISCONNECT_MSG, default none). Not delivered for
+    /// connections this side closes (<see cref="DisconnectPeer"/>, Unbind, Dispose).</summary>
+    public byte[]? DisconnectMessage { get; set; }
+
+    private protected override byte[]? MessageOnConnectionLost(Pipe pipe) => DisconnectMessage;
+
+    /// <summary>Closes the connection of the peer with this routing id, dropping what is queued for it.
+    /// Returns false when no connected peer has the id.</summary>
+    public bool DisconnectPeer(uint routingId)
+    {
+        ThrowIfDisposed();
+        Pipe? pipe;
+        lock (_sendLock)
+        {
+            if (!_routes.TryGet(routingId, out pipe))
+            {
+                return false;
+            }
+        }
+        if (pipe.Connection is { } connection)
+        {
+            connection.Abort();
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>What is known about a connected peer: its address, socket type and endpoint, or null.</summary>
+    public PeerInfo? GetPeer(uint routingId)
+    {
+        lock (_sendLock)
+        {
+            if (!_routes.TryGet(routingId, out var pipe) || pipe.Connection is not { } c)
+            {
+                return null;
+            }
+            return new PeerInfo(routingId, pipe.Endpoint, c.PeerAddress, c.PeerSocketType);
+        }
+    }
+
     /// <summary>Sends to the peer with <paramref name="routingId"/>, waiting up to
     /// <see cref="ZmqSocket.SendTimeout"/> while its queue is full.</summary>
     /// <exception cref="HostUnreachableException">No connected peer has that id.</exception>

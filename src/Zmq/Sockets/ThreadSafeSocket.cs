@@ -113,7 +113,7 @@ public abstract class ThreadSafeSocket : ZmqSocket
         return true;
     }
 
-    private static Message ToMessage(in Msg msg) => new(msg.Buffer, msg.RoutingId);
+    private static Message ToMessage(in Msg msg) => new(msg.Buffer, msg.Length, msg.RoutingId);
 
     private protected override void OnPipeInboundReady(Pipe pipe)
     {

@@ -58,9 +58,20 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         ThrowIfDisposed();
         var ep = Endpoint.Parse(endpoint);
         Action cleanup = static () => { };
-        var socket = ep.Transport == "ipc"
-            ? IpcTransport.Listen(ep, Backlog, out string last, out cleanup)
-            : TcpTransport.Listen(ep, Ipv6, Backlog, out last);
+        System.Net.Sockets.Socket socket;
+        string last;
+        try
+        {
+            socket = ep.Transport == "ipc"
+                ? IpcTransport.Listen(ep, Backlog, out last, out cleanup)
+                : TcpTransport.Listen(ep, Ipv6, Backlog, out last);
+        }
+        catch (Exception e) when (e is ZmqException or InvalidEndpointException)
+        {
+            Emit(new SocketEvent(SocketEventType.BindFailed, endpoint) { Reason = e.Message });
+            throw;
+        }
+        Emit(new SocketEvent(SocketEventType.Listening, last));
         lock (_endpointLock)
         {
             _listeners[last] = new Listener(socket, last, cleanup);
@@ -117,6 +128,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
             closing = _accepted.Keys.Where(c => c.Endpoint == endpoint).ToList();
         }
         listener.Close();
+        Emit(new SocketEvent(SocketEventType.Closed, endpoint));
         foreach (var c in closing)
         {
             c.BeginClose();
@@ -174,6 +186,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
                 socket.NoDelay = true;
             }
             var connection = new ZmtpConnection(socket, this, null, endpoint);
+            Emit(new SocketEvent(SocketEventType.Accepted, endpoint) { PeerAddress = connection.PeerAddress });
             lock (_endpointLock)
             {
                 if (_disposed)
@@ -276,6 +289,12 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     {
         pipe.Connection = null;
         OnPipeConnectionChanged(pipe, false);
+        if (end != ConnectionEnd.Closed && !_disposed && MessageOnConnectionLost(pipe) is { } notice)
+        {
+            // The read loop has ended, so this thread may act as the inbound queue's producer.
+            pipe.Inbound.Enqueue(Msg.Wrap(notice.ToArray()));
+            OnPipeInboundReady(pipe);
+        }
         if (!pipe.IsConnectSide || end == ConnectionEnd.ProtocolError)
         {
             RemovePipe(pipe);
@@ -283,6 +302,14 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     }
 
     void IPeerHost.InboundReady(Pipe pipe) => OnPipeInboundReady(pipe);
+
+    void IPeerHost.Event(SocketEvent e) => Emit(e);
+
+    byte[]? IPeerHost.HelloMessage => HelloMessage;
+
+    /// <summary>The message the application receives from a pipe whose connection was lost (libzmq's
+    /// DISCONNECT_MSG / HICCUP_MSG), or null.</summary>
+    private protected virtual byte[]? MessageOnConnectionLost(Pipe pipe) => null;
 
     void IPeerHost.OutboundProgress(Pipe pipe)
     {
@@ -317,6 +344,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
             foreach (var l in _listeners.Values)
             {
                 l.Close();
+                Emit(new SocketEvent(SocketEventType.Closed, l.Endpoint));
             }
             _listeners.Clear();
             connectors = [.. _connectors];
@@ -373,12 +401,13 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         }
         foreach (var p in pipes)
         {
-            long dropped = p.Outbound.DrainAndRelease();
+            long dropped = p.Connection == null || p.Connection.Drained.IsCompleted ? p.Outbound.DrainAndRelease() : 0;
             if (dropped > 0)
             {
                 Diagnostics.Log.DroppedOnClose(Logger, SocketType, p.Endpoint, dropped, linger == TimeSpan.Zero ? "Linger is zero" : "the peer was not reachable within Linger");
             }
         }
+        CompleteMonitors();
         GC.SuppressFinalize(this);
     }
 
