@@ -29,6 +29,9 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     public string Endpoint { get; } = endpoint;
     public bool IsConnectSide { get; } = connectSide;
 
+    /// <summary>Immediate mode: the socket routes to this pipe only while it is connected.</summary>
+    public bool RoutedOnlyWhenConnected { get; init; }
+
     /// <summary>SERVER's id for this peer; 0 where the socket type does not route by id.</summary>
     public uint RoutingId { get; set; }
 

@@ -83,6 +83,36 @@ public abstract partial class ZmqSocket
     /// <summary>Listen backlog (ZMQ_BACKLOG, default 100).</summary>
     public int Backlog { get; set; } = 100;
 
+    /// <summary>Kernel send buffer size in bytes for new connections (ZMQ_SNDBUF, default -1 = OS default).</summary>
+    public int SendBufferSize { get; set; } = -1;
+
+    /// <summary>Kernel receive buffer size in bytes for new connections (ZMQ_RCVBUF, default -1 = OS default).</summary>
+    public int ReceiveBufferSize { get; set; } = -1;
+
+    /// <summary>TCP keepalive for new tcp connections: -1 = OS default, 0 = off, 1 = on (ZMQ_TCP_KEEPALIVE).</summary>
+    public int TcpKeepalive { get; set; } = -1;
+
+    /// <summary>Seconds idle before the first keepalive probe (ZMQ_TCP_KEEPALIVE_IDLE, -1 = OS default).</summary>
+    public int TcpKeepaliveIdle { get; set; } = -1;
+
+    /// <summary>Unanswered probes before the connection is dropped (ZMQ_TCP_KEEPALIVE_CNT, -1 = OS default).</summary>
+    public int TcpKeepaliveCount { get; set; } = -1;
+
+    /// <summary>Seconds between keepalive probes (ZMQ_TCP_KEEPALIVE_INTVL, -1 = OS default).</summary>
+    public int TcpKeepaliveInterval { get; set; } = -1;
+
+    /// <summary>IP type-of-service byte for new IPv4 tcp connections (ZMQ_TOS, default 0).</summary>
+    public int TypeOfService { get; set; }
+
+    /// <summary>Queue messages only to completed connections (ZMQ_IMMEDIATE, default false). When
+    /// false, a connecting endpoint queues messages before its connection exists and keeps them
+    /// across reconnects; when true, sends go only to peers connected now, and what is queued for a
+    /// peer is dropped when its connection is lost.</summary>
+    public bool Immediate { get; set; }
+
+    private Transport.StreamOptions StreamOptions =>
+        new(SendBufferSize, ReceiveBufferSize, TcpKeepalive, TcpKeepaliveIdle, TcpKeepaliveCount, TcpKeepaliveInterval, TypeOfService);
+
     /// <summary>A message sent to every peer as the first message of each new connection
     /// (libzmq ZMQ_HELLO_MSG, default none).</summary>
     public byte[]? HelloMessage { get; set; }

@@ -63,8 +63,8 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         try
         {
             socket = ep.Transport == "ipc"
-                ? IpcTransport.Listen(ep, Backlog, out last, out cleanup)
-                : TcpTransport.Listen(ep, Ipv6, Backlog, out last);
+                ? IpcTransport.Listen(ep, Backlog, StreamOptions, out last, out cleanup)
+                : TcpTransport.Listen(ep, Ipv6, Backlog, StreamOptions, out last);
         }
         catch (Exception e) when (e is ZmqException or InvalidEndpointException)
         {
@@ -90,25 +90,30 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         var ep = Endpoint.Parse(endpoint);
         bool ipv6 = Ipv6;
         var timeout = ConnectTimeout;
+        var options = StreamOptions;
         Func<CancellationToken, Task<System.Net.Sockets.Socket>> dial;
         if (ep.Transport == "ipc")
         {
             IpcTransport.ValidateConnect(ep);
-            dial = ct => IpcTransport.ConnectAsync(ep, ct);
+            dial = ct => IpcTransport.ConnectAsync(ep, options, ct);
         }
         else
         {
             TcpTransport.ValidateConnect(ep);
-            dial = ct => TcpTransport.ConnectAsync(ep, ipv6, timeout, ct);
+            dial = ct => TcpTransport.ConnectAsync(ep, ipv6, timeout, options, ct);
         }
-        var pipe = new Pipe(SendHighWatermark, ReceiveHighWatermark, endpoint, connectSide: true);
+        var pipe = new Pipe(SendHighWatermark, ReceiveHighWatermark, endpoint, connectSide: true) { RoutedOnlyWhenConnected = Immediate };
         var connector = new Connector(this, endpoint, pipe, new ReconnectPolicy(ReconnectInterval, ReconnectIntervalMax, timeout), dial);
         lock (_endpointLock)
         {
             _connectors.Add(connector);
+            _pipes.Add(pipe);
             LastEndpoint = endpoint;
         }
-        AddPipe(pipe);
+        if (!pipe.RoutedOnlyWhenConnected)
+        {
+            OnPipeAdded(pipe);
+        }
         connector.Start();
     }
 
@@ -236,11 +241,6 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     /// <summary>A pipe will carry no more traffic; its unread inbound messages may still be received.</summary>
     private protected abstract void OnPipeRemoved(Pipe pipe);
 
-    /// <summary>The pipe's connection is up (true) or down (false).</summary>
-    private protected virtual void OnPipeConnectionChanged(Pipe pipe, bool connected)
-    {
-    }
-
     /// <summary>Messages arrived in a pipe's inbound queue (or the pipe ended).</summary>
     private protected abstract void OnPipeInboundReady(Pipe pipe);
 
@@ -277,8 +277,11 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         else
         {
             pipe.Connection = connection;
+            if (pipe.RoutedOnlyWhenConnected)
+            {
+                OnPipeAdded(pipe);
+            }
         }
-        OnPipeConnectionChanged(pipe, true);
         // Messages queued before the connection existed go out now.
         pipe.WakeWriter();
         SendGate.Pulse();
@@ -288,7 +291,6 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     void IPeerHost.Detach(ZmtpConnection connection, Pipe pipe, ConnectionEnd end)
     {
         pipe.Connection = null;
-        OnPipeConnectionChanged(pipe, false);
         if (end != ConnectionEnd.Closed && !_disposed && MessageOnConnectionLost(pipe) is { } notice)
         {
             // The read loop has ended, so this thread may act as the inbound queue's producer.
@@ -298,6 +300,12 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         if (!pipe.IsConnectSide || end == ConnectionEnd.ProtocolError)
         {
             RemovePipe(pipe);
+        }
+        else if (pipe.RoutedOnlyWhenConnected)
+        {
+            // Immediate: what was queued for the lost connection goes with it (the write loop has ended).
+            OnPipeRemoved(pipe);
+            pipe.Outbound.DrainAndRelease();
         }
     }
 

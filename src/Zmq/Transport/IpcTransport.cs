@@ -10,7 +10,7 @@ internal static class IpcTransport
     /// <summary>sun_path holds 108 bytes on Linux, one of them the terminating NUL.</summary>
     public const int MaxPathBytes = 107;
 
-    public static Socket Listen(Endpoint ep, int backlog, out string lastEndpoint, out Action cleanup)
+    public static Socket Listen(Endpoint ep, int backlog, StreamOptions options, out string lastEndpoint, out Action cleanup)
     {
         string path = ep.Address == "*" ? Path.Combine(Path.GetTempPath(), $"zmq-{Guid.NewGuid():N}.sock") : ep.Address;
         var unix = ToEndPoint(ep, path);
@@ -23,6 +23,7 @@ internal static class IpcTransport
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
+            options.Apply(socket);
             socket.Bind(unix);
             socket.Listen(backlog);
         }
@@ -38,11 +39,12 @@ internal static class IpcTransport
         return socket;
     }
 
-    public static async Task<Socket> ConnectAsync(Endpoint ep, CancellationToken ct)
+    public static async Task<Socket> ConnectAsync(Endpoint ep, StreamOptions options, CancellationToken ct)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
+            options.Apply(socket);
             await socket.ConnectAsync(ToEndPoint(ep, ep.Address), ct).ConfigureAwait(false);
             return socket;
         }

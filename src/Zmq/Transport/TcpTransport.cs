@@ -7,7 +7,7 @@ namespace Zmq.Transport;
 /// <summary>tcp:// listeners and dialers. Knows addresses and sockets, not frames.</summary>
 internal static class TcpTransport
 {
-    public static Socket Listen(Endpoint ep, bool ipv6, int backlog, out string lastEndpoint)
+    public static Socket Listen(Endpoint ep, bool ipv6, int backlog, StreamOptions options, out string lastEndpoint)
     {
         var addr = TcpAddress.Parse(ep, forBind: true);
         var ip = ResolveBindAddress(ep, addr, ipv6);
@@ -24,6 +24,9 @@ internal static class TcpTransport
                 // rebinding a port in TIME_WAIT works, a second live bind still fails as it should.
                 socket.SetRawSocketOption(1, 2, BitConverter.GetBytes(1));
             }
+            // Accepted sockets inherit buffer sizes from the listener, and window scaling needs them
+            // set before the connection exists.
+            options.Apply(socket);
             socket.Bind(new IPEndPoint(ip, addr.Port));
             socket.Listen(backlog);
         }
@@ -99,7 +102,7 @@ internal static class TcpTransport
     }
 
     /// <summary>Dials once. Host names are resolved on every attempt so a moved peer is found.</summary>
-    public static async Task<Socket> ConnectAsync(Endpoint ep, bool ipv6, TimeSpan timeout, CancellationToken ct)
+    public static async Task<Socket> ConnectAsync(Endpoint ep, bool ipv6, TimeSpan timeout, StreamOptions options, CancellationToken ct)
     {
         var addr = TcpAddress.Parse(ep, forBind: false);
         IPAddress ip = IPAddress.TryParse(addr.Host, out var literal)
@@ -109,6 +112,7 @@ internal static class TcpTransport
         var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            options.Apply(socket);
             if (addr.SourceHost != null)
             {
                 var src = addr.SourceHost == "*" ? (ip.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any) : IPAddress.Parse(addr.SourceHost);
