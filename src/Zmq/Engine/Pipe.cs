@@ -10,10 +10,49 @@ namespace Zmq.Engine;
 internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool connectSide)
 {
     /// <summary>Socket to peer; producers are the socket's senders (serialised by the socket).</summary>
-    public readonly MsgQueue Outbound = new();
+    public MsgQueue Outbound { get; private init; } = new();
 
-    /// <summary>Peer to socket; the producer is the connection's read loop.</summary>
-    public readonly MsgQueue Inbound = new();
+    /// <summary>Peer to socket; the producer is the connection's read loop (or, inproc, the peer
+    /// socket's senders).</summary>
+    public MsgQueue Inbound { get; private init; } = new();
+
+    /// <summary>Inproc: the other socket's end of this pipe, and that socket. Messages then pass
+    /// between the two sockets' queues as objects, with no connection, encoding or copy.</summary>
+    public Pipe? InprocPeer => Volatile.Read(ref _inprocPeer);
+
+    public IPeerHost? InprocPeerHost { get; private set; }
+
+    /// <summary>On a connecting inproc end: the bound end, until the bind links the two.</summary>
+    public Pipe? InprocPending { get; private init; }
+
+    public bool IsInproc => InprocPending != null || InprocPeerHost != null;
+
+    private Pipe? _inprocPeer;
+
+    /// <summary>Creates the two ends of an inproc pipe: each end's outbound queue is the other's inbound.</summary>
+    public static (Pipe Connecting, Pipe Bound) CreateInprocPair(string endpoint, int sendHwm, int receiveHwm)
+    {
+        var toBound = new MsgQueue();
+        var toConnecting = new MsgQueue();
+        var bound = new Pipe(0, 0, endpoint, connectSide: false) { Outbound = toConnecting, Inbound = toBound };
+        var connecting = new Pipe(sendHwm, receiveHwm, endpoint, connectSide: true) { Outbound = toBound, Inbound = toConnecting, InprocPending = bound };
+        return (connecting, bound);
+    }
+
+    /// <summary>Links the two ends once both sockets are known. As in libzmq, each direction holds
+    /// the sender's send HWM plus the receiver's receive HWM (unlimited if either is 0).</summary>
+    public static void LinkInproc(Pipe connecting, IPeerHost connectingHost, Pipe bound, IPeerHost boundHost, int boundSendHwm, int boundReceiveHwm)
+    {
+        connecting.SendHwm = Sum(connecting.SendHwm, boundReceiveHwm);
+        bound.SendHwm = Sum(boundSendHwm, connecting.ReceiveHwm);
+        connecting.InprocPeerHost = boundHost;
+        bound.InprocPeerHost = connectingHost;
+        Volatile.Write(ref connecting._inprocPeer, bound);
+        Volatile.Write(ref bound._inprocPeer, connecting);
+        Interlocked.MemoryBarrier();
+
+        static int Sum(int a, int b) => a == 0 || b == 0 ? 0 : a + b;
+    }
 
     /// <summary>Wakes the write loop when messages arrive or the pipe is closing.</summary>
     public readonly AsyncSignal WriterWake = new();
@@ -24,7 +63,7 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     private int _readerBlocked;
     private int _writerSleeping;
 
-    public int SendHwm { get; } = sendHwm;
+    public int SendHwm { get; private set; } = sendHwm;
     public int ReceiveHwm { get; } = receiveHwm;
     public string Endpoint { get; } = endpoint;
     public bool IsConnectSide { get; } = connectSide;
@@ -57,8 +96,14 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     public void Write(in Msg msg)
     {
         Outbound.Enqueue(msg);
-        // The write loop sets its flag, fences, then re-checks the queue; this fence pairs with it.
+        // The write loop (or an inproc link) sets its flag, fences, then re-checks the queue; this
+        // fence pairs with it.
         Interlocked.MemoryBarrier();
+        if (InprocPeer is { } peer)
+        {
+            InprocPeerHost!.InboundReady(peer);
+            return;
+        }
         if (Volatile.Read(ref _writerSleeping) != 0)
         {
             WakeWriter();
@@ -100,6 +145,12 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     /// below half the HWM, so the loop wakes once per half-queue, not once per message.</summary>
     public void OnInboundDequeued()
     {
+        if (InprocPeer is { } peer)
+        {
+            // Room in an inproc queue is room for the peer socket's blocked senders.
+            InprocPeerHost!.OutboundProgress(peer);
+            return;
+        }
         if (Volatile.Read(ref _readerBlocked) != 0 && Inbound.Count <= ReceiveHwm / 2 && Interlocked.Exchange(ref _readerBlocked, 0) != 0)
         {
             ReaderWake.Set();

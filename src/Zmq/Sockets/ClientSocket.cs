@@ -16,6 +16,14 @@ public sealed class ClientSocket : ThreadSafeSocket
     private readonly TrySendRule<int> _trySend;
 
     public ClientSocket()
+        : this(null)
+    {
+    }
+
+    /// <summary>Creates a CLIENT whose inproc endpoints live in <paramref name="context"/>
+    /// (<see cref="ZmqContext.Default"/> when null).</summary>
+    public ClientSocket(ZmqContext? context)
+        : base(context)
     {
         _trySend = TrySendCore;
     }

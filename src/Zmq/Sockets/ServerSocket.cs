@@ -17,6 +17,14 @@ public sealed class ServerSocket : ThreadSafeSocket
     private readonly TrySendRule<uint> _trySend;
 
     public ServerSocket()
+        : this(null)
+    {
+    }
+
+    /// <summary>Creates a SERVER whose inproc endpoints live in <paramref name="context"/>
+    /// (<see cref="ZmqContext.Default"/> when null).</summary>
+    public ServerSocket(ZmqContext? context)
+        : base(context)
     {
         _trySend = TrySendCore;
     }

@@ -17,7 +17,8 @@ public abstract class ThreadSafeSocket : ZmqSocket
     private readonly FairQueue _fairQueue = new();
     private readonly TryReceiveRule _tryReceive;
 
-    private protected ThreadSafeSocket()
+    private protected ThreadSafeSocket(ZmqContext? context)
+        : base(context)
     {
         _tryReceive = TryReceiveCore;
     }

@@ -26,8 +26,9 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
 
     private protected WaitGate ReceiveGate { get; } = new();
 
-    private protected ZmqSocket()
+    private protected ZmqSocket(ZmqContext? context)
     {
+        Context = context ?? ZmqContext.Default;
     }
 
     /// <summary>The socket type's name as ZMTP sends it, e.g. "CLIENT".</summary>
@@ -57,6 +58,11 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     {
         ThrowIfDisposed();
         var ep = Endpoint.Parse(endpoint);
+        if (ep.Transport == "inproc")
+        {
+            BindInproc(ep);
+            return;
+        }
         Action cleanup = static () => { };
         System.Net.Sockets.Socket socket;
         string last;
@@ -88,6 +94,11 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     {
         ThrowIfDisposed();
         var ep = Endpoint.Parse(endpoint);
+        if (ep.Transport == "inproc")
+        {
+            ConnectInproc(ep);
+            return;
+        }
         bool ipv6 = Ipv6;
         var timeout = ConnectTimeout;
         var options = StreamOptions;
@@ -122,6 +133,10 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     public void Unbind(string endpoint)
     {
         ThrowIfDisposed();
+        if (TryUnbindInproc(endpoint))
+        {
+            return;
+        }
         Listener? listener;
         List<ZmtpConnection> closing;
         lock (_endpointLock)
@@ -144,6 +159,10 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     public void Disconnect(string endpoint)
     {
         ThrowIfDisposed();
+        if (TryDisconnectInproc(endpoint))
+        {
+            return;
+        }
         List<Connector> matching;
         lock (_endpointLock)
         {
@@ -231,7 +250,11 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
             _pipes.Remove(pipe);
         }
         OnPipeRemoved(pipe);
-        pipe.Outbound.DrainAndRelease();
+        if (!pipe.IsInproc)
+        {
+            // An inproc outbound queue is the other socket's inbound: what is in it stays readable there.
+            pipe.Outbound.DrainAndRelease();
+        }
         OnPipeInboundReady(pipe);
     }
 
@@ -360,6 +383,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         }
         SendGate.PulseAll();
         ReceiveGate.PulseAll();
+        CloseInproc();
 
         var linger = Linger;
         if (linger != TimeSpan.Zero)
@@ -409,7 +433,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         }
         foreach (var p in pipes)
         {
-            long dropped = p.Connection == null || p.Connection.Drained.IsCompleted ? p.Outbound.DrainAndRelease() : 0;
+            long dropped = p.IsInproc ? 0 : p.Connection == null || p.Connection.Drained.IsCompleted ? p.Outbound.DrainAndRelease() : 0;
             if (dropped > 0)
             {
                 Diagnostics.Log.DroppedOnClose(Logger, SocketType, p.Endpoint, dropped, linger == TimeSpan.Zero ? "Linger is zero" : "the peer was not reachable within Linger");

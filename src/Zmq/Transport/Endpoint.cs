@@ -6,7 +6,7 @@ namespace Zmq.Transport;
 /// <summary>A parsed endpoint: <c>transport://address</c>.</summary>
 internal sealed record Endpoint(string Transport, string Address, string Original)
 {
-    public static readonly string[] Supported = ["tcp", "ipc"];
+    public static readonly string[] Supported = ["tcp", "ipc", "inproc"];
 
     public static Endpoint Parse(string endpoint)
     {

@@ -253,6 +253,12 @@ public abstract class ClientServerTests : TransportTestBase
         client.Send("first");
         Assert.Equal("first", server.ReceiveString());
         await server.DisposeAsync();
+        if (!Reconnects)
+        {
+            // inproc: the peer is gone for good, and with it the only queue.
+            Assert.False(client.TrySend("nobody"u8));
+            return;
+        }
 
         client.Send("while away");
         await using var again = NewServer();
@@ -311,12 +317,17 @@ public abstract class ClientServerTests : TransportTestBase
         })).ToArray();
 
         // A second client sends its own tagged messages: none of the first client's replies may reach it.
-        var otherDone = Support.Threads.Run(() =>
+        // It receives while it sends: with only the HWMs between the sockets (inproc), a client that
+        // stopped reading would block the server's echoes and, through them, everyone.
+        var otherSends = Support.Threads.Run(() =>
         {
             for (int i = 0; i < 10_000; i++)
             {
                 other.Send(BitConverter.GetBytes(-1 - i));
             }
+        });
+        var otherDone = Support.Threads.Run(() =>
+        {
             var seen = new HashSet<int>();
             for (int i = 0; i < 10_000; i++)
             {
@@ -375,6 +386,7 @@ public abstract class ClientServerTests : TransportTestBase
 
         await Task.WhenAll(sent).WaitAsync(TimeSpan.FromMinutes(2));
         await Task.WhenAll(receivers).WaitAsync(TimeSpan.FromMinutes(2));
+        await otherSends.WaitAsync(TimeSpan.FromMinutes(2));
         await otherDone.WaitAsync(TimeSpan.FromMinutes(2));
         Assert.Equal(Senders * PerSender, Volatile.Read(ref total));
         Assert.All(received, c => Assert.Equal(1, c));
@@ -450,4 +462,11 @@ public sealed class ClientServerOverTcp : ClientServerTests
 public sealed class ClientServerOverIpc : ClientServerTests
 {
     protected override string AnyEndpoint => "ipc://*";
+}
+
+public sealed class ClientServerOverInproc : ClientServerTests
+{
+    protected override string AnyEndpoint => $"inproc://client-server-{Guid.NewGuid():N}";
+
+    protected override bool Reconnects => false;
 }

@@ -7,6 +7,9 @@ public abstract class TransportTestBase
     /// <summary>An endpoint to bind that picks a free address, e.g. tcp://127.0.0.1:*.</summary>
     protected abstract string AnyEndpoint { get; }
 
+    /// <summary>False for inproc, whose connections are made once (as in libzmq), never re-dialled.</summary>
+    protected virtual bool Reconnects => true;
+
     protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     protected static ServerSocket NewServer() => new() { ReceiveTimeout = Timeout, SendTimeout = Timeout, Linger = TimeSpan.FromSeconds(5) };
