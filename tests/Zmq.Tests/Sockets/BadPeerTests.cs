@@ -159,3 +159,57 @@ public sealed class BadPeerTests
         Assert.False(bound.TryReceive(out _, TimeSpan.FromMilliseconds(300)), "CLIENT must not accept CLIENT as a peer");
     }
 }
+
+/// <summary>What a connecting socket does after a peer broke the protocol, and the monitor's view of it.</summary>
+public sealed class BadPeerReconnectTests
+{
+    [Fact]
+    public async Task ConnectingSide_StopsRedialingAfterAProtocolError()
+    {
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        listener.Listen();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndPoint!).Port;
+        int accepted = 0;
+        using var stop = new CancellationTokenSource();
+        var acceptLoop = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    using var s = await listener.AcceptAsync(stop.Token);
+                    Interlocked.Increment(ref accepted);
+                    await s.SendAsync("this is not ZMTP"u8.ToArray(), System.Net.Sockets.SocketFlags.None);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+
+        await using var client = new ClientSocket { Linger = TimeSpan.Zero, ReconnectInterval = TimeSpan.FromMilliseconds(10) };
+        var events = client.Monitor();
+        client.Connect($"tcp://127.0.0.1:{port}");
+        var failed = await events.NextAsync(SocketEventType.HandshakeFailed);
+        Assert.Contains("signature", failed.Reason, StringComparison.Ordinal);
+        // At a 10 ms reconnect interval a re-dialling socket would connect dozens of times meanwhile.
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(1, Volatile.Read(ref accepted));
+        await stop.CancelAsync();
+        await acceptLoop;
+    }
+
+    [Fact]
+    public async Task Monitor_ReportsTheHandshakeFailureReasonOfABadPeer()
+    {
+        await using var server = new ServerSocket { Linger = TimeSpan.Zero };
+        var events = server.Monitor();
+        server.Bind("tcp://127.0.0.1:*");
+        await using var peer = await RawPeer.ConnectAsync(server.LastEndpoint!);
+        await peer.SendAsync(RawPeer.Greeting(), RawPeer.Ready("DEALER"));
+        var failed = await events.NextAsync(SocketEventType.HandshakeFailed);
+        Assert.Contains("DEALER", failed.Reason, StringComparison.Ordinal);
+        Assert.Equal(server.LastEndpoint, failed.Endpoint);
+    }
+}
