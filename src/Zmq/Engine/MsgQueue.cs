@@ -4,9 +4,10 @@ namespace Zmq.Engine;
 
 /// <summary>
 /// A single-producer single-consumer queue of messages in linked segments (the shape of libzmq's
-/// ypipe/yqueue): no locks, no allocation in steady state (the consumer hands each emptied segment
-/// back as a spare), and memory only for what is queued, so idle pipes stay small. Thread-safe
-/// sockets serialise their producers or consumers with a lock of their own.
+/// ypipe/yqueue): no locks, no allocation in steady state (the consumer hands emptied segments back
+/// to the producer through a few spare slots, enough for a default high-water mark in flight), and
+/// memory only for what is queued, so idle pipes stay small. Thread-safe sockets serialise their
+/// producers or consumers with a lock of their own.
 /// </summary>
 internal sealed class MsgQueue
 {
@@ -26,7 +27,8 @@ internal sealed class MsgQueue
     private int _tailIndex;
     private long _written;
 
-    private Segment? _spare;
+    /// <summary>Emptied segments waiting for reuse: 8 × 128 messages covers the default HWM of 1000.</summary>
+    private readonly Segment?[] _spares = new Segment?[8];
 
     public MsgQueue()
     {
@@ -43,7 +45,7 @@ internal sealed class MsgQueue
     {
         if (_tailIndex == SegmentSize)
         {
-            var next = Interlocked.Exchange(ref _spare, null) ?? new Segment();
+            var next = TakeSpare() ?? new Segment();
             next.Next = null;
             _tail.Next = next;
             _tail = next;
@@ -68,13 +70,37 @@ internal sealed class MsgQueue
             _head = done.Next!;
             _headIndex = 0;
             done.Next = null;
-            Volatile.Write(ref _spare, done);
+            PutSpare(done);
         }
         ref var slot = ref _head.Items[_headIndex++];
         msg = slot;
         slot = default;
         Volatile.Write(ref _read, _read + 1);
         return true;
+    }
+
+    private Segment? TakeSpare()
+    {
+        for (int i = 0; i < _spares.Length; i++)
+        {
+            if (Volatile.Read(ref _spares[i]) != null && Interlocked.Exchange(ref _spares[i], null) is { } s)
+            {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private void PutSpare(Segment segment)
+    {
+        for (int i = 0; i < _spares.Length; i++)
+        {
+            if (Volatile.Read(ref _spares[i]) == null && Interlocked.CompareExchange(ref _spares[i], segment, null) == null)
+            {
+                return;
+            }
+        }
+        // All slots full: let the GC have it.
     }
 
     /// <summary>Consumer only: true when a message is waiting.</summary>
