@@ -84,7 +84,7 @@ internal sealed partial class ZmtpConnection
     /// <summary>Runs the connection to its end. Never throws.</summary>
     public async Task<ConnectionEnd> RunAsync()
     {
-        byte[] rx = new byte[BufferSize];
+        byte[] rx = ArrayPool<byte>.Shared.Rent(BufferSize);
         int start, end;
         using (var handshakeTimeout = new CancellationTokenSource(_host.HandshakeInterval))
         {
@@ -302,37 +302,56 @@ internal sealed partial class ZmtpConnection
 
     private async Task<ConnectionEnd> ReadLoopAsync(Pipe pipe, byte[] rx, int start, int end)
     {
-        while (true)
+        try
         {
-            if (start < end)
+            while (true)
             {
-                bool full = DecodeBatch(pipe, rx, ref start, end);
-                if (_queuedInbound)
+                if (start < end)
                 {
-                    _queuedInbound = false;
-                    _host.InboundReady(pipe);
+                    bool full = DecodeBatch(pipe, rx, ref start, end);
+                    if (_queuedInbound)
+                    {
+                        _queuedInbound = false;
+                        _host.InboundReady(pipe);
+                    }
+                    if (full)
+                    {
+                        if (pipe.PrepareReaderWait())
+                        {
+                            await pipe.ReaderWake.WaitAsync().ConfigureAwait(false);
+                        }
+                        if (_stopped)
+                        {
+                            return _closing ? ConnectionEnd.Closed : ConnectionEnd.Disconnected;
+                        }
+                        continue;
+                    }
                 }
-                if (full)
+                if (_socket.Available == 0)
                 {
-                    if (pipe.PrepareReaderWait())
-                    {
-                        await pipe.ReaderWake.WaitAsync().ConfigureAwait(false);
-                    }
-                    if (_stopped)
-                    {
-                        return _closing ? ConnectionEnd.Closed : ConnectionEnd.Disconnected;
-                    }
-                    continue;
+                    // Nothing to read: wait for bytes without holding a receive buffer, so an idle
+                    // connection costs a few kilobytes, not 64 KiB.
+                    ArrayPool<byte>.Shared.Return(rx);
+                    rx = [];
+                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                    rx = ArrayPool<byte>.Shared.Rent(BufferSize);
                 }
+                int n = await _socket.ReceiveAsync(rx.AsMemory(), SocketFlags.None).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    return _closing ? ConnectionEnd.Closed : ConnectionEnd.Disconnected;
+                }
+                Volatile.Write(ref _lastReceivedTicks, Environment.TickCount64);
+                start = 0;
+                end = n;
             }
-            int n = await _socket.ReceiveAsync(rx.AsMemory(), SocketFlags.None).ConfigureAwait(false);
-            if (n == 0)
+        }
+        finally
+        {
+            if (rx.Length > 0)
             {
-                return _closing ? ConnectionEnd.Closed : ConnectionEnd.Disconnected;
+                ArrayPool<byte>.Shared.Return(rx);
             }
-            Volatile.Write(ref _lastReceivedTicks, Environment.TickCount64);
-            start = 0;
-            end = n;
         }
     }
 
