@@ -104,6 +104,12 @@ internal sealed partial class ZmtpConnection
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException or IOException)
             {
+                if (!_closing)
+                {
+                    // Not a protocol error (this side re-dials), but the monitor should hear of it.
+                    EndReason = e.Message;
+                    _host.Event(new SocketEvent(SocketEventType.HandshakeFailed, Endpoint) { PeerAddress = PeerAddress, Reason = e.Message });
+                }
                 CloseSocket();
                 return _closing ? ConnectionEnd.Closed : ConnectionEnd.Disconnected;
             }
@@ -205,11 +211,12 @@ internal sealed partial class ZmtpConnection
 
     private async Task<(int Start, int End)> HandshakeAsync(byte[] rx, CancellationToken ct)
     {
-        byte[] ready = Commands.BuildReadyFrame(_host.SocketType, [], sendIdentity: false);
-        byte[] hello = new byte[Greeting.Size + ready.Length];
-        Greeting.Write(hello);
-        ready.CopyTo(hello, Greeting.Size);
-        await SendAllAsync(hello, hello.Length, ct).ConfigureAwait(false);
+        // The greeting first, READY only once the peer's greeting is in (as libzmq does): a peer that
+        // refuses our socket type then still sends its own READY, from which we learn why, instead of
+        // hanging up on ours with nothing said.
+        byte[] greeting = new byte[Greeting.Size];
+        Greeting.Write(greeting);
+        await SendAllAsync(greeting, greeting.Length, ct).ConfigureAwait(false);
 
         int got = 0;
         while (got < Greeting.Size)
@@ -231,6 +238,8 @@ internal sealed partial class ZmtpConnection
         {
             throw new ProtocolException(greetingError);
         }
+        byte[] ready = Commands.BuildReadyFrame(_host.SocketType, [], sendIdentity: false);
+        await SendAllAsync(ready, ready.Length, ct).ConfigureAwait(false);
 
         int start = Greeting.Size, end = got;
         Frame frame;
