@@ -21,6 +21,9 @@ internal class PeerProcess : IAsyncDisposable
     private readonly List<string> _stdoutLines = [];
     private readonly StringBuilder _stderr = new();
     private readonly Task _stdoutPump;
+    private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile Func<string, bool>? _holdAfter;
     private int _disposed;
 
     protected PeerProcess(ProcessStartInfo info, string name)
@@ -109,6 +112,15 @@ internal class PeerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops reading the peer's stdout after the first line <paramref name="match"/> accepts,
+    /// until <see cref="KillAsync"/>. A peer that prints what it receives then blocks once the pipe
+    /// is full and stops receiving: a way to stall a peer that cannot be told to. Call before the
+    /// peer prints anything.</summary>
+    public void HoldOutputAfter(Func<string, bool> match) => _holdAfter = match;
+
+    /// <summary>Completes when <see cref="HoldOutputAfter"/> has stopped reading.</summary>
+    public Task OutputHeld => _held.Task;
+
     /// <summary>Writes a command line to the peer's stdin.</summary>
     public async Task SendLineAsync(string line)
     {
@@ -126,6 +138,8 @@ internal class PeerProcess : IAsyncDisposable
         }
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await _process.WaitForExitAsync(cts.Token);
+        // What the peer printed before it died is still in the pipe.
+        _released.TrySetResult();
         await _stdoutPump.WaitAsync(cts.Token);
     }
 
@@ -154,6 +168,12 @@ internal class PeerProcess : IAsyncDisposable
                     _stdoutLines.Add(line);
                 }
                 _lines.Writer.TryWrite(line);
+                if (_holdAfter is { } hold && hold(line))
+                {
+                    _holdAfter = null;
+                    _held.TrySetResult();
+                    await _released.Task;
+                }
             }
         }
         finally
