@@ -77,6 +77,7 @@ public class KilledPeerInteropTests(Xunit.Abstractions.ITestOutputHelper output)
         await first.KillAsync();
         var firstGot = first.Lines.Select(ParseIndex).ToList();
         Assert.Equal(Enumerable.Range(0, firstGot.Count), firstGot);
+        Assert.True(firstGot.Count < Burst, $"cat printed all {firstGot.Count} messages before the kill: not mid-stream");
 
         await events.WaitForAsync(SocketEventType.Disconnected);
         await SendAsync(client, Burst, WhileDown, Line);
