@@ -2,15 +2,20 @@ using System.Text.Json;
 
 namespace Zmq.Interop.Tests;
 
-/// <summary>Our CLIENT and SERVER against libzmq 4.3.5's, over tcp, whichever side binds.</summary>
+/// <summary>Our CLIENT and SERVER against libzmq 4.3.5's, over tcp and ipc (a path and an abstract
+/// name), whichever side binds.</summary>
 public class ClientServerInteropTests
 {
     private const int Count = 20;
 
-    [Fact]
-    public async Task OurClient_ConnectingToLibzmqServer_GetsEveryReply()
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("ipc")]
+    [InlineData("ipc-abstract")]
+    public async Task OurClient_ConnectingToLibzmqServer_GetsEveryReply(string transport)
     {
-        await using var peer = NodePeer.StartServer(bind: "tcp://127.0.0.1:*", count: Count);
+        using var bind = Transports.LibzmqBind(transport);
+        await using var peer = NodePeer.StartServer(bind: bind.Endpoint, count: Count);
         string endpoint = await peer.WaitForReadyAsync();
         await using var client = Ours.Client();
         client.Connect(endpoint);
@@ -21,11 +26,14 @@ public class ClientServerInteropTests
         AssertServerReceived(await peer.WaitForDoneAsync(), messages);
     }
 
-    [Fact]
-    public async Task OurClient_Binding_ExchangesWithLibzmqServerThatConnects()
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("ipc")]
+    [InlineData("ipc-abstract")]
+    public async Task OurClient_Binding_ExchangesWithLibzmqServerThatConnects(string transport)
     {
         await using var client = Ours.Client();
-        client.Bind("tcp://127.0.0.1:*");
+        client.Bind(Transports.OurBind(transport));
         await using var peer = NodePeer.StartServer(connect: client.LastEndpoint, count: Count);
         await peer.WaitForReadyAsync();
 
@@ -36,11 +44,14 @@ public class ClientServerInteropTests
         AssertServerReceived(await peer.WaitForDoneAsync(), messages);
     }
 
-    [Fact]
-    public async Task LibzmqClient_ConnectingToOurServer_GetsItsMessagesEchoed()
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("ipc")]
+    [InlineData("ipc-abstract")]
+    public async Task LibzmqClient_ConnectingToOurServer_GetsItsMessagesEchoed(string transport)
     {
         await using var server = Ours.Server();
-        server.Bind("tcp://127.0.0.1:*");
+        server.Bind(Transports.OurBind(transport));
         using var stop = new CancellationTokenSource();
         var echo = Ours.EchoAsync(server, stop.Token);
         await using var peer = NodePeer.StartClient(Count, [32], salt: 3, connect: server.LastEndpoint);
@@ -50,10 +61,14 @@ public class ClientServerInteropTests
         Assert.Single(await echo.WaitAsync(Ours.Wait));
     }
 
-    [Fact]
-    public async Task LibzmqClient_Binding_IsServedByOurServerConnecting()
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("ipc")]
+    [InlineData("ipc-abstract")]
+    public async Task LibzmqClient_Binding_IsServedByOurServerConnecting(string transport)
     {
-        await using var peer = NodePeer.StartClient(Count, [32], salt: 4, bind: "tcp://127.0.0.1:*");
+        using var bind = Transports.LibzmqBind(transport);
+        await using var peer = NodePeer.StartClient(Count, [32], salt: 4, bind: bind.Endpoint);
         string endpoint = await peer.WaitForReadyAsync();
         await using var server = Ours.Server();
         server.Connect(endpoint);

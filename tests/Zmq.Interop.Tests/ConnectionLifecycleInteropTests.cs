@@ -35,6 +35,34 @@ public class ConnectionLifecycleInteropTests
     }
 
     [Fact]
+    public async Task OurServerHeartbeats_AreAnsweredByAnIdleLibzmqClient_SoTheConnectionStays()
+    {
+        await using var server = Ours.Server();
+        server.HeartbeatInterval = TimeSpan.FromMilliseconds(100);
+        // Ten intervals of slack: the test host can stall pool threads for most of a second (see the
+        // csproj), and a late PONG is not what this test is about; a missing one is.
+        server.HeartbeatTimeout = TimeSpan.FromSeconds(1);
+        var events = new MonitorEvents(server);
+        server.Bind("tcp://127.0.0.1:*");
+        await using var peer = NodePeer.Start(new PeerConfig { Mode = "interactive", Socket = "client", Connect = server.LastEndpoint });
+        var handshake = await events.WaitForAsync(SocketEventType.HandshakeSucceeded);
+
+        // libzmq has no heartbeat of its own here and sends nothing, so for 2 s (20 of our PINGs, two
+        // heartbeat timeouts) its PONGs are the only thing that keeps our side from dropping it.
+        var idle = await events.CollectAsync(TimeSpan.FromSeconds(2));
+        Assert.True(idle.Count == 0, $"the idle connection changed state: {string.Join("; ", idle)}. {events.Describe()}");
+        Assert.Equal(handshake.RoutingId, Assert.Single(server.Peers));
+        Assert.DoesNotContain("EVENT disconnect", peer.Lines);
+
+        // Still the same connection, and it still carries messages both ways.
+        await peer.SendAsync("still here"u8.ToArray());
+        var m = await Ours.ReceiveAsync(server, "the libzmq client's message after the idle period", peer);
+        Assert.Equal(handshake.RoutingId, m.RoutingId);
+        await server.SendAsync(m.RoutingId, "reply"u8.ToArray());
+        Assert.Equal("reply"u8.ToArray(), (await peer.ReceiveAsync("our reply after the idle period")).Body);
+    }
+
+    [Fact]
     public async Task OurClient_ReconnectsToALibzmqServerRestartedOnTheSamePort()
     {
         var events = new ConnectionEvents();

@@ -1,15 +1,14 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
 
 namespace Zmq.Interop.Tests;
 
 /// <summary>What peer.js should be; serialized as its single JSON argument.</summary>
 internal sealed record PeerConfig
 {
-    /// <summary>"server" (libzmq SERVER that echoes) or "client" (libzmq CLIENT that sends and verifies).</summary>
+    /// <summary>"server" (libzmq SERVER that echoes), "client" (libzmq CLIENT that sends and verifies),
+    /// "sink" (SERVER that reports the indices it got) or "interactive" (driven by <see cref="NodePeer.SendAsync"/>).</summary>
     public required string Mode { get; init; }
 
     public string? Bind { get; init; }
@@ -34,19 +33,40 @@ internal sealed record PeerConfig
     /// <summary>libzmq ZMQ_HEARTBEAT_TIMEOUT: drop the connection if nothing (such as a PONG) arrives this long after a PING.</summary>
     public int? HeartbeatTimeoutMs { get; init; }
 
+    /// <summary>Sink: print DONE when the message with this index arrives.</summary>
+    public int? Until { get; init; }
+
+    /// <summary>Sink: stop receiving after this many messages and print STALLED.</summary>
+    public int? StallAfter { get; init; }
+
+    /// <summary>Interactive: the libzmq socket type, "server", "client", "dealer" or "router".</summary>
+    public string? Socket { get; init; }
+
+    /// <summary>libzmq ZMQ_RCVBUF: the kernel receive buffer.</summary>
+    public int? ReceiveBufferSize { get; init; }
+
+    /// <summary>libzmq ZMQ_RCVHWM.</summary>
+    public int? ReceiveHighWaterMark { get; init; }
+
+    /// <summary>libzmq ZMQ_HELLO_MSG (draft), as UTF-8 text.</summary>
+    public string? HelloMsg { get; init; }
+
+    /// <summary>libzmq ZMQ_DISCONNECT_MSG (draft), as UTF-8 text.</summary>
+    public string? DisconnectMsg { get; init; }
+
+    /// <summary>libzmq ZMQ_HICCUP_MSG (draft), as UTF-8 text.</summary>
+    public string? HiccupMsg { get; init; }
+
     /// <summary>peer.js exits on its own after this, so a stuck peer cannot outlive its test by much.</summary>
     public int TimeoutMs { get; init; } = 20_000;
 }
 
 /// <summary>
-/// A real libzmq peer: <c>node tests/interop/node/peer.js</c> in a child process. Its stdout lines
-/// (<c>READY endpoint</c>, <c>DONE json</c>) are awaited with timeouts; if it dies, the error carries
-/// its exit code and stderr. Disposing kills it.
+/// A real libzmq peer: <c>node tests/interop/node/peer.js</c> in a child process, reporting through
+/// stdout lines (<c>READY endpoint</c>, <c>DONE json</c>, and in interactive mode <c>MSG</c> and <c>EVENT</c>).
 /// </summary>
-internal sealed class NodePeer : IAsyncDisposable
+internal sealed class NodePeer : PeerProcess
 {
-    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(10);
-
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -55,60 +75,26 @@ internal sealed class NodePeer : IAsyncDisposable
 
     private static readonly Lazy<string> PeerDirectory = new(FindPeerDirectory);
 
-    private readonly Process _process;
-    private readonly string _name;
-    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
-    private readonly Lock _outputLock = new();
-    private readonly StringBuilder _stdout = new();
-    private readonly StringBuilder _stderr = new();
-    private readonly Task _stdoutPump;
-    private int _disposed;
-
-    private NodePeer(Process process, string name)
+    private NodePeer(ProcessStartInfo info, string name)
+        : base(info, name)
     {
-        _process = process;
-        _name = name;
-        _process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data != null)
-            {
-                lock (_outputLock)
-                {
-                    _stderr.AppendLine(e.Data);
-                }
-            }
-        };
-        _process.BeginErrorReadLine();
-        _stdoutPump = PumpStdoutAsync();
     }
 
     public static NodePeer Start(PeerConfig config)
     {
         string dir = PeerDirectory.Value;
         string json = JsonSerializer.Serialize(config, JsonOptions);
-        var info = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = dir,
-            UseShellExecute = false,
-            // peer.js exits when its stdin closes, so a crashed test host leaves no node behind.
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
+        var info = new ProcessStartInfo("node") { WorkingDirectory = dir };
         info.ArgumentList.Add(Path.Combine(dir, "peer.js"));
         info.ArgumentList.Add(json);
-        Process process;
         try
         {
-            process = Process.Start(info) ?? throw new InvalidOperationException("Process.Start returned no process for node");
+            return new NodePeer(info, $"peer.js {json}");
         }
         catch (Win32Exception e)
         {
             throw new InvalidOperationException($"cannot run `node` ({e.Message}): the interop tests need Node.js 18+ on PATH", e);
         }
-        return new NodePeer(process, $"peer.js {json}");
     }
 
     public static NodePeer StartServer(string? bind = null, string? connect = null, int? count = null) =>
@@ -118,125 +104,36 @@ internal sealed class NodePeer : IAsyncDisposable
         Start(new PeerConfig { Mode = "client", Bind = bind, Connect = connect, Count = count, Sizes = sizes, Salt = salt });
 
     /// <summary>Waits for <c>READY endpoint</c> (the peer has bound or started connecting) and returns the endpoint.</summary>
-    public async Task<string> WaitForReadyAsync(TimeSpan? timeout = null) =>
-        await WaitForLineAsync("READY ", timeout ?? DefaultWait);
+    public Task<string> WaitForReadyAsync(TimeSpan? timeout = null) => WaitForLineAsync("READY ", timeout);
 
     /// <summary>Waits for <c>DONE json</c> and returns the parsed report.</summary>
-    public async Task<JsonElement> WaitForDoneAsync(TimeSpan? timeout = null)
+    public Task<JsonElement> WaitForDoneAsync(TimeSpan? timeout = null) => WaitForReportAsync("DONE ", timeout);
+
+    /// <summary>Waits for a line <paramref name="prefix"/> followed by JSON and returns the parsed JSON.</summary>
+    public async Task<JsonElement> WaitForReportAsync(string prefix, TimeSpan? timeout = null)
     {
-        string json = await WaitForLineAsync("DONE ", timeout ?? DefaultWait);
+        string json = await WaitForLineAsync(prefix, timeout);
         using var doc = JsonDocument.Parse(json);
         return doc.RootElement.Clone();
     }
 
-    /// <summary>Everything the peer printed so far, for assertion messages.</summary>
-    public string Describe()
+    /// <summary>Interactive mode: the libzmq socket sends <paramref name="body"/> (to <paramref name="routingId"/> if it is a SERVER).</summary>
+    public Task SendAsync(byte[] body, uint routingId = 0) => SendLineAsync($"SEND {routingId} {Convert.ToHexStringLower(body)}");
+
+    /// <summary>Interactive mode: the next message the libzmq socket received, with its routing id (0 if its type has none).</summary>
+    public async Task<(uint RoutingId, byte[] Body)> ReceiveAsync(string what, TimeSpan? timeout = null)
     {
-        lock (_outputLock)
-        {
-            return $"\n--- stdout ---\n{_stdout}--- stderr ---\n{_stderr}";
-        }
+        string[] fields = (await WaitForLineAsync(l => l.StartsWith("MSG ", StringComparison.Ordinal), $"MSG ({what})", timeout)).Split(' ');
+        return (uint.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture), Convert.FromHexString(fields[2]));
     }
 
-    /// <summary>Returns the rest of the next stdout line that starts with <paramref name="prefix"/>;
-    /// other lines are only kept for diagnostics.</summary>
-    private async Task<string> WaitForLineAsync(string prefix, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            while (true)
-            {
-                string line = await _lines.Reader.ReadAsync(cts.Token);
-                if (line.StartsWith(prefix, StringComparison.Ordinal))
-                {
-                    return line[prefix.Length..];
-                }
-            }
-        }
-        catch (ChannelClosedException)
-        {
-            // stdout ended, so the process is ending: wait for it so stderr is complete in the message.
-            string code = await TryGetExitCodeAsync();
-            throw new InvalidOperationException($"{_name} exited ({code}) without printing '{prefix.Trim()}'.{Describe()}");
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"{_name} printed no '{prefix.Trim()}' line within {timeout.TotalSeconds} s.{Describe()}");
-        }
-    }
-
-    private async Task<string> TryGetExitCodeAsync()
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            await _process.WaitForExitAsync(cts.Token);
-            return $"exit code {_process.ExitCode}";
-        }
-        catch (OperationCanceledException)
-        {
-            return "closed stdout but is still running";
-        }
-    }
-
-    private async Task PumpStdoutAsync()
-    {
-        try
-        {
-            while (await _process.StandardOutput.ReadLineAsync() is { } line)
-            {
-                lock (_outputLock)
-                {
-                    _stdout.AppendLine(line);
-                }
-                _lines.Writer.TryWrite(line);
-            }
-        }
-        finally
-        {
-            _lines.Writer.TryComplete();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await _process.WaitForExitAsync(cts.Token);
-            await _stdoutPump.WaitAsync(cts.Token);
-        }
-        catch (Exception e) when (e is InvalidOperationException or OperationCanceledException)
-        {
-            // Already gone, or not gone in 5 s: either way there is nothing more a test can do.
-        }
-        finally
-        {
-            _process.Dispose();
-        }
-    }
+    /// <summary>Interactive mode: waits for libzmq's monitor event <paramref name="name"/> (e.g. handshake, disconnect).</summary>
+    public Task WaitForEventAsync(string name, TimeSpan? timeout = null) =>
+        WaitForLineAsync(l => l == "EVENT " + name, $"EVENT {name}", timeout);
 
     private static string FindPeerDirectory()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Zmq.slnx")))
-        {
-            dir = dir.Parent;
-        }
-        if (dir == null)
-        {
-            throw new InvalidOperationException($"no Zmq.slnx above {AppContext.BaseDirectory}: cannot locate tests/interop/node");
-        }
-        string peerDir = Path.Combine(dir.FullName, "tests", "interop", "node");
+        string peerDir = Path.Combine(RepoRoot.Path, "tests", "interop", "node");
         if (!Directory.Exists(Path.Combine(peerDir, "node_modules", "zeromq")))
         {
             // Failing, not skipping: a skipped interop suite looks green while testing nothing.
@@ -244,4 +141,20 @@ internal sealed class NodePeer : IAsyncDisposable
         }
         return peerDir;
     }
+}
+
+/// <summary>The checkout the tests run from, found by walking up from the test binaries.</summary>
+internal static class RepoRoot
+{
+    private static readonly Lazy<string> Root = new(() =>
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir != null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Zmq.slnx")))
+        {
+            dir = dir.Parent;
+        }
+        return dir?.FullName ?? throw new InvalidOperationException($"no Zmq.slnx above {AppContext.BaseDirectory}: cannot locate the repository");
+    });
+
+    public static string Path => Root.Value;
 }

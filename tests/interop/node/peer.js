@@ -8,7 +8,18 @@
 //       Sends N messages (sizes cycled) made by payload(), P ms apart if given, receives N replies,
 //       checks each is byte-for-byte the message with the same index, prints DONE with the
 //       connection events seen and exits (0 = all verified).
-//   Either mode: "heartbeatIntervalMs" and "heartbeatTimeoutMs" turn on libzmq's ZMTP PING.
+//   {"mode":"sink", "bind"|"connect":"...", "until":N, "stallAfter":S, "timeoutMs":T}
+//       A SERVER that only records the index (bytes 4-7 of payload()) of each message. Prints DONE
+//       with every index in arrival order when the message with index N arrives. With S, it stops
+//       receiving after S messages and prints STALLED with those indices instead: libzmq then fills
+//       its queue and stops reading, so the sender's data backs up in flight.
+//   {"mode":"interactive", "socket":"server"|"client"|"dealer"|"router", "bind"|"connect":"...", "timeoutMs":T}
+//       Driven line by line from the test. Prints MSG <routingId> <hex>[,<hex>...] per received
+//       message (routing id 0 where the type has none; one hex field per frame) and EVENT <name> per
+//       libzmq monitor event. Reads stdin lines SEND <routingId> <hex> and CLOSE.
+//   Any mode: "heartbeatIntervalMs" and "heartbeatTimeoutMs" turn on libzmq's ZMTP PING;
+//   "receiveBufferSize" and "receiveHighWaterMark" set those options; "helloMsg", "disconnectMsg"
+//   and "hiccupMsg" (text) set the draft options ZMQ_HELLO_MSG / ZMQ_DISCONNECT_MSG / ZMQ_HICCUP_MSG.
 //
 // stdout protocol, one line each:  READY <endpoint>   then   DONE <json>
 // Any failure goes to stderr and exits non-zero; the test shows that stderr.
@@ -17,6 +28,7 @@
 // zeromq/draft warns on load that the draft API is unstable; the test treats stderr as diagnostics.
 process.removeAllListeners("warning")
 const { Server, Client } = require("zeromq/draft")
+const { Dealer, Router } = require("zeromq")
 const crypto = require("crypto")
 
 const config = JSON.parse(process.argv[2] || "{}")
@@ -66,7 +78,21 @@ function socketOptions() {
     options.heartbeatInterval = config.heartbeatIntervalMs
     options.heartbeatTimeout = config.heartbeatTimeoutMs || 3 * config.heartbeatIntervalMs
   }
+  if (config.receiveBufferSize) options.receiveBufferSize = config.receiveBufferSize
+  if (config.receiveHighWaterMark) options.receiveHighWaterMark = config.receiveHighWaterMark
   return options
+}
+
+// zeromq.js has no named setters for these draft options, but its generic setter passes them to
+// zmq_setsockopt (libzmq 4.3.5 built with the draft API), so they are set by number.
+const draftMessageOptions = { helloMsg: 110, disconnectMsg: 111, hiccupMsg: 114 }
+
+function newSocket(Type) {
+  const socket = new Type(socketOptions())
+  for (const [name, id] of Object.entries(draftMessageOptions)) {
+    if (config[name] !== undefined) socket.setStringOption(id, Buffer.from(config[name]))
+  }
+  return socket
 }
 
 // Connection events, so a test can tell "every reply arrived" from "every reply arrived over a
@@ -91,7 +117,8 @@ async function runServer() {
   // libzmq's SERVER does not wait when a peer's pipe is at the high-water mark: send fails with
   // EAGAIN ("Operation was not possible or timed out"). An echo that outruns a slower reader would
   // die, so the replies get an unlimited queue; the reader's TCP window still bounds the flow.
-  const server = new Server({ ...socketOptions(), sendHighWaterMark: 0 })
+  const server = newSocket(Server)
+  server.sendHighWaterMark = 0
   const endpoint = await attach(server)
   console.log(`READY ${endpoint}`)
   const digest = digester()
@@ -113,7 +140,7 @@ async function runServer() {
 }
 
 async function runClient() {
-  const client = new Client(socketOptions())
+  const client = newSocket(Client)
   const events = countEvents(client)
   const endpoint = await attach(client)
   console.log(`READY ${endpoint}`)
@@ -149,7 +176,57 @@ async function runClient() {
   process.exit(ok ? 0 : 1)
 }
 
-const modes = { server: runServer, client: runClient }
-if (!modes[config.mode]) fail(`unknown mode ${JSON.stringify(config.mode)}; use "server" or "client"`)
+async function runSink() {
+  const server = newSocket(Server)
+  const endpoint = await attach(server)
+  console.log(`READY ${endpoint}`)
+  const indices = []
+  for (;;) {
+    const [msg] = await server.receive()
+    const index = msg.length >= 8 ? msg.readUInt32BE(4) : -1
+    indices.push(index)
+    if (indices.length === config.stallAfter) {
+      // stdin keeps the process alive; the socket stays open but is never read again.
+      console.log(`STALLED ${JSON.stringify({ indices })}`)
+      return
+    }
+    if (index === config.until) console.log(`DONE ${JSON.stringify({ indices })}`)
+  }
+}
+
+async function runInteractive() {
+  const types = { server: Server, client: Client, dealer: Dealer, router: Router }
+  const Type = types[config.socket]
+  if (!Type) fail(`unknown socket ${JSON.stringify(config.socket)}; use server, client, dealer or router`)
+  const socket = newSocket(Type)
+  const events = ["connect", "accept", "handshake", "handshake:error:protocol", "handshake:error:other", "disconnect"]
+  for (const name of events) socket.events.on(name, () => console.log(`EVENT ${name}`))
+  const endpoint = await attach(socket)
+  console.log(`READY ${endpoint}`)
+
+  const commands = require("readline").createInterface({ input: process.stdin })
+  commands.on("line", line => {
+    const [command, routingId, hex] = line.split(" ")
+    if (command === "CLOSE") {
+      socket.close()
+      console.log("CLOSED")
+      process.exit(0)
+    }
+    if (command !== "SEND") fail(`unknown command ${JSON.stringify(line)}`)
+    const body = Buffer.from(hex || "", "hex")
+    const sent = Type === Server ? socket.send(body, { routingId: Number(routingId) }) : socket.send(body)
+    sent.catch(e => fail(`SEND ${line}: ${e.message}`))
+  })
+
+  for (;;) {
+    const parts = await socket.receive()
+    const meta = parts.find(p => !Buffer.isBuffer(p))
+    const frames = parts.filter(p => Buffer.isBuffer(p)).map(p => p.toString("hex"))
+    console.log(`MSG ${meta ? meta.routingId : 0} ${frames.join(",")}`)
+  }
+}
+
+const modes = { server: runServer, client: runClient, sink: runSink, interactive: runInteractive }
+if (!modes[config.mode]) fail(`unknown mode ${JSON.stringify(config.mode)}; use one of ${Object.keys(modes).join(", ")}`)
 if (!config.bind === !config.connect) fail(`give exactly one of "bind" or "connect"`)
 modes[config.mode]().catch(e => fail(e && e.stack ? e.stack : String(e)))
