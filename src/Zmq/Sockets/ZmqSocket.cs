@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Zmq.Engine;
 using Zmq.Messages;
 using Zmq.Sockets;
