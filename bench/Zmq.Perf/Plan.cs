@@ -11,7 +11,7 @@ internal static class Plan
     private static readonly Variant[] LatencyVariants = [Variant.LibZmqReqRep, Variant.NetMQReqRep, Variant.NetMQClientServer, Variant.ZmqClientServer];
 
     public static Settings SettingsFor(bool quick) => quick
-        ? new Settings(TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(1.0))
+        ? new Settings(TimeSpan.FromSeconds(0.4), TimeSpan.FromSeconds(1.5))
         : new Settings(TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(2.5));
 
     /// <summary>

@@ -76,8 +76,8 @@ internal static class Report
             sb.Append(t.Render());
         }
         sb.AppendLine();
-        sb.AppendLine("B/msg, CPU µs/msg: managed bytes allocated and CPU time per message over the measured window, both processes added up");
-        sb.AppendLine("  (libzmq allocates natively: not visible to the GC). † NetMQ has no ipc (its ipc:// is TCP): ipc rows compare with NetMQ's tcp figure.");
+        sb.AppendLine("B/msg, CPU µs/msg: managed bytes allocated and CPU time per message over the measured window, sender and receiver processes added up");
+        sb.AppendLine("  (1proc rows: the one process). libzmq allocates natively, which the GC cannot see. † NetMQ has no ipc (its ipc:// is TCP): ipc rows compare with NetMQ's tcp figure.");
         foreach (string f in failures)
         {
             sb.AppendLine(f);
