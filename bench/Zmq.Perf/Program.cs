@@ -32,12 +32,13 @@ namespace Zmq.Perf
 {
     /// <summary>The command line: <c>[--quick] [--procs 2|1|both] [--only ...] [--filter ...] [--out DIR]</c>,
     /// or <c>child ROLE --key value ...</c> when the harness runs itself as one side of a workload.</summary>
-    internal sealed record Cli(bool Quick, IReadOnlyList<int> Procs, IReadOnlyList<Library>? Only, string? Filter, string? Out,
+    internal sealed record Cli(bool Quick, int? Repeat, IReadOnlyList<int> Procs, IReadOnlyList<Library>? Only, string? Filter, string? Out,
         TimeSpan? Warmup, TimeSpan? Duration, bool Help, string? ChildRole, IReadOnlyDictionary<string, string> Options)
     {
         public const string Usage = """
             usage: dotnet run --project bench/Zmq.Perf -c Release -- [options]
-              --quick               fewer sizes and shorter windows (under 2 minutes)
+              --quick               fewer sizes, shorter windows, one run of each (under 2 minutes)
+              --repeat N            run the whole plan N times, keep each workload's best run (default: 2, quick: 1)
               --procs 2|1|both      sender and receiver in separate processes (2, default), in one process (1), or both
               --only LIBS           comma-separated subset of: libzmq, netmq, zmq
               --filter TEXT         only workloads whose name contains TEXT (e.g. "thr tcp", "lat", "16→1")
@@ -53,10 +54,11 @@ namespace Zmq.Perf
                 {
                     throw new ArgumentException("child needs a role");
                 }
-                return new Cli(false, [2], null, null, null, null, null, false, args[1], Pairs(args.AsSpan(2)));
+                return new Cli(false, null, [2], null, null, null, null, null, false, args[1], Pairs(args.AsSpan(2)));
             }
             bool quick = false;
             bool help = false;
+            int? repeat = null;
             IReadOnlyList<int> procs = [2];
             IReadOnlyList<Library>? only = null;
             string? filter = null;
@@ -86,6 +88,10 @@ namespace Zmq.Perf
                     case "--only":
                         only = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseLibrary)];
                         break;
+                    case "--repeat":
+                        repeat = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1
+                            ? n : throw new ArgumentException("--repeat takes a count of 1 or more");
+                        break;
                     case "--filter":
                         filter = Value();
                         break;
@@ -102,7 +108,7 @@ namespace Zmq.Perf
                         throw new ArgumentException($"unknown option '{args[i]}'");
                 }
             }
-            return new Cli(quick, procs, only, filter, outDir, warmup, duration, help, null, new Dictionary<string, string>());
+            return new Cli(quick, repeat, procs, only, filter, outDir, warmup, duration, help, null, new Dictionary<string, string>());
         }
 
         private static TimeSpan Seconds(string s) =>
@@ -137,6 +143,7 @@ namespace Zmq.Perf
             var settings = Plan.SettingsFor(cli.Quick);
             settings = settings with { Warmup = cli.Warmup ?? settings.Warmup, Duration = cli.Duration ?? settings.Duration };
 
+            int repeat = cli.Repeat ?? (cli.Quick ? 1 : 2);
             var plan = Plan.Build(cli.Quick, cli.Procs);
             bool hasLibZmq = LibZmqNative.IsAvailable(out string libZmqVersion);
             if (!hasLibZmq)
@@ -162,19 +169,27 @@ namespace Zmq.Perf
             string netmq = typeof(NetMQ.Msg).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?";
             string mode = cli.Quick ? "quick" : "full";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Zmq.Perf {mode}: {plan.Count} workloads, {settings.Warmup.TotalSeconds:0.0} s warm-up + {settings.Duration.TotalSeconds:0.0} s measured each; libzmq {(hasLibZmq ? libZmqVersion : "missing")}, NetMQ {netmq}, .NET {Environment.Version}, {Environment.ProcessorCount} cores"));
+                $"Zmq.Perf {mode}: {plan.Count} workloads × {repeat} run(s), {settings.Warmup.TotalSeconds:0.0} s warm-up + {settings.Duration.TotalSeconds:0.0} s measured each; libzmq {(hasLibZmq ? libZmqVersion : "missing")}, NetMQ {netmq}, .NET {Environment.Version}, {Environment.ProcessorCount} cores"));
 
-            var results = new List<WorkloadResult>();
+            // Whole rounds rather than back-to-back repeats, so a slow spell of the shared machine
+            // lands on different workloads in each round instead of on all runs of one.
+            var runs = plan.Select(_ => new List<WorkloadResult>()).ToArray();
             int width = plan.Max(w => w.Name.Length);
-            for (int i = 0; i < plan.Count; i++)
+            string total = plan.Count.ToString(CultureInfo.InvariantCulture);
+            for (int round = 1; round <= repeat; round++)
             {
-                var w = plan[i];
-                Console.Write($"[{(i + 1).ToString(CultureInfo.InvariantCulture).PadLeft(plan.Count.ToString(CultureInfo.InvariantCulture).Length)}/{plan.Count}] {w.Name.PadRight(width)}  ");
-                Console.Out.Flush();
-                var r = Runner.Run(w, settings);
-                results.Add(r);
-                Console.WriteLine(Report.Progress(r));
+                string prefix = repeat > 1 ? $"round {round}/{repeat} " : "";
+                for (int i = 0; i < plan.Count; i++)
+                {
+                    var w = plan[i];
+                    Console.Write($"[{prefix}{(i + 1).ToString(CultureInfo.InvariantCulture).PadLeft(total.Length)}/{total}] {w.Name.PadRight(width)}  ");
+                    Console.Out.Flush();
+                    var r = Runner.Run(w, settings);
+                    runs[i].Add(r);
+                    Console.WriteLine(Report.Progress(r));
+                }
             }
+            var results = runs.Select(WorkloadResult.Best).ToList();
 
             var rows = Report.Compare(results);
             string table = Report.Tables(rows);
@@ -183,7 +198,7 @@ namespace Zmq.Perf
 
             double wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
             string folder = cli.Out ?? DefaultFolder(started);
-            var info = new RunInfo(started, mode, settings, hasLibZmq ? libZmqVersion : null, netmq, wall);
+            var info = new RunInfo(started, mode, settings, hasLibZmq ? libZmqVersion : null, netmq, wall, repeat);
             ResultFiles.Write(folder, info, rows, table);
             Console.WriteLine();
             Console.WriteLine($"Results: {Path.GetFullPath(folder)} (results.csv, results.json, throughput.svg, table.txt)");

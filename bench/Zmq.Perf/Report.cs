@@ -39,15 +39,10 @@ internal static class Report
         {
             return null;
         }
-        double value = Score(r);
-        double refValue = Score(reference);
+        double value = r.Score;
+        double refValue = reference.Score;
         return double.IsFinite(value) && double.IsFinite(refValue) && refValue > 0 ? value / refValue : null;
     }
-
-    /// <summary>Higher is better: messages per second, or round trips per second at the median.</summary>
-    private static double Score(WorkloadResult r) => r.Workload.Kind == Kind.Latency
-        ? (r.Latency is { P50Us: > 0 } l ? 1 / l.P50Us : double.NaN)
-        : r.MessagesPerSecond;
 
     public static string Tables(List<Row> rows)
     {
@@ -58,7 +53,7 @@ internal static class Report
         if (streams.Count > 0)
         {
             sb.AppendLine("Throughput (counted at the receiver; ×libzmq / ×NetMQ: message rate relative to libzmq PUSH/PULL / NetMQ CLIENT/SERVER, >1 = faster)");
-            var t = new TextTable("workload", "library", "msgs/s", "MB/s", "B/msg", "CPU µs/msg", "×libzmq", "×NetMQ");
+            var t = new TextTable("workload", "library", "msgs/s", "MB/s", "B/msg", "CPU µs/msg", "×libzmq", "×NetMQ", "spread");
             Fill(t, streams, failures, r => [Rate(r.Result.MessagesPerSecond), r.Result.MegabytesPerSecond.ToString("0.0", Inv)]);
             sb.Append(t.Render());
         }
@@ -69,7 +64,7 @@ internal static class Report
                 sb.AppendLine();
             }
             sb.AppendLine("Round-trip latency in µs (×libzmq / ×NetMQ: median round trip of libzmq REQ/REP / NetMQ CLIENT/SERVER divided by this row's, >1 = faster)");
-            var t = new TextTable("workload", "library", "mean", "p50", "p99", "B/trip", "CPU µs/trip", "×libzmq", "×NetMQ");
+            var t = new TextTable("workload", "library", "mean", "p50", "p99", "B/trip", "CPU µs/trip", "×libzmq", "×NetMQ", "spread");
             Fill(t, latency, failures, r => r.Result.Latency is { } l
                 ? [l.MeanUs.ToString("0.0", Inv), l.P50Us.ToString("0.0", Inv), l.P99Us.ToString("0.0", Inv)]
                 : ["-", "-", "-"]);
@@ -78,6 +73,7 @@ internal static class Report
         sb.AppendLine();
         sb.AppendLine("B/msg, CPU µs/msg: managed bytes allocated and CPU time per message over the measured window, sender and receiver processes added up");
         sb.AppendLine("  (1proc rows: the one process). libzmq allocates natively, which the GC cannot see. † NetMQ has no ipc (its ipc:// is TCP): ipc rows compare with NetMQ's tcp figure.");
+        sb.AppendLine("spread: with --repeat, each row is the best of its runs; spread is (highest − lowest) / best of the runs' msgs/s or p50.");
         foreach (string f in failures)
         {
             sb.AppendLine(f);
@@ -105,7 +101,8 @@ internal static class Report
             string alloc = r.Result.AllocatedPerMessage is { } a ? a.ToString(a < 10 ? "0.00" : "0", Inv) : "native";
             string cpu = r.Result.CpuMicrosPerMessage is { } c ? c.ToString(c < 10 ? "0.00" : "0.0", Inv) : "-";
             string dagger = r.NetMQIsTcp ? "†" : "";
-            t.Add([group, r.Workload.Variant.Display, .. values(r), alloc, cpu, Times(r.VsLibZmq), Times(r.VsNetMQ) + dagger]);
+            string spread = r.Result.Spread is { } sp ? $"{sp * 100:0}%" : "";
+            t.Add([group, r.Workload.Variant.Display, .. values(r), alloc, cpu, Times(r.VsLibZmq), Times(r.VsNetMQ) + dagger, spread]);
         }
     }
 

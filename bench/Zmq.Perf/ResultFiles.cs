@@ -6,7 +6,7 @@ using Zmq.Perf.Libraries;
 namespace Zmq.Perf;
 
 /// <summary>Facts about the run that the numbers depend on, written with the results.</summary>
-internal sealed record RunInfo(DateTimeOffset Started, string Mode, Settings Settings, string? LibZmqVersion, string NetMQVersion, double WallSeconds);
+internal sealed record RunInfo(DateTimeOffset Started, string Mode, Settings Settings, string? LibZmqVersion, string NetMQVersion, double WallSeconds, int Repeat = 1);
 
 /// <summary>The CSV, JSON and SVG files of a run.</summary>
 internal static class ResultFiles
@@ -18,7 +18,7 @@ internal static class ResultFiles
         "workload", "kind", "transport", "size", "senders", "procs", "library", "pattern", "status", "error",
         "msgs_per_s", "mb_per_s", "lat_mean_us", "lat_p50_us", "lat_p99_us", "lat_min_us", "lat_max_us", "lat_samples",
         "alloc_b_per_msg", "cpu_us_per_msg", "vs_libzmq", "vs_netmq", "vs_netmq_is_tcp",
-        "bind_msgs", "bind_s", "bind_alloc_b", "bind_cpu_s", "connect_msgs", "connect_s", "connect_alloc_b", "connect_cpu_s", "wall_s",
+        "bind_msgs", "bind_s", "bind_alloc_b", "bind_cpu_s", "connect_msgs", "connect_s", "connect_alloc_b", "connect_cpu_s", "wall_s", "runs", "run_values", "spread",
     ];
 
     public static void Write(string folder, RunInfo info, List<Row> rows, string table)
@@ -43,6 +43,7 @@ internal static class ResultFiles
             r.AllocatedPerMessage, r.CpuMicrosPerMessage, row.VsLibZmq, row.VsNetMQ, row.NetMQIsTcp,
             r.Bind?.Messages, r.Bind?.Seconds, r.Bind?.Allocated, r.Bind?.CpuSeconds,
             r.Connect?.Messages, r.Connect?.Seconds, r.Connect?.Allocated, r.Connect?.CpuSeconds, r.WallSeconds,
+            r.RunHeadlines.Count, string.Join(';', r.RunHeadlines.Select(v => v.ToString("0.###", Inv))), r.Spread,
         ];
     }
 
@@ -81,6 +82,7 @@ internal static class ResultFiles
             j.WriteNumber("warmup_s", info.Settings.Warmup.TotalSeconds);
             j.WriteNumber("duration_s", info.Settings.Duration.TotalSeconds);
             j.WriteNumber("wall_s", info.WallSeconds);
+            j.WriteNumber("repeat", info.Repeat);
             j.WriteNumber("processors", Environment.ProcessorCount);
             j.WriteString("os", System.Runtime.InteropServices.RuntimeInformation.OSDescription);
             j.WriteString("dotnet", Environment.Version.ToString());
@@ -145,7 +147,7 @@ internal static class Chart
     private const int PanelW = 460;
     private const int PanelH = 300;
     private const int Left = 70;
-    private const int Top = 80;
+    private const int Top = 105;
     private const int GapX = 90;
     private const int GapY = 70;
 

@@ -37,5 +37,28 @@ internal sealed record WorkloadResult(Workload Workload, SideResult? Bind, SideR
         return total;
     }
 
+    /// <summary>Higher is better: messages per second, or round trips per second at the median.</summary>
+    public double Score => Workload.Kind == Kind.Latency
+        ? (Latency is { P50Us: > 0 } l ? 1 / l.P50Us : double.NaN)
+        : MessagesPerSecond;
+
+    /// <summary>The headline figure in its own unit: msgs/s, or the median round trip in µs.</summary>
+    public double Headline => Workload.Kind == Kind.Latency ? Latency?.P50Us ?? double.NaN : MessagesPerSecond;
+
+    /// <summary>The headline figure of every run of this workload when it was repeated (this one is the best).</summary>
+    public IReadOnlyList<double> RunHeadlines { get; init; } = [];
+
+    /// <summary>Of several runs of one workload, the fastest: on a shared machine interference only
+    /// slows a run down, so the best run is the least disturbed one.</summary>
+    public static WorkloadResult Best(IReadOnlyList<WorkloadResult> runs)
+    {
+        var ok = runs.Where(r => r.Ok && double.IsFinite(r.Score)).ToList();
+        var best = ok.Count > 0 ? ok.MaxBy(r => r.Score)! : runs[^1];
+        return best with { RunHeadlines = [.. ok.Select(r => r.Headline)] };
+    }
+
+    /// <summary>(highest − lowest) / best of the runs' headline figures, when there were several.</summary>
+    public double? Spread => RunHeadlines.Count > 1 && Ok ? (RunHeadlines.Max() - RunHeadlines.Min()) / Headline : null;
+
     public static WorkloadResult Failed(Workload w, string error, double wallSeconds) => new(w, null, null, error, wallSeconds);
 }
