@@ -1,0 +1,134 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using static Zmq.Perf.Libraries.LibZmqNative;
+
+namespace Zmq.Perf.Libraries;
+
+/// <summary>A libzmq socket over P/Invoke. All sockets of a process share one context, as in an
+/// application; <see cref="Shutdown"/> terminates it once they are closed.</summary>
+internal sealed class LibZmqBenchSocket : IBenchSocket
+{
+    private static readonly Lock ContextLock = new();
+    private static IntPtr s_context;
+
+    private readonly byte[] _buffer = new byte[BenchSocketDefaults.MaxMessage];
+    private IntPtr _socket;
+
+    public LibZmqBenchSocket(Pattern pattern, bool bindSide)
+    {
+        int type = pattern switch
+        {
+            Pattern.PushPull => bindSide ? Pull : Push,
+            Pattern.ReqRep => bindSide ? Rep : Req,
+            _ => throw new NotSupportedException("Debian's libzmq has no CLIENT/SERVER (draft API)"),
+        };
+        _socket = zmq_socket(Context(), type);
+        if (_socket == IntPtr.Zero)
+        {
+            throw new InvalidOperationException($"zmq_socket failed: {LastError()}");
+        }
+        SetInt(SndHwm, BenchSocketDefaults.Hwm);
+        SetInt(RcvHwm, BenchSocketDefaults.Hwm);
+        SetInt(LibZmqNative.Linger, 0);
+        SetInt(SndTimeo, (int)BenchSocketDefaults.Stall.TotalMilliseconds);
+        SetInt(RcvTimeo, (int)BenchSocketDefaults.Stall.TotalMilliseconds);
+    }
+
+    public static void Shutdown()
+    {
+        lock (ContextLock)
+        {
+            if (s_context != IntPtr.Zero)
+            {
+                _ = zmq_ctx_term(s_context);
+                s_context = IntPtr.Zero;
+            }
+        }
+    }
+
+    private static IntPtr Context()
+    {
+        lock (ContextLock)
+        {
+            if (s_context == IntPtr.Zero)
+            {
+                s_context = zmq_ctx_new();
+            }
+            return s_context != IntPtr.Zero ? s_context : throw new InvalidOperationException($"zmq_ctx_new failed: {LastError()}");
+        }
+    }
+
+    public string Bind(string endpoint)
+    {
+        Check(zmq_bind(_socket, Utf8z(endpoint)), "zmq_bind " + endpoint);
+        var value = new byte[1024];
+        nuint size = (nuint)value.Length;
+        Check(zmq_getsockopt(_socket, LastEndpoint, value, ref size), "zmq_getsockopt(ZMQ_LAST_ENDPOINT)");
+        return Encoding.UTF8.GetString(value, 0, (int)size).TrimEnd('\0');
+    }
+
+    public void Connect(string endpoint) => Check(zmq_connect(_socket, Utf8z(endpoint)), "zmq_connect " + endpoint);
+
+    public void Send(ReadOnlySpan<byte> data)
+    {
+        while (zmq_send(_socket, ref MemoryMarshal.GetReference(data), (nuint)data.Length, 0) < 0)
+        {
+            Retry("zmq_send");
+        }
+    }
+
+    public int Receive()
+    {
+        int n;
+        while ((n = zmq_recv(_socket, ref _buffer[0], (nuint)_buffer.Length, 0)) < 0)
+        {
+            Retry("zmq_recv");
+        }
+        return n;
+    }
+
+    public int Echo()
+    {
+        int n = Receive();
+        if (n > 0)
+        {
+            Send(_buffer.AsSpan(0, Math.Min(n, _buffer.Length)));
+        }
+        return n;
+    }
+
+    public void Dispose()
+    {
+        if (_socket != IntPtr.Zero)
+        {
+            _ = zmq_close(_socket);
+            _socket = IntPtr.Zero;
+        }
+    }
+
+    private void SetInt(int option, int value) => Check(zmq_setsockopt(_socket, option, ref value, sizeof(int)), $"zmq_setsockopt({option})");
+
+    private static void Retry(string call)
+    {
+        int errno = zmq_errno();
+        if (errno == EIntr)
+        {
+            return;
+        }
+        if (errno == EAgain)
+        {
+            throw new TimeoutException($"{call} did not complete within {BenchSocketDefaults.Stall.TotalSeconds} s");
+        }
+        throw new InvalidOperationException($"{call} failed: {LastError()}");
+    }
+
+    private static void Check(int rc, string call)
+    {
+        if (rc < 0)
+        {
+            throw new InvalidOperationException($"{call} failed: {LastError()}");
+        }
+    }
+
+    private static byte[] Utf8z(string s) => Encoding.UTF8.GetBytes(s + "\0");
+}

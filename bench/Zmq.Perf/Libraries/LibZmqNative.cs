@@ -1,0 +1,83 @@
+using System.Runtime.InteropServices;
+
+namespace Zmq.Perf.Libraries;
+
+/// <summary>The slice of libzmq's C API the benchmark calls (Debian's libzmq5, 4.3.x, no draft API).</summary>
+internal static class LibZmqNative
+{
+    private const string Lib = "libzmq.so.5";
+
+    public const int Req = 3;
+    public const int Rep = 4;
+    public const int Pull = 7;
+    public const int Push = 8;
+
+    public const int Linger = 17;
+    public const int SndHwm = 23;
+    public const int RcvHwm = 24;
+    public const int RcvTimeo = 27;
+    public const int SndTimeo = 28;
+    public const int LastEndpoint = 32;
+
+    public const int EIntr = 4;
+    public const int EAgain = 11;
+
+    /// <summary>True when the shared library can be loaded; the libzmq rows need it.</summary>
+    public static bool IsAvailable(out string version)
+    {
+        version = "";
+        if (!NativeLibrary.TryLoad(Lib, typeof(LibZmqNative).Assembly, null, out _))
+        {
+            return false;
+        }
+        zmq_version(out int major, out int minor, out int patch);
+        version = $"{major}.{minor}.{patch}";
+        return true;
+    }
+
+    public static string LastError()
+    {
+        int errno = zmq_errno();
+        return $"{Marshal.PtrToStringUTF8(zmq_strerror(errno))} (errno {errno})";
+    }
+
+    [DllImport(Lib)]
+    public static extern void zmq_version(out int major, out int minor, out int patch);
+
+    [DllImport(Lib)]
+    public static extern IntPtr zmq_ctx_new();
+
+    [DllImport(Lib)]
+    public static extern int zmq_ctx_term(IntPtr context);
+
+    [DllImport(Lib)]
+    public static extern IntPtr zmq_socket(IntPtr context, int type);
+
+    [DllImport(Lib)]
+    public static extern int zmq_close(IntPtr socket);
+
+    [DllImport(Lib)]
+    public static extern int zmq_setsockopt(IntPtr socket, int option, ref int value, nuint size);
+
+    [DllImport(Lib)]
+    public static extern int zmq_getsockopt(IntPtr socket, int option, byte[] value, ref nuint size);
+
+    /// <summary>The endpoint is NUL-terminated UTF-8, passed as bytes so no string marshalling is involved.</summary>
+    [DllImport(Lib)]
+    public static extern int zmq_bind(IntPtr socket, byte[] endpoint);
+
+    [DllImport(Lib)]
+    public static extern int zmq_connect(IntPtr socket, byte[] endpoint);
+
+    [DllImport(Lib)]
+    public static extern int zmq_send(IntPtr socket, ref byte buffer, nuint length, int flags);
+
+    [DllImport(Lib)]
+    public static extern int zmq_recv(IntPtr socket, ref byte buffer, nuint length, int flags);
+
+    [DllImport(Lib)]
+    public static extern int zmq_errno();
+
+    [DllImport(Lib)]
+    public static extern IntPtr zmq_strerror(int errnum);
+}

@@ -1,0 +1,143 @@
+using NetMQ;
+using NetMQ.Sockets;
+// This namespace sits inside Zmq, whose own CLIENT/SERVER types would win over the usings.
+using NetMQClientSocket = NetMQ.Sockets.ClientSocket;
+using NetMQServerSocket = NetMQ.Sockets.ServerSocket;
+using NetMQThreadSafeSocket = NetMQ.ThreadSafeSocket;
+
+namespace Zmq.Perf.Libraries;
+
+/// <summary>
+/// NetMQ 4.0.4.5 sockets through its Msg API: received messages are sent back as they are (no copy),
+/// and sends copy the payload into a pooled Msg, as its byte[] helpers do internally.
+/// </summary>
+internal abstract class NetMQBenchSocket : IBenchSocket
+{
+    public static NetMQBenchSocket Create(Pattern pattern, bool bindSide) => pattern switch
+    {
+        Pattern.ClientServer => new ThreadSafe(bindSide ? new NetMQServerSocket() : new NetMQClientSocket()),
+        Pattern.PushPull => new Classic(bindSide ? new PullSocket() : new PushSocket()),
+        _ => new Classic(bindSide ? new ResponseSocket() : new RequestSocket()),
+    };
+
+    /// <summary>Stops NetMQ's I/O threads; without it they outlive the last socket.</summary>
+    public static void Shutdown() => NetMQConfig.Cleanup(block: false);
+
+    public abstract string Bind(string endpoint);
+
+    public abstract void Connect(string endpoint);
+
+    public void Send(ReadOnlySpan<byte> data)
+    {
+        var msg = default(Msg);
+        msg.InitPool(data.Length);
+        data.CopyTo(msg.Slice());
+        SendMsg(ref msg);
+    }
+
+    public int Receive()
+    {
+        var msg = default(Msg);
+        msg.InitEmpty();
+        ReceiveMsg(ref msg);
+        int n = msg.Size;
+        msg.Close();
+        return n;
+    }
+
+    public int Echo()
+    {
+        var msg = default(Msg);
+        msg.InitEmpty();
+        ReceiveMsg(ref msg);
+        int n = msg.Size;
+        if (n == 0)
+        {
+            msg.Close();
+        }
+        else
+        {
+            // SERVER routes by the routing id the received Msg carries; REP by its request envelope.
+            SendMsg(ref msg);
+        }
+        return n;
+    }
+
+    public abstract void Dispose();
+
+    protected abstract bool TrySend(ref Msg msg);
+
+    protected abstract bool TryReceive(ref Msg msg);
+
+    private void SendMsg(ref Msg msg)
+    {
+        if (!TrySend(ref msg))
+        {
+            msg.Close();
+            throw new TimeoutException($"NetMQ send did not complete within {BenchSocketDefaults.Stall.TotalSeconds} s");
+        }
+    }
+
+    private void ReceiveMsg(ref Msg msg)
+    {
+        if (!TryReceive(ref msg))
+        {
+            msg.Close();
+            throw new TimeoutException($"NetMQ receive got nothing within {BenchSocketDefaults.Stall.TotalSeconds} s");
+        }
+    }
+
+    private sealed class Classic : NetMQBenchSocket
+    {
+        private readonly NetMQSocket _socket;
+
+        public Classic(NetMQSocket socket)
+        {
+            _socket = socket;
+            _socket.Options.SendHighWatermark = BenchSocketDefaults.Hwm;
+            _socket.Options.ReceiveHighWatermark = BenchSocketDefaults.Hwm;
+            _socket.Options.Linger = TimeSpan.Zero;
+        }
+
+        public override string Bind(string endpoint)
+        {
+            _socket.Bind(endpoint);
+            return _socket.Options.LastEndpoint ?? endpoint;
+        }
+
+        public override void Connect(string endpoint) => _socket.Connect(endpoint);
+
+        protected override bool TrySend(ref Msg msg) => _socket.TrySend(ref msg, BenchSocketDefaults.Stall, more: false);
+
+        protected override bool TryReceive(ref Msg msg) => _socket.TryReceive(ref msg, BenchSocketDefaults.Stall);
+
+        public override void Dispose() => _socket.Dispose();
+    }
+
+    private sealed class ThreadSafe : NetMQBenchSocket
+    {
+        private readonly NetMQThreadSafeSocket _socket;
+
+        public ThreadSafe(NetMQThreadSafeSocket socket)
+        {
+            _socket = socket;
+            _socket.Options.SendHighWatermark = BenchSocketDefaults.Hwm;
+            _socket.Options.ReceiveHighWatermark = BenchSocketDefaults.Hwm;
+            _socket.Options.Linger = TimeSpan.Zero;
+        }
+
+        public override string Bind(string endpoint)
+        {
+            _socket.Bind(endpoint);
+            return _socket.Options.LastEndpoint ?? endpoint;
+        }
+
+        public override void Connect(string endpoint) => _socket.Connect(endpoint);
+
+        protected override bool TrySend(ref Msg msg) => _socket.TrySend(ref msg, BenchSocketDefaults.Stall);
+
+        protected override bool TryReceive(ref Msg msg) => _socket.TryReceive(ref msg, BenchSocketDefaults.Stall, CancellationToken.None);
+
+        public override void Dispose() => _socket.Dispose();
+    }
+}

@@ -1,0 +1,71 @@
+namespace Zmq.Perf.Libraries;
+
+/// <summary>The socket pair a row uses: bind side (receives or echoes) and connect side (sends or asks).</summary>
+internal enum Pattern
+{
+    ClientServer,
+    PushPull,
+    ReqRep,
+}
+
+internal enum Library
+{
+    Zmq,
+    NetMQ,
+    LibZmq,
+}
+
+/// <summary>A library with one of its socket patterns: one row of a workload.</summary>
+internal sealed record Variant(string Id, Library Library, Pattern Pattern)
+{
+    public static readonly Variant ZmqClientServer = new("zmq-cs", Library.Zmq, Pattern.ClientServer);
+    public static readonly Variant NetMQClientServer = new("netmq-cs", Library.NetMQ, Pattern.ClientServer);
+    public static readonly Variant NetMQPushPull = new("netmq-pushpull", Library.NetMQ, Pattern.PushPull);
+    public static readonly Variant NetMQReqRep = new("netmq-reqrep", Library.NetMQ, Pattern.ReqRep);
+    public static readonly Variant LibZmqPushPull = new("libzmq-pushpull", Library.LibZmq, Pattern.PushPull);
+    public static readonly Variant LibZmqReqRep = new("libzmq-reqrep", Library.LibZmq, Pattern.ReqRep);
+
+    public static readonly IReadOnlyList<Variant> All =
+        [LibZmqPushPull, LibZmqReqRep, NetMQClientServer, NetMQPushPull, NetMQReqRep, ZmqClientServer];
+
+    public string LibraryName => Library switch
+    {
+        Library.Zmq => "Zmq",
+        Library.NetMQ => "NetMQ",
+        _ => "libzmq",
+    };
+
+    public string PatternName => Pattern switch
+    {
+        Pattern.ClientServer => "CLIENT/SERVER",
+        Pattern.PushPull => "PUSH/PULL",
+        _ => "REQ/REP",
+    };
+
+    public string Display => $"{LibraryName} {PatternName}";
+
+    public static Variant Parse(string id) =>
+        All.FirstOrDefault(v => v.Id == id) ?? throw new ArgumentException($"unknown variant '{id}' (known: {string.Join(", ", All.Select(v => v.Id))})");
+
+    /// <summary>Creates a socket; <paramref name="bindSide"/> picks SERVER/PULL/REP over CLIENT/PUSH/REQ.</summary>
+    public IBenchSocket Create(bool bindSide) => Library switch
+    {
+        Library.Zmq => new ZmqBenchSocket(bindSide),
+        Library.NetMQ => NetMQBenchSocket.Create(Pattern, bindSide),
+        _ => new LibZmqBenchSocket(Pattern, bindSide),
+    };
+
+    /// <summary>Process-wide clean-up after the last socket of the library is closed.</summary>
+    public void Shutdown()
+    {
+        switch (Library)
+        {
+            case Library.NetMQ:
+                NetMQBenchSocket.Shutdown();
+                break;
+            case Library.LibZmq:
+                LibZmqBenchSocket.Shutdown();
+                break;
+        }
+    }
+}

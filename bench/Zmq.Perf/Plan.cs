@@ -1,0 +1,65 @@
+using Zmq.Perf.Libraries;
+
+namespace Zmq.Perf;
+
+/// <summary>Which workloads a run measures, in what order.</summary>
+internal static class Plan
+{
+    public const int ManySenders = 16;
+
+    private static readonly Variant[] StreamVariants = [Variant.LibZmqPushPull, Variant.NetMQClientServer, Variant.NetMQPushPull, Variant.ZmqClientServer];
+    private static readonly Variant[] LatencyVariants = [Variant.LibZmqReqRep, Variant.NetMQReqRep, Variant.NetMQClientServer, Variant.ZmqClientServer];
+
+    public static Settings SettingsFor(bool quick) => quick
+        ? new Settings(TimeSpan.FromSeconds(0.4), TimeSpan.FromSeconds(1.5))
+        : new Settings(TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(2.5));
+
+    /// <summary>
+    /// All libraries of one workload run back to back, so slow drifts of this shared VM hit them
+    /// alike. NetMQ is left out over ipc: its ipc:// is TCP on a port derived from a per-process
+    /// randomised string hash, so it cannot even connect across processes.
+    /// </summary>
+    public static List<Workload> Build(bool quick, IReadOnlyList<int> procs)
+    {
+        int[] tcpSizes = quick ? [64, 1024, 65536] : [16, 64, 256, 1024, 8192, 65536];
+        int[] ipcSizes = quick ? [64, 65536] : tcpSizes;
+        int[] latencySizes = quick ? [64] : [64, 1024];
+        string[] manyTransports = quick ? ["tcp"] : ["tcp", "ipc"];
+
+        var plan = new List<Workload>();
+        foreach (int p in procs)
+        {
+            foreach (var (transport, sizes) in new[] { ("tcp", tcpSizes), ("ipc", ipcSizes) })
+            {
+                foreach (int size in sizes)
+                {
+                    Add(plan, Kind.Throughput, transport, size, StreamVariants, 1, p);
+                }
+            }
+            foreach (string transport in new[] { "tcp", "ipc" })
+            {
+                foreach (int size in latencySizes)
+                {
+                    Add(plan, Kind.Latency, transport, size, LatencyVariants, 1, p);
+                }
+            }
+            foreach (string transport in manyTransports)
+            {
+                Add(plan, Kind.ManyToOne, transport, 64, StreamVariants, ManySenders, p);
+            }
+        }
+        return plan;
+    }
+
+    private static void Add(List<Workload> plan, Kind kind, string transport, int size, Variant[] variants, int senders, int procs)
+    {
+        foreach (var v in variants)
+        {
+            if (transport == "ipc" && v.Library == Library.NetMQ)
+            {
+                continue;
+            }
+            plan.Add(new Workload(kind, transport, size, v, senders, procs));
+        }
+    }
+}

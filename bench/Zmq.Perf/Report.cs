@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Text;
+using Zmq.Perf.Libraries;
+
+namespace Zmq.Perf;
+
+/// <summary>A result with its ratios to the references of its workload: &gt;1 means faster than the
+/// reference (more messages per second, or a lower median round trip).</summary>
+internal sealed record Row(WorkloadResult Result, double? VsLibZmq, double? VsNetMQ, bool NetMQIsTcp)
+{
+    public Workload Workload => Result.Workload;
+}
+
+internal static class Report
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>libzmq's PUSH/PULL (REQ/REP for latency) and NetMQ's CLIENT/SERVER are the references.
+    /// NetMQ has no real ipc, so ipc rows compare with its tcp figure of the same workload.</summary>
+    public static List<Row> Compare(IReadOnlyList<WorkloadResult> results)
+    {
+        var rows = new List<Row>();
+        foreach (var r in results)
+        {
+            var lib = Find(results, r.Workload.Group, v => v.Library == Library.LibZmq);
+            bool fromTcp = r.Workload.Transport != "tcp";
+            var net = Find(results, (r.Workload with { Transport = "tcp" }).Group, v => v == Variant.NetMQClientServer);
+            rows.Add(new Row(r, Ratio(r, lib), Ratio(r, net), fromTcp && net is not null));
+        }
+        return rows;
+    }
+
+    private static WorkloadResult? Find(IReadOnlyList<WorkloadResult> results, string group, Func<Variant, bool> which) =>
+        results.FirstOrDefault(x => x.Ok && x.Workload.Group == group && which(x.Workload.Variant));
+
+    private static double? Ratio(WorkloadResult r, WorkloadResult? reference)
+    {
+        if (reference is null || !r.Ok)
+        {
+            return null;
+        }
+        double value = r.Score;
+        double refValue = reference.Score;
+        return double.IsFinite(value) && double.IsFinite(refValue) && refValue > 0 ? value / refValue : null;
+    }
+
+    public static string Tables(List<Row> rows)
+    {
+        var sb = new StringBuilder();
+        var failures = new List<string>();
+        var streams = rows.Where(r => r.Workload.Kind != Kind.Latency).ToList();
+        var latency = rows.Where(r => r.Workload.Kind == Kind.Latency).ToList();
+        if (streams.Count > 0)
+        {
+            sb.AppendLine("Throughput (counted at the receiver; ×libzmq / ×NetMQ: message rate relative to libzmq PUSH/PULL / NetMQ CLIENT/SERVER, >1 = faster)");
+            var t = new TextTable("workload", "library", "msgs/s", "MB/s", "B/msg", "CPU µs/msg", "×libzmq", "×NetMQ", "spread");
+            Fill(t, streams, failures, r => [Rate(r.Result.MessagesPerSecond), r.Result.MegabytesPerSecond.ToString("0.0", Inv)]);
+            sb.Append(t.Render());
+        }
+        if (latency.Count > 0)
+        {
+            if (streams.Count > 0)
+            {
+                sb.AppendLine();
+            }
+            sb.AppendLine("Round-trip latency in µs (×libzmq / ×NetMQ: median round trip of libzmq REQ/REP / NetMQ CLIENT/SERVER divided by this row's, >1 = faster)");
+            var t = new TextTable("workload", "library", "mean", "p50", "p99", "B/trip", "CPU µs/trip", "×libzmq", "×NetMQ", "spread");
+            Fill(t, latency, failures, r => r.Result.Latency is { } l
+                ? [l.MeanUs.ToString("0.0", Inv), l.P50Us.ToString("0.0", Inv), l.P99Us.ToString("0.0", Inv)]
+                : ["-", "-", "-"]);
+            sb.Append(t.Render());
+        }
+        sb.AppendLine();
+        sb.AppendLine("B/msg, CPU µs/msg: managed bytes allocated and CPU time per message over the measured window, sender and receiver processes added up");
+        sb.AppendLine("  (1proc rows: the one process). libzmq allocates natively, which the GC cannot see. † NetMQ has no ipc (its ipc:// is TCP): ipc rows compare with NetMQ's tcp figure.");
+        sb.AppendLine("spread: with --repeat, each row is the best of its runs; spread is (highest − lowest) / best of the runs' msgs/s or p50.");
+        foreach (string f in failures)
+        {
+            sb.AppendLine(f);
+        }
+        return sb.ToString();
+    }
+
+    private static void Fill(TextTable t, List<Row> rows, List<string> failures, Func<Row, string[]> values)
+    {
+        string? lastGroup = null;
+        foreach (var r in rows)
+        {
+            string group = r.Workload.Group == lastGroup ? "" : r.Workload.Group;
+            if (group.Length > 0 && lastGroup is not null)
+            {
+                t.Separator();
+            }
+            lastGroup = r.Workload.Group;
+            if (!r.Result.Ok)
+            {
+                failures.Add($"[{failures.Count + 1}] {r.Workload.Name} failed: {r.Result.Error}");
+                t.Add([group, r.Workload.Variant.Display, $"FAILED [{failures.Count}]"]);
+                continue;
+            }
+            string alloc = r.Result.AllocatedPerMessage is { } a ? a.ToString(a < 10 ? "0.00" : "0", Inv) : "native";
+            string cpu = r.Result.CpuMicrosPerMessage is { } c ? c.ToString(c < 10 ? "0.00" : "0.0", Inv) : "-";
+            string dagger = r.NetMQIsTcp ? "†" : "";
+            string spread = r.Result.Spread is { } sp ? $"{sp * 100:0}%" : "";
+            t.Add([group, r.Workload.Variant.Display, .. values(r), alloc, cpu, Times(r.VsLibZmq), Times(r.VsNetMQ) + dagger, spread]);
+        }
+    }
+
+    public static string Rate(double perSecond) => perSecond switch
+    {
+        double.NaN => "-",
+        >= 1e6 => (perSecond / 1e6).ToString("0.00", Inv) + " M",
+        >= 1e3 => (perSecond / 1e3).ToString("0.0", Inv) + " k",
+        _ => perSecond.ToString("0", Inv),
+    };
+
+    private static string Times(double? ratio) => ratio is { } r ? r.ToString("0.00", Inv) : "-";
+
+    /// <summary>The one-line progress report of a finished workload.</summary>
+    public static string Progress(WorkloadResult r)
+    {
+        if (!r.Ok)
+        {
+            return $"FAILED: {r.Error}";
+        }
+        string main = r.Workload.Kind == Kind.Latency && r.Latency is { } l
+            ? string.Create(Inv, $"p50 {l.P50Us:0.0} µs, p99 {l.P99Us:0.0} µs")
+            : string.Create(Inv, $"{Rate(r.MessagesPerSecond)} msgs/s, {r.MegabytesPerSecond:0.0} MB/s");
+        return string.Create(Inv, $"{main} ({r.WallSeconds:0.0} s)");
+    }
+}
+
+/// <summary>A plain-text table: first two columns left-aligned, numbers right-aligned.</summary>
+internal sealed class TextTable(params string[] headers)
+{
+    private readonly List<string[]?> _rows = [];
+
+    public void Add(string[] cells) => _rows.Add(cells);
+
+    public void Separator() => _rows.Add(null);
+
+    public string Render()
+    {
+        var widths = headers.Select(h => h.Length).ToArray();
+        foreach (var row in _rows.OfType<string[]>())
+        {
+            for (int i = 0; i < row.Length && i < widths.Length; i++)
+            {
+                widths[i] = Math.Max(widths[i], row[i].Length);
+            }
+        }
+        var sb = new StringBuilder();
+        Line(sb, headers, widths);
+        sb.AppendLine(new string('-', widths.Sum() + 2 * (widths.Length - 1)));
+        foreach (var row in _rows)
+        {
+            if (row is null)
+            {
+                sb.AppendLine();
+                continue;
+            }
+            Line(sb, row, widths);
+        }
+        return sb.ToString();
+    }
+
+    private static void Line(StringBuilder sb, string[] cells, int[] widths)
+    {
+        var parts = new List<string>();
+        for (int i = 0; i < cells.Length; i++)
+        {
+            bool last = i == cells.Length - 1;
+            parts.Add(i < 2 ? (last ? cells[i] : cells[i].PadRight(widths[i])) : cells[i].PadLeft(widths[i]));
+        }
+        sb.AppendLine(string.Join("  ", parts).TrimEnd());
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using Zmq.Perf.Libraries;
+
+namespace Zmq.Perf;
+
+internal enum Kind
+{
+    /// <summary>One sender streams to one receiver; counted at the receiver (libzmq's local_thr/remote_thr).</summary>
+    Throughput,
+    /// <summary>Request, echo, reply, one at a time; each round trip timed (libzmq's local_lat/remote_lat).</summary>
+    Latency,
+    /// <summary>Many senders (each its own socket and thread) stream into one receiver.</summary>
+    ManyToOne,
+}
+
+/// <summary>One row of the result table: a workload run on one library variant.</summary>
+internal sealed record Workload(Kind Kind, string Transport, int Size, Variant Variant, int Senders = 1, int Procs = 2)
+{
+    public string KindName => Kind switch
+    {
+        Kind.Throughput => "thr",
+        Kind.Latency => "lat",
+        _ => $"{Senders}→1",
+    };
+
+    /// <summary>The workload without the library: rows with the same group are compared.</summary>
+    public string Group => $"{KindName} {Transport} {SizeName(Size)}{(Procs == 1 ? " 1proc" : "")}";
+
+    public string Name => $"{Group} {Variant.Display}";
+
+    public static string SizeName(int size) => size switch
+    {
+        >= 1024 when size % 1024 == 0 => $"{(size / 1024).ToString(CultureInfo.InvariantCulture)} KiB",
+        _ => $"{size.ToString(CultureInfo.InvariantCulture)} B",
+    };
+
+    /// <summary>The bind endpoint with a wildcard a child process can report back.</summary>
+    public string BindEndpoint => Transport switch
+    {
+        "tcp" => "tcp://127.0.0.1:*",
+        "ipc" when Variant.Library == Library.NetMQ => throw new NotSupportedException(
+            "NetMQ's ipc:// is TCP on 127.0.0.1 with a port from the name's string hash, which .NET randomises per process: it cannot connect across processes and is no ipc"),
+        "ipc" => "ipc://*",
+        _ => throw new NotSupportedException($"unknown transport '{Transport}'"),
+    };
+
+    public IEnumerable<string> ToArgs() =>
+    [
+        "--variant", Variant.Id, "--kind", Kind.ToString(), "--transport", Transport,
+        "--size", Size.ToString(CultureInfo.InvariantCulture), "--senders", Senders.ToString(CultureInfo.InvariantCulture),
+        "--procs", Procs.ToString(CultureInfo.InvariantCulture),
+    ];
+
+    public static Workload FromArgs(IReadOnlyDictionary<string, string> a) => new(
+        Enum.Parse<Kind>(a["kind"]),
+        a["transport"],
+        int.Parse(a["size"], CultureInfo.InvariantCulture),
+        Variant.Parse(a["variant"]),
+        int.Parse(a["senders"], CultureInfo.InvariantCulture),
+        int.Parse(a["procs"], CultureInfo.InvariantCulture));
+}
+
+/// <summary>How long each measurement runs.</summary>
+/// <param name="Warmup">Traffic before the clock starts, so the JIT and the connections settle.</param>
+/// <param name="Duration">The measured window.</param>
+/// <param name="MaxMessages">Stops each sender (or the latency client) early; for smoke tests.</param>
+internal sealed record Settings(TimeSpan Warmup, TimeSpan Duration, long MaxMessages = long.MaxValue)
+{
+    /// <summary>Generous allowance past warm-up + duration for start-up, draining and reporting.</summary>
+    public TimeSpan Deadline => Warmup + Duration + TimeSpan.FromSeconds(25);
+
+    public IEnumerable<string> ToArgs() =>
+    [
+        "--warmup", Warmup.TotalSeconds.ToString("R", CultureInfo.InvariantCulture),
+        "--duration", Duration.TotalSeconds.ToString("R", CultureInfo.InvariantCulture),
+        "--max", MaxMessages.ToString(CultureInfo.InvariantCulture),
+    ];
+
+    public static Settings FromArgs(IReadOnlyDictionary<string, string> a) => new(
+        TimeSpan.FromSeconds(double.Parse(a["warmup"], CultureInfo.InvariantCulture)),
+        TimeSpan.FromSeconds(double.Parse(a["duration"], CultureInfo.InvariantCulture)),
+        long.Parse(a["max"], CultureInfo.InvariantCulture));
+}
