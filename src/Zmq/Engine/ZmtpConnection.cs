@@ -30,6 +30,7 @@ internal sealed partial class ZmtpConnection
     private int _socketClosed;
     private bool _droppingMultipart;
     private bool _queuedInbound;
+    private ArraySegment<byte>[]? _gather;
     private long _lastReceivedTicks = Environment.TickCount64;
     private long _remoteTtlMs;
     private HeartbeatPolicy _heartbeatPolicy;
@@ -315,7 +316,7 @@ internal sealed partial class ZmtpConnection
         {
             while (true)
             {
-                if (start < end)
+                if (start < end || _decoder.RemainingBody >= LargeMessage)
                 {
                     bool full = DecodeBatch(pipe, rx, ref start, end);
                     if (_queuedInbound)
@@ -335,6 +336,26 @@ internal sealed partial class ZmtpConnection
                         }
                         continue;
                     }
+                }
+                if (_decoder.RemainingBody >= LargeMessage)
+                {
+                    // The rest of a large frame goes straight into its own array: one copy fewer.
+                    int got = await _socket.ReceiveAsync(_decoder.BodySpace(), SocketFlags.None).ConfigureAwait(false);
+                    if (got == 0)
+                    {
+                        return _closing ? ConnectionEnd.Closed : ConnectionEnd.Disconnected;
+                    }
+                    Volatile.Write(ref _lastReceivedTicks, Environment.TickCount64);
+                    if (_decoder.AdvanceBody(got, out var large))
+                    {
+                        Deliver(pipe, large);
+                        if (_queuedInbound)
+                        {
+                            _queuedInbound = false;
+                            _host.InboundReady(pipe);
+                        }
+                    }
+                    continue;
                 }
                 if (_socket.Available == 0)
                 {
@@ -367,6 +388,10 @@ internal sealed partial class ZmtpConnection
     /// <summary>Decodes frames until the input is used up or the pipe is full (returns true).</summary>
     private bool DecodeBatch(Pipe pipe, byte[] rx, ref int start, int end)
     {
+        if (!_closing && pipe.IsInboundFull)
+        {
+            return true;
+        }
         while (start < end)
         {
             if (!_closing && pipe.IsInboundFull)
@@ -377,26 +402,32 @@ internal sealed partial class ZmtpConnection
             {
                 return false;
             }
-            if (frame.IsCommand)
-            {
-                HandleCommand(pipe, frame.Body);
-            }
-            else if (_closing)
-            {
-                // The socket is closing: nobody will read this.
-            }
-            else if (!_host.AcceptsMultipart && (_droppingMultipart || frame.More))
-            {
-                // Multipart messages are not part of this pattern; drop every frame of one.
-                _droppingMultipart = frame.More;
-            }
-            else
-            {
-                pipe.Inbound.Enqueue(new Msg { Buffer = frame.Body, Length = frame.Body.Length, More = frame.More });
-                _queuedInbound = true;
-            }
+            Deliver(pipe, frame);
         }
         return false;
+    }
+
+    /// <summary>Acts on one decoded frame: a command, or a message for the pipe.</summary>
+    private void Deliver(Pipe pipe, in Frame frame)
+    {
+        if (frame.IsCommand)
+        {
+            HandleCommand(pipe, frame.Body);
+        }
+        else if (_closing)
+        {
+            // The socket is closing: nobody will read this.
+        }
+        else if (!_host.AcceptsMultipart && (_droppingMultipart || frame.More))
+        {
+            // Multipart messages are not part of this pattern; drop every frame of one.
+            _droppingMultipart = frame.More;
+        }
+        else
+        {
+            pipe.Inbound.Enqueue(new Msg { Buffer = frame.Body, Length = frame.Body.Length, More = frame.More });
+            _queuedInbound = true;
+        }
     }
 
     private void HandleCommand(Pipe pipe, byte[] body)
@@ -465,9 +496,8 @@ internal sealed partial class ZmtpConnection
                             pos = 0;
                         }
                         pos += FrameWriter.WriteHeader(tx.AsSpan(pos), msg.Length, flags);
-                        await SendAllAsync(tx, pos, default).ConfigureAwait(false);
+                        await SendGatherAsync(tx, pos, msg.Buffer, msg.Length).ConfigureAwait(false);
                         pos = 0;
-                        await SendAllAsync(msg.Buffer, msg.Length, default).ConfigureAwait(false);
                         msg.Release();
                         continue;
                     }
@@ -519,6 +549,26 @@ internal sealed partial class ZmtpConnection
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or OperationCanceledException)
         {
             CloseSocket();
+        }
+    }
+
+    /// <summary>Sends what is batched plus a large body in one call, the body from its own array.</summary>
+    private async ValueTask SendGatherAsync(byte[] head, int headCount, byte[] body, int bodyCount)
+    {
+        _gather ??= [default, default];
+        _gather[0] = new ArraySegment<byte>(head, 0, headCount);
+        _gather[1] = new ArraySegment<byte>(body, 0, bodyCount);
+        int sent = await _socket.SendAsync(_gather, SocketFlags.None).ConfigureAwait(false);
+        // A partial send leaves the rest to go the plain way.
+        if (sent < headCount)
+        {
+            await SendAllAsync(head[sent..headCount], headCount - sent, default).ConfigureAwait(false);
+            sent = headCount;
+        }
+        int bodySent = sent - headCount;
+        while (bodySent < bodyCount)
+        {
+            bodySent += await _socket.SendAsync(body.AsMemory(bodySent, bodyCount - bodySent), SocketFlags.None).ConfigureAwait(false);
         }
     }
 

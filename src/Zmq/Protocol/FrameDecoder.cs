@@ -117,6 +117,33 @@ internal sealed class FrameDecoder(long maxMessageSize, int maxCommandSize = Fra
         return false;
     }
 
+    /// <summary>Body bytes still to come for the frame being decoded (0 between frames).</summary>
+    public long RemainingBody => _state == State.Body ? _size - _bodyFill : 0;
+
+    /// <summary>Where the next body bytes of a large frame can be received directly, skipping the
+    /// read buffer and its copy. The body grows as it fills, so a peer announcing a huge frame still
+    /// costs only what it sends.</summary>
+    public Memory<byte> BodySpace()
+    {
+        if (_bodyFill == _body!.Length)
+        {
+            Array.Resize(ref _body, (int)Math.Min(_size, (long)_body.Length * 2));
+        }
+        return _body.AsMemory(_bodyFill, (int)Math.Min(_body.Length - _bodyFill, _size - _bodyFill));
+    }
+
+    /// <summary>Records <paramref name="count"/> bytes received into <see cref="BodySpace"/>.</summary>
+    public bool AdvanceBody(int count, out Frame frame)
+    {
+        _bodyFill += count;
+        if (_bodyFill == _size)
+        {
+            return Complete(out frame);
+        }
+        frame = default;
+        return false;
+    }
+
     private bool Complete(out Frame frame)
     {
         frame = new Frame(_flags, _body!);
