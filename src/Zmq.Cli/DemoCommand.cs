@@ -57,14 +57,14 @@ internal static class DemoCommand
             t.Start();
         }
         ready.Wait();
-        var sw = Stopwatch.StartNew();
+        long start = Stopwatch.GetTimestamp();
         go.Set();
 
         // Clients fail on their own after stallTimeout without progress; the extra margin only
         // guards against a client thread wedged somewhere no timeout reaches.
         var hardLimit = stallTimeout * 3;
         bool allJoined = threads.All(t => t.Join(hardLimit));
-        sw.Stop();
+        long end = results.Max(r => r.FinishedAt);
         stop.Cancel();
         serverThread.Join(TimeSpan.FromSeconds(5));
 
@@ -88,7 +88,7 @@ internal static class DemoCommand
         }
 
         long total = (long)clients * messages;
-        double seconds = sw.Elapsed.TotalSeconds;
+        double seconds = Stopwatch.GetElapsedTime(start, end > start ? end : Stopwatch.GetTimestamp()).TotalSeconds;
         Console.WriteLine($"server echoed {serverResult.Echoed:N0} message(s)");
         Console.WriteLine($"elapsed: {seconds:0.000} s");
         Console.WriteLine($"round trips: {total / seconds:N0} msg/s, {total * (double)size / seconds / 1e6:0.0} MB/s of payload each way ({size} B x {total:N0})");
@@ -153,7 +153,8 @@ internal static class DemoCommand
                 }
                 result.Received++;
             }
-            // Anything beyond our own messages would be someone else's reply routed to us.
+            result.FinishedAt = Stopwatch.GetTimestamp();
+            // Outside the timed run: anything beyond our own messages would be someone else's reply routed to us.
             if (client.TryReceive(out var extra, TimeSpan.FromMilliseconds(50)))
             {
                 result.Error = $"an extra message of {extra.Length} B arrived after all replies";
@@ -197,6 +198,7 @@ internal static class DemoCommand
         public int Sent;
         public int Received;
         public string? Error;
+        public long FinishedAt;
     }
 
     private sealed class ServerStats
