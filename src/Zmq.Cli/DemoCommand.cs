@@ -14,6 +14,7 @@ internal static class DemoCommand
     // Each request starts with the client's index and its sequence number so a reply can be matched
     // to the exact request; the rest is filled with a per-client byte so a mixed-up body shows too.
     private const int HeaderSize = 8;
+    private const int MaxBytesInFlight = 32 * 1024 * 1024;
 
     public static int Run(Args args)
     {
@@ -34,8 +35,9 @@ internal static class DemoCommand
         var serverThread = new Thread(() => Echo(server, serverResult, stop.Token)) { Name = "demo-server", IsBackground = true };
 
         // The window keeps every queue on the path below its high-water mark, so the single echo
-        // thread never blocks on one slow client while the others wait.
-        int window = Math.Max(1, Math.Min(server.SendHighWatermark, server.ReceiveHighWatermark) / 2);
+        // thread never blocks on one slow client while the others wait; the byte cap keeps big
+        // messages from piling up hundreds of megabytes in flight.
+        int window = Math.Clamp(Math.Min(Math.Min(server.SendHighWatermark, server.ReceiveHighWatermark) / 2, MaxBytesInFlight / size), 1, int.MaxValue);
         var results = new ClientResult[clients];
         var threads = new Thread[clients];
         using var ready = new CountdownEvent(clients);
