@@ -37,7 +37,7 @@ internal static class DemoCommand
         // The window keeps every queue on the path below its high-water mark, so the single echo
         // thread never blocks on one slow client while the others wait; the byte cap keeps big
         // messages from piling up hundreds of megabytes in flight.
-        int window = Math.Clamp(Math.Min(Math.Min(server.SendHighWatermark, server.ReceiveHighWatermark) / 2, MaxBytesInFlight / size), 1, int.MaxValue);
+        int window = Math.Max(1, Math.Min(Math.Min(server.SendHighWatermark, server.ReceiveHighWatermark) / 2, MaxBytesInFlight / size));
         var results = new ClientResult[clients];
         var threads = new Thread[clients];
         using var ready = new CountdownEvent(clients);
@@ -65,7 +65,8 @@ internal static class DemoCommand
         // Clients fail on their own after stallTimeout without progress; the extra margin only
         // guards against a client thread wedged somewhere no timeout reaches.
         var hardLimit = stallTimeout * 3;
-        bool allJoined = threads.All(t => t.Join(hardLimit));
+        long deadline = Environment.TickCount64 + (long)hardLimit.TotalMilliseconds;
+        bool allJoined = threads.All(t => t.Join(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64))));
         long end = results.Max(r => r.FinishedAt);
         stop.Cancel();
         serverThread.Join(TimeSpan.FromSeconds(5));
