@@ -88,7 +88,7 @@ internal sealed class Args
         }
         // Underscores and commas let people type 1_000_000 or 1,000,000 as they would read it.
         string digits = s.Replace("_", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal);
-        if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out long v))
+        if (!long.TryParse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v))
         {
             throw new UsageException($"--{name} must be a whole number, got '{s}'");
         }

@@ -14,6 +14,7 @@ internal static class DemoCommand
     // Each request starts with the client's index and its sequence number so a reply can be matched
     // to the exact request; the rest is filled with a per-client byte so a mixed-up body shows too.
     private const int HeaderSize = 8;
+    private const int MaxBytesInFlight = 32 * 1024 * 1024;
 
     public static int Run(Args args)
     {
@@ -34,8 +35,9 @@ internal static class DemoCommand
         var serverThread = new Thread(() => Echo(server, serverResult, stop.Token)) { Name = "demo-server", IsBackground = true };
 
         // The window keeps every queue on the path below its high-water mark, so the single echo
-        // thread never blocks on one slow client while the others wait.
-        int window = Math.Max(1, Math.Min(server.SendHighWatermark, server.ReceiveHighWatermark) / 2);
+        // thread never blocks on one slow client while the others wait; the byte cap keeps big
+        // messages from piling up hundreds of megabytes in flight.
+        int window = Math.Max(1, Math.Min(Math.Min(server.SendHighWatermark, server.ReceiveHighWatermark) / 2, MaxBytesInFlight / size));
         var results = new ClientResult[clients];
         var threads = new Thread[clients];
         using var ready = new CountdownEvent(clients);
@@ -57,14 +59,15 @@ internal static class DemoCommand
             t.Start();
         }
         ready.Wait();
-        var sw = Stopwatch.StartNew();
+        long start = Stopwatch.GetTimestamp();
         go.Set();
 
         // Clients fail on their own after stallTimeout without progress; the extra margin only
         // guards against a client thread wedged somewhere no timeout reaches.
         var hardLimit = stallTimeout * 3;
-        bool allJoined = threads.All(t => t.Join(hardLimit));
-        sw.Stop();
+        long deadline = Environment.TickCount64 + (long)hardLimit.TotalMilliseconds;
+        bool allJoined = threads.All(t => t.Join(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64))));
+        long end = results.Max(r => r.FinishedAt);
         stop.Cancel();
         serverThread.Join(TimeSpan.FromSeconds(5));
 
@@ -88,7 +91,7 @@ internal static class DemoCommand
         }
 
         long total = (long)clients * messages;
-        double seconds = sw.Elapsed.TotalSeconds;
+        double seconds = Stopwatch.GetElapsedTime(start, end > start ? end : Stopwatch.GetTimestamp()).TotalSeconds;
         Console.WriteLine($"server echoed {serverResult.Echoed:N0} message(s)");
         Console.WriteLine($"elapsed: {seconds:0.000} s");
         Console.WriteLine($"round trips: {total / seconds:N0} msg/s, {total * (double)size / seconds / 1e6:0.0} MB/s of payload each way ({size} B x {total:N0})");
@@ -153,7 +156,8 @@ internal static class DemoCommand
                 }
                 result.Received++;
             }
-            // Anything beyond our own messages would be someone else's reply routed to us.
+            result.FinishedAt = Stopwatch.GetTimestamp();
+            // Outside the timed run: anything beyond our own messages would be someone else's reply routed to us.
             if (client.TryReceive(out var extra, TimeSpan.FromMilliseconds(50)))
             {
                 result.Error = $"an extra message of {extra.Length} B arrived after all replies";
@@ -197,6 +201,7 @@ internal static class DemoCommand
         public int Sent;
         public int Received;
         public string? Error;
+        public long FinishedAt;
     }
 
     private sealed class ServerStats

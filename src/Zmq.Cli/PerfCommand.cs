@@ -38,7 +38,7 @@ internal static class PerfCommand
         int warmup = thr ? Math.Min(count, 10_000) : Math.Min(count, 1_000);
         var c = new PerfConfig(mode, size, count, warmup, hwm);
 
-        string where = procs == 1 ? "1 process (sender and receiver threads)" : "2 processes (SERVER in a child process)";
+        string where = procs == 1 ? "1 process (CLIENT and SERVER on their own threads)" : "2 processes (SERVER in a child process)";
         Console.WriteLine($"perf {mode}: CLIENT -> SERVER over tcp loopback, {size} B x {count:N0} (+{warmup:N0} warm-up), {where}, hwm {hwm}");
         try
         {

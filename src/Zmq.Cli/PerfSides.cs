@@ -26,12 +26,16 @@ internal readonly record struct SideResult(double Seconds, long Allocated, long 
 /// </summary>
 internal static class PerfSides
 {
+    // A finished run has nothing queued; after a failed one, closing must not wait for a peer that is gone.
+    private static readonly TimeSpan CloseLinger = TimeSpan.FromSeconds(1);
+
     public static ServerSocket NewServer(PerfConfig c) => new()
     {
         SendHighWatermark = c.Hwm,
         ReceiveHighWatermark = c.Hwm,
         SendTimeout = PerfConfig.Stall,
         ReceiveTimeout = PerfConfig.Stall,
+        Linger = CloseLinger,
     };
 
     public static ClientSocket NewClient(PerfConfig c) => new()
@@ -40,6 +44,7 @@ internal static class PerfSides
         ReceiveHighWatermark = c.Hwm,
         SendTimeout = PerfConfig.Stall,
         ReceiveTimeout = PerfConfig.Stall,
+        Linger = CloseLinger,
     };
 
     /// <summary>libzmq local_thr: the clock starts when the first measured message arrives, so

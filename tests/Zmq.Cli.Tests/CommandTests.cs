@@ -1,0 +1,24 @@
+using Zmq.Cli;
+
+namespace Zmq.Cli.Tests;
+
+public class CommandTests
+{
+    [Fact]
+    public void Demo_verifies_every_client() =>
+        Assert.Equal(0, Program.Main(["demo", "--clients", "3", "--messages", "2000", "--size", "100"]));
+
+    [Fact]
+    public void Perf_round_trip_in_one_process_succeeds() =>
+        Assert.Equal(0, Program.Main(["perf", "lat", "--count", "200"]));
+
+    [Theory]
+    [InlineData("bogus")]
+    [InlineData("demo", "--size", "4")]
+    [InlineData("perf", "thr", "--type", "dealer")]
+    [InlineData("perf", "thr", "--transport", "ipc")]
+    [InlineData("cat", "--type", "client")]
+    [InlineData("cat", "--type", "client", "--connect", "tcp://127.0.0.1:1", "--echo")]
+    [InlineData("cat", "--type", "server", "--bind", "ipc:///tmp/x")]
+    public void Bad_usage_exits_2(params string[] args) => Assert.Equal(2, Program.Main(args));
+}
