@@ -24,22 +24,26 @@ internal static class PerfCommand
         }
         string type = args.Get("type") ?? "client-server";
         string transport = args.Get("transport") ?? "tcp";
-        if (type != "client-server" || transport != "tcp")
+        if (type != "client-server" || transport is not ("tcp" or "ipc" or "inproc"))
         {
-            Console.Error.WriteLine($"zmq: perf supports only --type client-server --transport tcp today (got --type {type} --transport {transport})");
+            Console.Error.WriteLine($"zmq: perf supports --type client-server with --transport tcp, ipc or inproc (got --type {type} --transport {transport})");
             return 2;
         }
         bool thr = mode == "thr";
         int size = args.GetInt("size", 64, 0, 256 * 1024 * 1024);
         int count = args.GetInt("count", thr ? 1_000_000 : 20_000, thr ? 2 : 1);
         int procs = args.GetInt("procs", 1, 1, 2);
+        if (transport == "inproc" && procs != 1)
+        {
+            throw new UsageException("inproc connects sockets of one process: use --procs 1");
+        }
         int hwm = args.GetInt("hwm", 1000, 0);
         // Enough to get the hot paths through tiered JIT before the clock starts.
         int warmup = thr ? Math.Min(count, 10_000) : Math.Min(count, 1_000);
-        var c = new PerfConfig(mode, size, count, warmup, hwm);
+        var c = new PerfConfig(mode, size, count, warmup, hwm, transport);
 
         string where = procs == 1 ? "1 process (CLIENT and SERVER on their own threads)" : "2 processes (SERVER in a child process)";
-        Console.WriteLine($"perf {mode}: CLIENT -> SERVER over tcp loopback, {size} B x {count:N0} (+{warmup:N0} warm-up), {where}, hwm {hwm}");
+        Console.WriteLine($"perf {mode}: CLIENT -> SERVER over {transport}{(transport == "tcp" ? " loopback" : "")}, {size} B x {count:N0} (+{warmup:N0} warm-up), {where}, hwm {hwm}");
         try
         {
             return thr ? Throughput(c, procs) : Latency(c, procs);
@@ -58,7 +62,7 @@ internal static class PerfCommand
         if (procs == 1)
         {
             using var server = PerfSides.NewServer(c);
-            server.Bind("tcp://127.0.0.1:*");
+            server.Bind(c.BindEndpoint);
             using var client = PerfSides.NewClient(c);
             client.Connect(server.LastEndpoint!);
             var receiver = RunOnThread("perf-receiver", () => PerfSides.ReceiveThroughput(server, c));
@@ -68,7 +72,7 @@ internal static class PerfCommand
         else
         {
             using var client = PerfSides.NewClient(c);
-            client.Bind("tcp://127.0.0.1:*");
+            client.Bind(c.BindEndpoint);
             using var peer = new Peer(c, client.LastEndpoint!);
             sent = PerfSides.SendThroughput(client, c);
             if (!peer.TryGetResult(out received))
@@ -100,7 +104,7 @@ internal static class PerfCommand
         if (procs == 1)
         {
             using var server = PerfSides.NewServer(c);
-            server.Bind("tcp://127.0.0.1:*");
+            server.Bind(c.BindEndpoint);
             using var client = PerfSides.NewClient(c);
             client.Connect(server.LastEndpoint!);
             var echo = RunOnThread("perf-echo", () => PerfSides.Echo(server, c));
@@ -110,7 +114,7 @@ internal static class PerfCommand
         else
         {
             using var client = PerfSides.NewClient(c);
-            client.Bind("tcp://127.0.0.1:*");
+            client.Bind(c.BindEndpoint);
             using var peer = new Peer(c, client.LastEndpoint!);
             trips = PerfSides.RoundTrips(client, c, ticks);
             if (!peer.TryGetResult(out echoed))

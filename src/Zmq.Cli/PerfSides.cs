@@ -3,8 +3,16 @@ using System.Diagnostics;
 namespace Zmq.Cli;
 
 /// <summary>What both perf processes must agree on; the parent passes it to the child on its command line.</summary>
-internal sealed record PerfConfig(string Mode, int Size, int Count, int Warmup, int Hwm)
+internal sealed record PerfConfig(string Mode, int Size, int Count, int Warmup, int Hwm, string Transport = "tcp")
 {
+    /// <summary>Where the binding side listens: a free tcp port, a fresh ipc path, or a fresh inproc name.</summary>
+    public string BindEndpoint => Transport switch
+    {
+        "ipc" => "ipc://*",
+        "inproc" => $"inproc://zmq-perf-{Guid.NewGuid():N}",
+        _ => "tcp://127.0.0.1:*",
+    };
+
     // A side that sees no traffic for this long gives up with an error instead of hanging.
     public static readonly TimeSpan Stall = TimeSpan.FromSeconds(10);
 

@@ -19,7 +19,7 @@ internal static class Program
               (--count 0: once stdin is sent); otherwise runs until Ctrl+C. End of stdin stops sending
               only. Each bind prints 'bound <endpoint>' on stderr (the real port for tcp://...:*).
 
-          zmq perf thr|lat [--type client-server] [--transport tcp] [--size BYTES] [--count N] [--procs 1|2] [--hwm N]
+          zmq perf thr|lat [--type client-server] [--transport tcp|ipc|inproc] [--size BYTES] [--count N] [--procs 1|2] [--hwm N]
               thr: a CLIENT sends N messages (default 1000000) of SIZE bytes (default 64) as fast as it can
                    to a SERVER, which times first to last message; prints msg/s and MB/s.
               lat: the CLIENT sends N messages (default 20000), the SERVER echoes each; prints mean, p50
@@ -31,7 +31,7 @@ internal static class Program
           zmq --help
               This text.
 
-        Endpoints look like tcp://127.0.0.1:5555, tcp://*:5555 or tcp://127.0.0.1:* (any free port).
+        Endpoints look like tcp://127.0.0.1:5555, tcp://*:5555, tcp://127.0.0.1:* (any free port), ipc:///tmp/name, ipc://* or inproc://name.
         Exit codes: 0 success, 1 failure (e.g. a demo message did not verify), 2 bad usage.
         """;
 

@@ -13,12 +13,19 @@ public class CommandTests
         Assert.Equal(0, Program.Main(["perf", "lat", "--count", "200"]));
 
     [Theory]
+    [InlineData("ipc")]
+    [InlineData("inproc")]
+    public void Perf_throughput_runs_over_each_transport(string transport) =>
+        Assert.Equal(0, Program.Main(["perf", "thr", "--count", "20000", "--transport", transport]));
+
+    [Theory]
     [InlineData("bogus")]
     [InlineData("demo", "--size", "4")]
     [InlineData("perf", "thr", "--type", "dealer")]
-    [InlineData("perf", "thr", "--transport", "ipc")]
+    [InlineData("perf", "thr", "--transport", "udp")]
+    [InlineData("perf", "thr", "--transport", "inproc", "--procs", "2")]
     [InlineData("cat", "--type", "client")]
     [InlineData("cat", "--type", "client", "--connect", "tcp://127.0.0.1:1", "--echo")]
-    [InlineData("cat", "--type", "server", "--bind", "ipc:///tmp/x")]
+    [InlineData("cat", "--type", "server", "--bind", "carrier-pigeon://loft")]
     public void Bad_usage_exits_2(params string[] args) => Assert.Equal(2, Program.Main(args));
 }

@@ -11,6 +11,10 @@ namespace Zmq.Protocol;
 internal sealed class FrameDecoder(long maxMessageSize, int maxCommandSize = FrameDecoder.DefaultMaxCommandSize)
 {
     public const int DefaultMaxCommandSize = 1 << 20;
+
+    /// <summary>Bodies up to this size are allocated whole at once; larger ones grow as their bytes
+    /// arrive, so that a peer merely announcing a huge frame cannot make us allocate it.</summary>
+    private const int WholeBodyLimit = 8 * 1024 * 1024;
     private const int InitialChunk = 64 * 1024;
 
     private enum State { Flags, Size, Body }
@@ -87,7 +91,7 @@ internal sealed class FrameDecoder(long maxMessageSize, int maxCommandSize = Fra
                     }
                     CheckSize(_flags, _size);
                     _bodyFill = 0;
-                    _body = _size == 0 ? [] : GC.AllocateUninitializedArray<byte>((int)Math.Min(_size, Math.Max(InitialChunk, input.Length)));
+                    _body = _size == 0 ? [] : GC.AllocateUninitializedArray<byte>((int)(_size <= WholeBodyLimit ? _size : Math.Max(InitialChunk, input.Length)));
                     _state = State.Body;
                     if (_size == 0)
                     {
@@ -99,7 +103,7 @@ internal sealed class FrameDecoder(long maxMessageSize, int maxCommandSize = Fra
                 {
                     if (_bodyFill == _body!.Length)
                     {
-                        Array.Resize(ref _body, (int)Math.Min(_size, (long)_body.Length * 2));
+                        Array.Resize(ref _body, (int)Math.Min(_size, (long)_body.Length * 4));
                     }
                     int n = Math.Min(_body.Length - _bodyFill, input.Length);
                     input[..n].CopyTo(_body.AsSpan(_bodyFill));
@@ -127,7 +131,7 @@ internal sealed class FrameDecoder(long maxMessageSize, int maxCommandSize = Fra
     {
         if (_bodyFill == _body!.Length)
         {
-            Array.Resize(ref _body, (int)Math.Min(_size, (long)_body.Length * 2));
+            Array.Resize(ref _body, (int)Math.Min(_size, (long)_body.Length * 4));
         }
         return _body.AsMemory(_bodyFill, (int)Math.Min(_body.Length - _bodyFill, _size - _bodyFill));
     }
