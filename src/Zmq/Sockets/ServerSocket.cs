@@ -39,24 +39,26 @@ public sealed class ServerSocket : ThreadSafeSocket
     private protected override byte[]? MessageOnConnectionLost(Pipe pipe) => DisconnectMessage;
 
     /// <summary>Closes the connection of the peer with this routing id, dropping what is queued for it.
-    /// Returns false when no connected peer has the id.</summary>
+    /// When it returns the id of an accepted peer is gone: <see cref="Peers"/> no longer lists it and
+    /// sends to it throw <see cref="HostUnreachableException"/>. (A peer this SERVER connected to is
+    /// re-dialled and keeps its id.) Returns false when no connected peer has the id.</summary>
     public bool DisconnectPeer(uint routingId)
     {
         ThrowIfDisposed();
         Pipe? pipe;
         lock (_sendLock)
         {
-            if (!_routes.TryGet(routingId, out pipe))
+            if (!_routes.TryGet(routingId, out pipe) || pipe.Connection is null)
             {
                 return false;
             }
+            if (!pipe.IsConnectSide)
+            {
+                _routes.Remove(pipe);
+            }
         }
-        if (pipe.Connection is { } connection)
-        {
-            connection.Abort();
-            return true;
-        }
-        return false;
+        pipe.Connection?.Abort();
+        return true;
     }
 
     /// <summary>What is known about a connected peer: its address, socket type and endpoint, or null.</summary>
