@@ -84,3 +84,59 @@ public sealed class HeartbeatTests
         Assert.Equal([id], server.Peers);
     }
 }
+
+/// <summary>A connecting socket whose peer goes silent drops the connection and dials again.</summary>
+public sealed class HeartbeatRedialTests
+{
+    [Fact]
+    public async Task SilentServer_IsDroppedByTheHeartbeatAndRedialled()
+    {
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        listener.Listen();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndPoint!).Port;
+        var accepted = new List<System.Net.Sockets.Socket>();
+        using var stop = new CancellationTokenSource();
+        // A SERVER that completes the handshake and then never answers anything (a frozen process).
+        var frozenServer = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    var s = await listener.AcceptAsync(stop.Token);
+                    lock (accepted)
+                    {
+                        accepted.Add(s);
+                    }
+                    await s.SendAsync(RawPeer.Greeting().Concat(RawPeer.Ready("SERVER")).ToArray(), System.Net.Sockets.SocketFlags.None);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+
+        await using var client = new ClientSocket
+        {
+            Linger = TimeSpan.Zero,
+            ReconnectInterval = TimeSpan.FromMilliseconds(10),
+            HeartbeatInterval = TimeSpan.FromMilliseconds(50),
+            HeartbeatTimeout = TimeSpan.FromMilliseconds(200),
+        };
+        var events = client.Monitor();
+        client.Connect($"tcp://127.0.0.1:{port}");
+        await events.NextAsync(SocketEventType.HandshakeSucceeded);
+        var dropped = await events.NextAsync(SocketEventType.Disconnected);
+        Assert.Contains("heartbeat", dropped.Reason, StringComparison.Ordinal);
+        await events.NextAsync(SocketEventType.Connected);
+        await events.NextAsync(SocketEventType.HandshakeSucceeded);
+        lock (accepted)
+        {
+            Assert.True(accepted.Count >= 2, "the client must dial again after the heartbeat drop");
+            accepted.ForEach(s => s.Dispose());
+        }
+        await stop.CancelAsync();
+        await frozenServer;
+    }
+}
