@@ -12,16 +12,7 @@ public abstract class ClientServerTests : TransportTestBase
         await using var server = BoundServer();
         await using var a = NewClient();
         await using var b = NewClient();
-        a.Connect(server.LastEndpoint!);
-        b.Connect(server.LastEndpoint!);
-        a.Send("a");
-        b.Send("b");
-        var ids = new Dictionary<string, uint>();
-        for (int i = 0; i < 2; i++)
-        {
-            var m = server.Receive();
-            ids[m.ToString()] = m.RoutingId;
-        }
+        var ids = ConnectAndLearnIds(server, ("a", a), ("b", b));
         Assert.NotEqual(0u, ids["a"]);
         Assert.NotEqual(0u, ids["b"]);
         Assert.NotEqual(ids["a"], ids["b"]);

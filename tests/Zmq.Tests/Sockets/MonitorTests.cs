@@ -90,16 +90,7 @@ public abstract class MonitorTests : TransportTestBase
         server.Bind(AnyEndpoint);
         await using var stays = NewClient();
         var leaves = NewClient();
-        stays.Connect(server.LastEndpoint!);
-        leaves.Connect(server.LastEndpoint!);
-        stays.Send("stays");
-        leaves.Send("leaves");
-        var ids = new Dictionary<string, uint>();
-        for (int i = 0; i < 2; i++)
-        {
-            var m = server.Receive();
-            ids[m.ToString()] = m.RoutingId;
-        }
+        var ids = ConnectAndLearnIds(server, ("stays", stays), ("leaves", leaves));
         await leaves.DisposeAsync();
         var notice = server.Receive();
         Assert.Equal("bye", notice.ToString());
@@ -142,16 +133,7 @@ public abstract class MonitorTests : TransportTestBase
         await using var a = NewClient();
         await using var b = NewClient();
         a.HiccupMessage = "a lost its server"u8.ToArray();
-        a.Connect(server.LastEndpoint!);
-        b.Connect(server.LastEndpoint!);
-        a.Send("a");
-        b.Send("b");
-        var ids = new Dictionary<string, uint>();
-        for (int i = 0; i < 2; i++)
-        {
-            var m = server.Receive();
-            ids[m.ToString()] = m.RoutingId;
-        }
+        var ids = ConnectAndLearnIds(server, ("a", a), ("b", b));
         Assert.True(server.DisconnectPeer(ids["a"]));
         Assert.Equal("a lost its server", a.ReceiveString());
         Assert.DoesNotContain(ids["a"], server.Peers);

@@ -22,4 +22,22 @@ public abstract class TransportTestBase
         s.Bind(AnyEndpoint);
         return s;
     }
+
+    /// <summary>Connects each client to the server and has it send its name; returns the routing id
+    /// the server saw for each name.</summary>
+    protected static Dictionary<string, uint> ConnectAndLearnIds(ServerSocket server, params (string Name, ClientSocket Client)[] clients)
+    {
+        foreach (var (name, client) in clients)
+        {
+            client.Connect(server.LastEndpoint!);
+            client.Send(name);
+        }
+        var ids = new Dictionary<string, uint>();
+        for (int i = 0; i < clients.Length; i++)
+        {
+            var m = server.Receive();
+            ids[m.ToString()] = m.RoutingId;
+        }
+        return ids;
+    }
 }
