@@ -38,8 +38,10 @@ internal static class PerfCommand
             throw new UsageException("inproc connects sockets of one process: use --procs 1");
         }
         int hwm = args.GetInt("hwm", 1000, 0);
-        // Enough to get the hot paths through tiered JIT before the clock starts.
-        int warmup = thr ? Math.Min(count, 10_000) : Math.Min(count, 1_000);
+        // Enough to get the hot paths through tiered JIT before the clock starts: tier-1 code arrives
+        // only after the methods have run for a while (about half a second here), so the warm-up is
+        // sized in bytes (~100 MB) rather than messages, with at least 10,000 messages.
+        int warmup = thr ? (int)Math.Min(count, Math.Max(10_000, 100_000_000L / Math.Max(size, 64))) : Math.Min(count, 1_000);
         var c = new PerfConfig(mode, size, count, warmup, hwm, transport);
 
         string where = procs == 1 ? "1 process (CLIENT and SERVER on their own threads)" : "2 processes (SERVER in a child process)";
