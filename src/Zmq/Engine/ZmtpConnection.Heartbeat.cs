@@ -28,9 +28,10 @@ internal sealed partial class ZmtpConnection
         {
             try
             {
-                await Task.Delay(tick).ConfigureAwait(false);
+                // Cancelled when the connection closes, so its end is not held up by a long interval.
+                await Task.Delay(tick, _stoppedToken.Token).ConfigureAwait(false);
             }
-            catch (ObjectDisposedException)
+            catch (OperationCanceledException)
             {
                 return;
             }

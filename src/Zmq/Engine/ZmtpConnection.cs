@@ -13,6 +13,7 @@ namespace Zmq.Engine;
 /// frame one receive returned into the pipe, and a write loop that encodes everything queued into
 /// one buffer per send. A peer's bad bytes end this connection only.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The token source has no timer; it is cancelled once when the socket closes, and the connection lives exactly as long as its loops.")]
 internal sealed partial class ZmtpConnection
 {
     private const int BufferSize = 64 * 1024;
@@ -36,6 +37,7 @@ internal sealed partial class ZmtpConnection
     private HeartbeatPolicy _heartbeatPolicy;
     private Task? _heartbeat;
     private int _heartbeatStarted;
+    private readonly CancellationTokenSource _stoppedToken = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>How long a drained connection waits for the peer's close before closing itself.</summary>
@@ -201,6 +203,7 @@ internal sealed partial class ZmtpConnection
         }
         _stopped = true;
         _socket.Dispose();
+        _stoppedToken.Cancel();
         _drained.TrySetResult();
         var pipe = _pipe;
         if (pipe != null)
