@@ -147,8 +147,12 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     {
         if (InprocPeer is { } peer)
         {
-            // Room in an inproc queue is room for the peer socket's blocked senders.
-            InprocPeerHost!.OutboundProgress(peer);
+            // Room in an inproc queue is room for the peer socket's blocked senders. As libzmq, they
+            // are woken once the queue is down to half, not on every message taken (a wake-up each).
+            if (peer.SendHwm <= 0 || Inbound.Count <= peer.SendHwm / 2)
+            {
+                InprocPeerHost!.OutboundProgress(peer);
+            }
             return;
         }
         if (Volatile.Read(ref _readerBlocked) != 0 && Inbound.Count <= ReceiveHwm / 2 && Interlocked.Exchange(ref _readerBlocked, 0) != 0)
