@@ -44,7 +44,7 @@ internal static class Report
         return double.IsFinite(value) && double.IsFinite(refValue) && refValue > 0 ? value / refValue : null;
     }
 
-    public static string Tables(List<Row> rows)
+    public static string Tables(List<Row> rows, LoopbackLimit? loopback = null)
     {
         var sb = new StringBuilder();
         var failures = new List<string>();
@@ -71,6 +71,7 @@ internal static class Report
             sb.Append(t.Render());
         }
         Contention(sb, rows);
+        Loopback(sb, rows, loopback);
         Scale(sb, rows, failures);
         sb.AppendLine();
         sb.AppendLine("B/msg, CPU µs/msg: managed bytes allocated and CPU time per message over the measured window, sender and receiver processes added up");
@@ -114,6 +115,27 @@ internal static class Report
                 single is null ? "(not run)" : Rate(single.MessagesPerSecond) + "/s", Rate(shared.MessagesPerSecond) + "/s", Times(ratio)]);
         }
         sb.Append(t.Render());
+    }
+
+    private static void Loopback(StringBuilder sb, List<Row> rows, LoopbackLimit? loopback)
+    {
+        if (loopback is null)
+        {
+            return;
+        }
+        sb.AppendLine();
+        sb.AppendLine("Loopback limit: " + loopback.Note);
+        if (loopback.MegabytesPerSecond is not { } limit)
+        {
+            return;
+        }
+        var t = new TextTable("workload", "library", "MB/s", "of loopback");
+        foreach (var r in rows.Where(r => r.Result.Ok && r.Workload is { Kind: Kind.Throughput, Transport: "tcp", Size: LoopbackLimit.RowSize }))
+        {
+            t.Add([r.Workload.Group, r.Workload.Variant.Display, r.Result.MegabytesPerSecond.ToString("0.0", Inv), (r.Result.MegabytesPerSecond / limit).ToString("0.00", Inv)]);
+        }
+        sb.Append(t.Render());
+        sb.AppendLine("of loopback: the row's payload MB/s over iperf3's (target for Zmq ≥ 0.80)");
     }
 
     private static void Scale(StringBuilder sb, List<Row> rows, List<string> failures)
