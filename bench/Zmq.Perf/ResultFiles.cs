@@ -171,7 +171,7 @@ internal static class Chart
 
     public static string Svg(RunInfo info, List<Row> rows)
     {
-        var thr = rows.Where(r => r.Result.Ok && r.Workload.Kind == Kind.Throughput).ToList();
+        var thr = rows.Where(r => r.Result.Ok && r.Workload.Kind == Kind.Throughput && r.Workload.Transport != "inproc").ToList();
         int procs = thr.Count > 0 ? thr.Max(r => r.Workload.Procs) : 2;
         thr = thr.Where(r => r.Workload.Procs == procs).ToList();
         int width = Left + 2 * PanelW + GapX + 30;
