@@ -37,7 +37,7 @@ internal static class ChildMain
                     Scale.Server(w);
                     break;
                 case Scale.ClientsRole:
-                    Scale.Clients(w, options["connect"]);
+                    Scale.Clients(w, options["connect"], int.Parse(options["count"], System.Globalization.CultureInfo.InvariantCulture));
                     break;
                 case "both":
                     var r = InProcess.Run(w, s);
@@ -64,6 +64,7 @@ internal static class ChildMain
         finally
         {
             w.Variant.Shutdown();
+            ScaleSockets.Shutdown(w.Variant);
         }
     }
 

@@ -67,7 +67,7 @@ internal static class Plan
             Add(plan, Kind.Throughput, "inproc", size, StreamVariants, 1, 1);
         }
         Add(plan, Kind.Shared, "inproc", 64, SharedVariants, SharingThreads, 1);
-        Add(plan, Kind.Scale, "tcp", 64, [Variant.ZmqClientServer], ScaleConnections(quick), 2);
+        Add(plan, Kind.Scale, "tcp", 64, [Variant.LibZmqDealerRouter, Variant.ZmqClientServer], ScaleConnections(quick), 2);
         return plan;
     }
 

@@ -146,7 +146,7 @@ internal static class Report
             return;
         }
         sb.AppendLine();
-        sb.AppendLine(string.Create(Inv, $"Scale: N connections to one SERVER over tcp loopback, each {Plan.ScaleTrips} round trips; clients in one child process, the server in another"));
+        sb.AppendLine(string.Create(Inv, $"Scale: N connections to one SERVER over tcp loopback, each {Plan.ScaleTrips} round trips; the server in one child process, the clients in others (Zmq: one; libzmq DEALERs: up to 4000 each)"));
         var t = new TextTable("workload", "library", "replies", "failed conns", "connect all s", "total s", "heap/conn", "WS/conn", "peers idle", "fd limit srv/cli");
         foreach (var r in scale)
         {
@@ -164,7 +164,7 @@ internal static class Report
                 $"{s.Replies}/{s.Expected}", s.FailedConnections.ToString(Inv),
                 double.IsFinite(s.ConnectSeconds) ? s.ConnectSeconds.ToString("0.00", Inv) : $"({s.Seen} seen)",
                 s.TotalSeconds.ToString("0.00", Inv), Bytes(s.HeapPerConnection), Bytes(s.WorkingSetPerConnection),
-                s.PeersAtIdle.ToString(Inv), $"{s.ServerFdLimit}/{s.ClientFdLimit}"]);
+                s.PeersAtIdle < 0 ? "-" : s.PeersAtIdle.ToString(Inv), $"{s.ServerFdLimit}/{s.ClientFdLimit}"]);
         }
         sb.Append(t.Render());
         sb.AppendLine("heap/conn: GC.GetTotalMemory(true) of the server process after all connected and idle minus before any, / N; WS/conn: the same with its working set (target ≤ 32 KiB)");

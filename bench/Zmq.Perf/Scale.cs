@@ -67,7 +67,7 @@ internal static class Scale
 
     /// <summary>Past the (kernel-capped) listen backlog, simultaneous connects are dropped and retried
     /// after a SYN timeout of a second or more; a big one measures the library rather than that.</summary>
-    private const int Backlog = 65535;
+    public const int Backlog = 65535;
 
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
 
@@ -93,12 +93,22 @@ internal static class Scale
             {
                 return WorkloadResult.Failed(w, error, Wall());
             }
-            var clients = ChildProcess.Start("clients", [ChildMain.Command, ClientsRole, .. common, "--connect", ready!], lines, raiseFdLimit: true);
-            children.Add(clients);
-            (_, error) = WaitFor(lines, children, "PHASE idle", deadline);
-            if (error is not null)
+            int perProcess = Math.Min(w.Senders, ScaleSockets.PerProcess(w.Variant));
+            var clients = new List<ChildProcess>();
+            for (int first = 0; first < w.Senders; first += perProcess)
             {
-                return WorkloadResult.Failed(w, error, Wall());
+                int count = Math.Min(perProcess, w.Senders - first);
+                var c = ChildProcess.Start($"clients {clients.Count + 1}", [ChildMain.Command, ClientsRole, .. common, "--connect", ready!, "--count", Str(count)], lines, raiseFdLimit: true);
+                clients.Add(c);
+                children.Add(c);
+            }
+            for (int i = 0; i < clients.Count; i++)
+            {
+                (_, error) = WaitFor(lines, children, "PHASE idle", deadline);
+                if (error is not null)
+                {
+                    return WorkloadResult.Failed(w, error, Wall());
+                }
             }
             server.Tell("measure");
             (_, error) = WaitFor(lines, children, "PHASE measured", deadline);
@@ -106,15 +116,18 @@ internal static class Scale
             {
                 return WorkloadResult.Failed(w, error, Wall());
             }
-            clients.Tell("go");
+            foreach (var c in clients)
+            {
+                c.Tell("go");
+            }
             SideResult? bind = null;
-            SideResult? connect = null;
-            while (bind is null || connect is null)
+            var connects = new List<SideResult>();
+            while (bind is null || connects.Count < clients.Count)
             {
                 var (payload, kind, err) = Next(lines, children, deadline, bind is null ? "the server" : "the clients");
                 if (err is not null)
                 {
-                    return new WorkloadResult(w, bind, connect, err, Wall());
+                    return new WorkloadResult(w, bind, connects.Count > 0 ? Merge(connects) : null, err, Wall());
                 }
                 if (kind == "RESULT bind")
                 {
@@ -122,12 +135,15 @@ internal static class Scale
                 }
                 else if (kind == "RESULT connect")
                 {
-                    connect = JsonSerializer.Deserialize(payload!, PerfJson.Default.SideResult);
+                    connects.Add(JsonSerializer.Deserialize(payload!, PerfJson.Default.SideResult)!);
                 }
             }
-            clients.Release();
+            foreach (var c in clients)
+            {
+                c.Release();
+            }
             server.Release();
-            return new WorkloadResult(w, bind, connect, null, Wall());
+            return new WorkloadResult(w, bind, Merge(connects), null, Wall());
         }
         finally
         {
@@ -137,6 +153,24 @@ internal static class Scale
             }
         }
     }
+
+    /// <summary>The client processes as one: earliest start, latest end, and the shortest pause
+    /// (that of the process that went idle last, which is when the memory reading began).</summary>
+    private static SideResult Merge(List<SideResult> parts)
+    {
+        var stats = parts.Select(p => p.Scale!).ToList();
+        var merged = new ScaleStats(
+            stats.Sum(x => x.Connections),
+            StartTicks: stats.Min(x => x.StartTicks),
+            EndTicks: stats.Max(x => x.EndTicks),
+            PauseTicks: stats.Min(x => x.PauseTicks),
+            FdLimit: stats.Min(x => x.FdLimit),
+            Failures: stats.Sum(x => x.Failures),
+            FirstFailure: stats.Select(x => x.FirstFailure).FirstOrDefault(f => f is not null));
+        return new SideResult("clients", parts.Sum(p => p.Messages), parts.Max(p => p.Seconds), 0, 0, parts.Sum(p => p.Bad), Scale: merged);
+    }
+
+    private static string Str(int v) => v.ToString(CultureInfo.InvariantCulture);
 
     private static (string? Payload, string? Error) WaitFor(BlockingCollection<ChildLine> lines, List<ChildProcess> children, string kind, long deadline)
     {
@@ -169,38 +203,29 @@ internal static class Scale
 
     public static void Server(Workload w)
     {
-        WarmUp();
+        WarmUp(w.Variant);
         var (heapBefore, wsBefore) = Memory();
-        using var server = new ServerSocket
-        {
-            Backlog = Backlog,
-            SendHighWatermark = BenchSocketDefaults.Hwm,
-            ReceiveHighWatermark = BenchSocketDefaults.Hwm,
-            SendTimeout = BenchSocketDefaults.Stall,
-            ReceiveTimeout = BenchSocketDefaults.Stall,
-            Linger = TimeSpan.Zero,
-        };
-        server.Bind("tcp://127.0.0.1:*");
+        using var server = ScaleSockets.Server(w.Variant, w.Senders);
+        string endpoint = server.Bind("tcp://127.0.0.1:*");
         int n = w.Senders;
         long expected = (long)n * Plan.ScaleTrips;
         long received = 0;
         long allSeen = 0;
         long last = 0;
         string? failure = null;
-        var seen = new HashSet<uint>();
+        var seen = new HashSet<long>();
         var loop = new Thread(() =>
         {
             try
             {
                 while (received < expected)
                 {
-                    var m = server.Receive();
+                    long peer = server.EchoOne();
                     received++;
-                    if (seen.Add(m.RoutingId) && seen.Count == n)
+                    if (seen.Add(peer) && seen.Count == n)
                     {
                         allSeen = Stopwatch.GetTimestamp();
                     }
-                    server.Send(m.RoutingId, m.Span);
                     last = Stopwatch.GetTimestamp();
                 }
             }
@@ -211,7 +236,7 @@ internal static class Scale
         })
         { Name = "scale-echo", IsBackground = true };
         loop.Start();
-        Console.Out.WriteLine(ChildMain.ReadyPrefix + server.LastEndpoint);
+        Console.Out.WriteLine(ChildMain.ReadyPrefix + endpoint);
         Console.Out.Flush();
 
         string? command = Console.In.ReadLine();
@@ -221,7 +246,7 @@ internal static class Scale
         }
         // Lets the last replies leave and the I/O settle, so the reading is of idle connections.
         Thread.Sleep(Idle);
-        int peers = server.Peers.Count;
+        int peers = server.PeerCount;
         var (heapIdle, wsIdle) = Memory();
         Phase("measured");
         loop.Join();
@@ -232,11 +257,10 @@ internal static class Scale
         _ = Console.In.ReadLine();
     }
 
-    public static void Clients(Workload w, string endpoint)
+    public static void Clients(Workload w, string endpoint, int n)
     {
-        int n = w.Senders;
         var payload = new byte[w.Size];
-        var clients = new ClientSocket[n];
+        var clients = new IScaleClient[n];
         var failed = new bool[n];
         long failures = 0;
         long replies = 0;
@@ -246,14 +270,7 @@ internal static class Scale
         {
             for (int i = 0; i < n; i++)
             {
-                clients[i] = new ClientSocket
-                {
-                    SendHighWatermark = BenchSocketDefaults.Hwm,
-                    ReceiveHighWatermark = BenchSocketDefaults.Hwm,
-                    SendTimeout = BenchSocketDefaults.Stall,
-                    ReceiveTimeout = BenchSocketDefaults.Stall,
-                    Linger = TimeSpan.Zero,
-                };
+                clients[i] = ScaleSockets.Client(w.Variant, n);
                 clients[i].Connect(endpoint);
             }
             Round();
@@ -294,7 +311,7 @@ internal static class Scale
             {
                 Try(i, () =>
                 {
-                    if (clients[i].Receive().Length != payload.Length)
+                    if (clients[i].Receive() != payload.Length)
                     {
                         throw new InvalidOperationException("a reply of the wrong size");
                     }
@@ -324,15 +341,14 @@ internal static class Scale
 
     /// <summary>One tcp round trip on a throwaway pair, so the JIT's code for the paths the
     /// connections use is in the baseline rather than counted against them.</summary>
-    private static void WarmUp()
+    private static void WarmUp(Variant v)
     {
-        using var server = new ServerSocket { ReceiveTimeout = BenchSocketDefaults.Stall, Linger = TimeSpan.Zero };
-        server.Bind("tcp://127.0.0.1:*");
-        using var client = new ClientSocket { ReceiveTimeout = BenchSocketDefaults.Stall, Linger = TimeSpan.Zero };
-        client.Connect(server.LastEndpoint!);
-        client.Send("warm-up");
-        var m = server.Receive();
-        server.Send(m.RoutingId, m.Span);
+        using var server = ScaleSockets.Server(v, 1);
+        string endpoint = server.Bind("tcp://127.0.0.1:*");
+        using var client = ScaleSockets.Client(v, 1);
+        client.Connect(endpoint);
+        client.Send("warm-up"u8);
+        _ = server.EchoOne();
         _ = client.Receive();
     }
 
