@@ -77,7 +77,6 @@ internal static class Scale
 
     public static WorkloadResult Run(Workload w, Settings s)
     {
-        _ = s;
         long t0 = Stopwatch.GetTimestamp();
         double Wall() => Stopwatch.GetElapsedTime(t0).TotalSeconds;
         string[] common = [.. w.ToArgs(), .. s.ToArgs()];
@@ -205,7 +204,7 @@ internal static class Scale
     {
         WarmUp(w.Variant);
         var (heapBefore, wsBefore) = Memory();
-        using var server = ScaleSockets.Server(w.Variant, w.Senders);
+        using var server = ScaleSockets.Server(w.Variant);
         string endpoint = server.Bind("tcp://127.0.0.1:*");
         int n = w.Senders;
         long expected = (long)n * Plan.ScaleTrips;
@@ -343,7 +342,7 @@ internal static class Scale
     /// connections use is in the baseline rather than counted against them.</summary>
     private static void WarmUp(Variant v)
     {
-        using var server = ScaleSockets.Server(v, 1);
+        using var server = ScaleSockets.Server(v);
         string endpoint = server.Bind("tcp://127.0.0.1:*");
         using var client = ScaleSockets.Client(v, 1);
         client.Connect(endpoint);

@@ -29,8 +29,8 @@ internal interface IScaleClient : IDisposable
 
 internal static class ScaleSockets
 {
-    public static IScaleServer Server(Variant v, int connections) =>
-        v.Library == Library.Zmq ? new ZmqScaleServer() : new LibZmqScaleServer(connections);
+    public static IScaleServer Server(Variant v) =>
+        v.Library == Library.Zmq ? new ZmqScaleServer() : new LibZmqScaleServer();
 
     public static IScaleClient Client(Variant v, int perProcess) =>
         v.Library == Library.Zmq ? new ZmqScaleClient() : new LibZmqScaleClient(perProcess);
@@ -197,10 +197,9 @@ internal static class ScaleSockets
     {
         private readonly byte[] _id = new byte[256];
 
-        public LibZmqScaleServer(int connections)
+        public LibZmqScaleServer()
             : base(Router, 1)
         {
-            _ = connections;
             SetInt(LibZmqNative.Backlog, Scale.Backlog);
         }
 
