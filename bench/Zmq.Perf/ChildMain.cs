@@ -33,6 +33,12 @@ internal static class ChildMain
                 case "connect":
                     Connect(w, s, options["connect"]);
                     break;
+                case Scale.ServerRole:
+                    Scale.Server(w);
+                    break;
+                case Scale.ClientsRole:
+                    Scale.Clients(w, options["connect"], int.Parse(options["count"], System.Globalization.CultureInfo.InvariantCulture));
+                    break;
                 case "both":
                     var r = InProcess.Run(w, s);
                     if (!r.Ok)
@@ -58,6 +64,7 @@ internal static class ChildMain
         finally
         {
             w.Variant.Shutdown();
+            ScaleSockets.Shutdown(w.Variant);
         }
     }
 
@@ -78,13 +85,8 @@ internal static class ChildMain
         var sockets = new List<IBenchSocket>();
         try
         {
-            for (int i = 0; i < w.Senders; i++)
-            {
-                var socket = w.Variant.Create(bindSide: false);
-                sockets.Add(socket);
-                socket.Connect(endpoint);
-            }
-            var r = w.Kind == Kind.Latency ? Sides.RoundTrips(sockets[0], w.Size, s) : Sides.SendSide(sockets, w.Size, s);
+            var senders = Senders(w, endpoint, sockets);
+            var r = w.Kind == Kind.Latency ? Sides.RoundTrips(senders[0], w.Size, s) : Sides.SendSide(senders, w.Size, s);
             Report("connect", r);
             _ = Console.In.ReadLineAsync().Wait(ExitWait);
         }
@@ -97,7 +99,21 @@ internal static class ChildMain
         }
     }
 
-    private static void Report(string side, SideResult r)
+    /// <summary>Creates and connects the connect side's sockets into <paramref name="owned"/> and
+    /// returns one per sending thread: for <see cref="Kind.Shared"/> that is the one socket again and again.</summary>
+    public static IReadOnlyList<IBenchSocket> Senders(Workload w, string endpoint, List<IBenchSocket> owned)
+    {
+        int count = w.Kind == Kind.Shared ? 1 : w.Senders;
+        for (int i = 0; i < count; i++)
+        {
+            var socket = w.Variant.Create(bindSide: false);
+            owned.Add(socket);
+            socket.Connect(endpoint);
+        }
+        return w.Kind == Kind.Shared ? [.. Enumerable.Repeat(owned[0], w.Senders)] : owned;
+    }
+
+    public static void Report(string side, SideResult r)
     {
         Console.Out.WriteLine(ResultPrefix + side + " " + JsonSerializer.Serialize(r, PerfJson.Default.SideResult));
         Console.Out.Flush();
@@ -132,13 +148,8 @@ internal static class InProcess
         var sockets = new List<IBenchSocket>();
         try
         {
-            for (int i = 0; i < w.Senders; i++)
-            {
-                var socket = w.Variant.Create(bindSide: false);
-                sockets.Add(socket);
-                socket.Connect(endpoint);
-            }
-            var connect = w.Kind == Kind.Latency ? Sides.RoundTrips(sockets[0], w.Size, s) : Sides.SendSide(sockets, w.Size, s);
+            var senders = ChildMain.Senders(w, endpoint, sockets);
+            var connect = w.Kind == Kind.Latency ? Sides.RoundTrips(senders[0], w.Size, s) : Sides.SendSide(senders, w.Size, s);
             if (!bindTask.Task.Wait(s.Deadline))
             {
                 return WorkloadResult.Failed(w, $"the bind side did not finish within {s.Deadline.TotalSeconds:0} s", Wall());

@@ -18,10 +18,24 @@ internal sealed class ChildProcess : IDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _stderr = new();
 
-    private ChildProcess(string who, IEnumerable<string> args, BlockingCollection<ChildLine> lines)
+    private ChildProcess(string who, IEnumerable<string> args, BlockingCollection<ChildLine> lines, bool raiseFdLimit)
     {
         Who = who;
         var psi = SelfStartInfo();
+        if (raiseFdLimit && !OperatingSystem.IsWindows())
+        {
+            // A process may raise its own soft limit up to the hard one; the shell does it for the
+            // child before exec-ing it ("$0" "$@" keep the arguments exactly as given).
+            var inner = psi;
+            psi = new ProcessStartInfo("/bin/sh");
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add($"ulimit -n {WantedFdLimit} 2>/dev/null || ulimit -n \"$(ulimit -Hn)\" 2>/dev/null; exec \"$0\" \"$@\"");
+            psi.ArgumentList.Add(inner.FileName);
+            foreach (string a in inner.ArgumentList)
+            {
+                psi.ArgumentList.Add(a);
+            }
+        }
         foreach (string a in args)
         {
             psi.ArgumentList.Add(a);
@@ -63,7 +77,17 @@ internal sealed class ChildProcess : IDisposable
 
     public string Who { get; }
 
-    public static ChildProcess Start(string who, IEnumerable<string> args, BlockingCollection<ChildLine> lines) => new(who, args, lines);
+    /// <summary>Open files the scale workload's children ask for; they get the hard limit if it is lower.</summary>
+    public const int WantedFdLimit = 65536;
+
+    public static ChildProcess Start(string who, IEnumerable<string> args, BlockingCollection<ChildLine> lines, bool raiseFdLimit = false) => new(who, args, lines, raiseFdLimit);
+
+    /// <summary>Writes a command line to the child's stdin.</summary>
+    public void Tell(string command)
+    {
+        _process.StandardInput.WriteLine(command);
+        _process.StandardInput.Flush();
+    }
 
     /// <summary>Why the child stopped, for the report: exit code and the end of its stderr.</summary>
     public string Describe()
@@ -117,6 +141,10 @@ internal sealed class ChildProcess : IDisposable
             string rest = text[ChildMain.ResultPrefix.Length..];
             int space = rest.IndexOf(' ', StringComparison.Ordinal);
             return space < 0 ? null : new ChildLine("", "RESULT " + rest[..space], rest[(space + 1)..]);
+        }
+        if (text.StartsWith(Scale.PhasePrefix, StringComparison.Ordinal))
+        {
+            return new ChildLine("", "PHASE " + text[Scale.PhasePrefix.Length..], "");
         }
         if (text.StartsWith(ChildMain.ErrorPrefix, StringComparison.Ordinal))
         {

@@ -7,6 +7,17 @@ internal static class Plan
 {
     public const int ManySenders = 16;
 
+    /// <summary>Threads sharing one socket in the contention workload.</summary>
+    public const int SharingThreads = 4;
+
+    /// <summary>Round trips each connection of the scale workload makes.</summary>
+    public const int ScaleTrips = 10;
+
+    public static int ScaleConnections(bool quick) => quick ? 1_000 : 10_000;
+
+    /// <summary>libzmq's classic sockets are not thread-safe, so only the CLIENTs can be shared.</summary>
+    private static readonly Variant[] SharedVariants = [Variant.NetMQClientServer, Variant.ZmqClientServer];
+
     private static readonly Variant[] StreamVariants = [Variant.LibZmqPushPull, Variant.NetMQClientServer, Variant.NetMQPushPull, Variant.ZmqClientServer];
     private static readonly Variant[] LatencyVariants = [Variant.LibZmqReqRep, Variant.NetMQReqRep, Variant.NetMQClientServer, Variant.ZmqClientServer];
 
@@ -47,7 +58,16 @@ internal static class Plan
             {
                 Add(plan, Kind.ManyToOne, transport, 64, StreamVariants, ManySenders, p);
             }
+            Add(plan, Kind.Shared, "tcp", 64, SharedVariants, SharingThreads, p);
         }
+
+        // inproc cannot span processes, so these rows are one-process whatever --procs says.
+        foreach (int size in quick ? [64] : new[] { 64, 1024 })
+        {
+            Add(plan, Kind.Throughput, "inproc", size, StreamVariants, 1, 1);
+        }
+        Add(plan, Kind.Shared, "inproc", 64, SharedVariants, SharingThreads, 1);
+        Add(plan, Kind.Scale, "tcp", 64, [Variant.LibZmqDealerRouter, Variant.ZmqClientServer], ScaleConnections(quick), 2);
         return plan;
     }
 

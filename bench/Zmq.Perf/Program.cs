@@ -171,6 +171,13 @@ namespace Zmq.Perf
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Zmq.Perf {mode}: {plan.Count} workloads × {repeat} run(s), {settings.Warmup.TotalSeconds:0.0} s warm-up + {settings.Duration.TotalSeconds:0.0} s measured each; libzmq {(hasLibZmq ? libZmqVersion : "missing")}, NetMQ {netmq}, .NET {Environment.Version}, {Environment.ProcessorCount} cores"));
 
+            LoopbackLimit? loopback = null;
+            if (plan.Any(w => w is { Kind: Kind.Throughput, Transport: "tcp", Size: LoopbackLimit.RowSize }))
+            {
+                loopback = LoopbackLimit.Measure();
+                Console.WriteLine($"Loopback limit: {loopback.Note}");
+            }
+
             // Whole rounds rather than back-to-back repeats, so a slow spell of the shared machine
             // lands on different workloads in each round instead of on all runs of one.
             var runs = plan.Select(_ => new List<WorkloadResult>()).ToArray();
@@ -192,13 +199,13 @@ namespace Zmq.Perf
             var results = runs.Select(WorkloadResult.Best).ToList();
 
             var rows = Report.Compare(results);
-            string table = Report.Tables(rows);
+            string table = Report.Tables(rows, loopback);
             Console.WriteLine();
             Console.Write(table);
 
             double wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
             string folder = cli.Out ?? DefaultFolder(started);
-            var info = new RunInfo(started, mode, settings, hasLibZmq ? libZmqVersion : null, netmq, wall, repeat);
+            var info = new RunInfo(started, mode, settings, hasLibZmq ? libZmqVersion : null, netmq, wall, repeat, loopback);
             ResultFiles.Write(folder, info, rows, table);
             Console.WriteLine();
             Console.WriteLine($"Results: {Path.GetFullPath(folder)} (results.csv, results.json, throughput.svg, table.txt)");

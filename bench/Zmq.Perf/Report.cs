@@ -23,8 +23,8 @@ internal static class Report
         foreach (var r in results)
         {
             var lib = Find(results, r.Workload.Group, v => v.Library == Library.LibZmq);
-            bool fromTcp = r.Workload.Transport != "tcp";
-            var net = Find(results, (r.Workload with { Transport = "tcp" }).Group, v => v == Variant.NetMQClientServer);
+            bool fromTcp = r.Workload.Transport == "ipc";
+            var net = Find(results, (fromTcp ? r.Workload with { Transport = "tcp" } : r.Workload).Group, v => v == Variant.NetMQClientServer);
             rows.Add(new Row(r, Ratio(r, lib), Ratio(r, net), fromTcp && net is not null));
         }
         return rows;
@@ -44,11 +44,11 @@ internal static class Report
         return double.IsFinite(value) && double.IsFinite(refValue) && refValue > 0 ? value / refValue : null;
     }
 
-    public static string Tables(List<Row> rows)
+    public static string Tables(List<Row> rows, LoopbackLimit? loopback = null)
     {
         var sb = new StringBuilder();
         var failures = new List<string>();
-        var streams = rows.Where(r => r.Workload.Kind != Kind.Latency).ToList();
+        var streams = rows.Where(r => r.Workload.Kind is not (Kind.Latency or Kind.Scale)).ToList();
         var latency = rows.Where(r => r.Workload.Kind == Kind.Latency).ToList();
         if (streams.Count > 0)
         {
@@ -70,6 +70,9 @@ internal static class Report
                 : ["-", "-", "-"]);
             sb.Append(t.Render());
         }
+        Contention(sb, rows);
+        Loopback(sb, rows, loopback);
+        Scale(sb, rows, failures);
         sb.AppendLine();
         sb.AppendLine("B/msg, CPU µs/msg: managed bytes allocated and CPU time per message over the measured window, sender and receiver processes added up");
         sb.AppendLine("  (1proc rows: the one process). libzmq allocates natively, which the GC cannot see. † NetMQ has no ipc (its ipc:// is TCP): ipc rows compare with NetMQ's tcp figure.");
@@ -80,6 +83,94 @@ internal static class Report
         }
         return sb.ToString();
     }
+
+    /// <summary>The shared-socket row of a library next to its one-thread row of the same
+    /// transport and size: how much of the one-thread rate survives the threads' contention.</summary>
+    public static List<(WorkloadResult Shared, WorkloadResult? Single, double? Ratio)> ContentionPairs(IEnumerable<WorkloadResult> results)
+    {
+        var all = results.ToList();
+        var pairs = new List<(WorkloadResult, WorkloadResult?, double?)>();
+        foreach (var r in all.Where(r => r.Workload.Kind == Kind.Shared && r.Ok))
+        {
+            var single = all.FirstOrDefault(x => x.Ok && x.Workload == r.Workload with { Kind = Kind.Throughput, Senders = 1 });
+            double? ratio = single is not null && single.MessagesPerSecond > 0 ? r.MessagesPerSecond / single.MessagesPerSecond : null;
+            pairs.Add((r, single, ratio));
+        }
+        return pairs;
+    }
+
+    private static void Contention(StringBuilder sb, List<Row> rows)
+    {
+        var pairs = ContentionPairs(rows.Select(r => r.Result));
+        if (pairs.Count == 0)
+        {
+            return;
+        }
+        sb.AppendLine();
+        sb.AppendLine(string.Create(Inv, $"Contention: {Plan.SharingThreads} threads sending through one socket vs 1 thread (the thr row of the same transport and size; target for Zmq: ratio ≥ 0.80)"));
+        var t = new TextTable("workload", "library", "1 thread", "shared", "ratio");
+        foreach (var (shared, single, ratio) in pairs)
+        {
+            t.Add([shared.Workload.Group, shared.Workload.Variant.Display,
+                single is null ? "(not run)" : Rate(single.MessagesPerSecond) + "/s", Rate(shared.MessagesPerSecond) + "/s", Times(ratio)]);
+        }
+        sb.Append(t.Render());
+    }
+
+    private static void Loopback(StringBuilder sb, List<Row> rows, LoopbackLimit? loopback)
+    {
+        if (loopback is null)
+        {
+            return;
+        }
+        sb.AppendLine();
+        sb.AppendLine("Loopback limit: " + loopback.Note);
+        if (loopback.MegabytesPerSecond is not { } limit)
+        {
+            return;
+        }
+        var t = new TextTable("workload", "library", "MB/s", "of loopback");
+        foreach (var r in rows.Where(r => r.Result.Ok && r.Workload is { Kind: Kind.Throughput, Transport: "tcp", Size: LoopbackLimit.RowSize }))
+        {
+            t.Add([r.Workload.Group, r.Workload.Variant.Display, r.Result.MegabytesPerSecond.ToString("0.0", Inv), (r.Result.MegabytesPerSecond / limit).ToString("0.00", Inv)]);
+        }
+        sb.Append(t.Render());
+        sb.AppendLine("of loopback: the row's payload MB/s over iperf3's (target for Zmq ≥ 0.80)");
+    }
+
+    private static void Scale(StringBuilder sb, List<Row> rows, List<string> failures)
+    {
+        var scale = rows.Where(r => r.Workload.Kind == Kind.Scale).ToList();
+        if (scale.Count == 0)
+        {
+            return;
+        }
+        sb.AppendLine();
+        sb.AppendLine(string.Create(Inv, $"Scale: N connections to one SERVER over tcp loopback, each {Plan.ScaleTrips} round trips; the server in one child process, the clients in others (Zmq: one; libzmq DEALERs: up to 4000 each)"));
+        var t = new TextTable("workload", "library", "replies", "failed conns", "connect all s", "total s", "heap/conn", "WS/conn", "peers idle", "fd limit srv/cli");
+        foreach (var r in scale)
+        {
+            if (ScaleSummary.Of(r.Result) is not { } s)
+            {
+                failures.Add($"[{failures.Count + 1}] {r.Workload.Name} failed: {r.Result.Error}");
+                t.Add([r.Workload.Group, r.Workload.Variant.Display, $"FAILED [{failures.Count}]"]);
+                continue;
+            }
+            if (s.FirstFailure is not null || r.Result.Error is not null)
+            {
+                failures.Add($"[{failures.Count + 1}] {r.Workload.Name}: {r.Result.Error ?? s.FirstFailure}");
+            }
+            t.Add([r.Workload.Group, r.Workload.Variant.Display,
+                $"{s.Replies}/{s.Expected}", s.FailedConnections.ToString(Inv),
+                double.IsFinite(s.ConnectSeconds) ? s.ConnectSeconds.ToString("0.00", Inv) : $"({s.Seen} seen)",
+                s.TotalSeconds.ToString("0.00", Inv), Bytes(s.HeapPerConnection), Bytes(s.WorkingSetPerConnection),
+                s.PeersAtIdle < 0 ? "-" : s.PeersAtIdle.ToString(Inv), $"{s.ServerFdLimit}/{s.ClientFdLimit}"]);
+        }
+        sb.Append(t.Render());
+        sb.AppendLine("heap/conn: GC.GetTotalMemory(true) of the server process after all connected and idle minus before any, / N; WS/conn: the same with its working set (target ≤ 32 KiB)");
+    }
+
+    private static string Bytes(double b) => Math.Abs(b) >= 1024 ? (b / 1024).ToString("0.0", Inv) + " KiB" : b.ToString("0", Inv) + " B";
 
     private static void Fill(TextTable t, List<Row> rows, List<string> failures, Func<Row, string[]> values)
     {

@@ -6,7 +6,7 @@ using Zmq.Perf.Libraries;
 namespace Zmq.Perf;
 
 /// <summary>Facts about the run that the numbers depend on, written with the results.</summary>
-internal sealed record RunInfo(DateTimeOffset Started, string Mode, Settings Settings, string? LibZmqVersion, string NetMQVersion, double WallSeconds, int Repeat = 1);
+internal sealed record RunInfo(DateTimeOffset Started, string Mode, Settings Settings, string? LibZmqVersion, string NetMQVersion, double WallSeconds, int Repeat = 1, LoopbackLimit? Loopback = null);
 
 /// <summary>The CSV, JSON and SVG files of a run.</summary>
 internal static class ResultFiles
@@ -19,6 +19,8 @@ internal static class ResultFiles
         "msgs_per_s", "mb_per_s", "lat_mean_us", "lat_p50_us", "lat_p99_us", "lat_min_us", "lat_max_us", "lat_samples",
         "alloc_b_per_msg", "cpu_us_per_msg", "vs_libzmq", "vs_netmq", "vs_netmq_is_tcp",
         "bind_msgs", "bind_s", "bind_alloc_b", "bind_cpu_s", "connect_msgs", "connect_s", "connect_alloc_b", "connect_cpu_s", "wall_s", "runs", "run_values", "spread",
+        "vs_one_thread", "scale_connections", "scale_replies", "scale_failed_connections", "scale_connect_s", "scale_total_s",
+        "scale_heap_b_per_conn", "scale_ws_b_per_conn", "scale_fd_limit_server", "scale_fd_limit_clients",
     ];
 
     public static void Write(string folder, RunInfo info, List<Row> rows, string table)
@@ -30,9 +32,10 @@ internal static class ResultFiles
         File.WriteAllText(Path.Combine(folder, "table.txt"), table);
     }
 
-    private static object?[] Values(Row row)
+    private static object?[] Values(Row row, List<Row> rows)
     {
         var r = row.Result;
+        var sc = ScaleSummary.Of(r);
         var w = r.Workload;
         var l = r.Latency;
         return
@@ -44,6 +47,9 @@ internal static class ResultFiles
             r.Bind?.Messages, r.Bind?.Seconds, r.Bind?.Allocated, r.Bind?.CpuSeconds,
             r.Connect?.Messages, r.Connect?.Seconds, r.Connect?.Allocated, r.Connect?.CpuSeconds, r.WallSeconds,
             r.RunHeadlines.Count, string.Join(';', r.RunHeadlines.Select(v => v.ToString("0.###", Inv))), r.Spread,
+            w.Kind == Kind.Shared ? Report.ContentionPairs(rows.Select(x => x.Result)).FirstOrDefault(p => p.Shared == r).Ratio : null,
+            sc?.Connections, sc?.Replies, sc?.FailedConnections, sc is null ? null : Num(sc.ConnectSeconds), sc?.TotalSeconds,
+            sc?.HeapPerConnection, sc?.WorkingSetPerConnection, sc?.ServerFdLimit, sc?.ClientFdLimit,
         ];
     }
 
@@ -55,7 +61,7 @@ internal static class ResultFiles
         sb.AppendLine(string.Join(',', Columns));
         foreach (var row in rows)
         {
-            sb.AppendLine(string.Join(',', Values(row).Select(CsvCell)));
+            sb.AppendLine(string.Join(',', Values(row, rows).Select(CsvCell)));
         }
         return sb.ToString();
     }
@@ -88,12 +94,24 @@ internal static class ResultFiles
             j.WriteString("dotnet", Environment.Version.ToString());
             j.WriteString("libzmq", info.LibZmqVersion);
             j.WriteString("netmq", info.NetMQVersion);
+            if (info.Loopback is { } loop)
+            {
+                if (loop.MegabytesPerSecond is { } mb)
+                {
+                    j.WriteNumber("loopback_mb_per_s", mb);
+                }
+                else
+                {
+                    j.WriteNull("loopback_mb_per_s");
+                }
+                j.WriteString("loopback_note", loop.Note);
+            }
             j.WriteEndObject();
             j.WriteStartArray("results");
             foreach (var row in rows)
             {
                 j.WriteStartObject();
-                var values = Values(row);
+                var values = Values(row, rows);
                 for (int i = 0; i < Columns.Length; i++)
                 {
                     switch (values[i])
@@ -153,7 +171,7 @@ internal static class Chart
 
     public static string Svg(RunInfo info, List<Row> rows)
     {
-        var thr = rows.Where(r => r.Result.Ok && r.Workload.Kind == Kind.Throughput).ToList();
+        var thr = rows.Where(r => r.Result.Ok && r.Workload.Kind == Kind.Throughput && r.Workload.Transport != "inproc").ToList();
         int procs = thr.Count > 0 ? thr.Max(r => r.Workload.Procs) : 2;
         thr = thr.Where(r => r.Workload.Procs == procs).ToList();
         int width = Left + 2 * PanelW + GapX + 30;

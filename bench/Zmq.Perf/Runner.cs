@@ -13,6 +13,10 @@ internal static class Runner
 
     public static WorkloadResult Run(Workload w, Settings s)
     {
+        if (w.Kind == Kind.Scale)
+        {
+            return Scale.Run(w, s);
+        }
         long t0 = Stopwatch.GetTimestamp();
         double Wall() => Stopwatch.GetElapsedTime(t0).TotalSeconds;
         string[] common = [.. w.ToArgs(), .. s.ToArgs()];

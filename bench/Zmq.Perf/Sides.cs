@@ -9,7 +9,7 @@ internal sealed record LatencyStats(long Count, double MeanUs, double P50Us, dou
 /// <summary>What one side measured over its window. Allocation and CPU time are process-wide
 /// (they include the library's I/O threads, which do half the work), so with both sides in one
 /// process only the measuring side's figures are used.</summary>
-internal sealed record SideResult(string Role, long Messages, double Seconds, long Allocated, double CpuSeconds, long Bad, LatencyStats? Latency = null);
+internal sealed record SideResult(string Role, long Messages, double Seconds, long Allocated, double CpuSeconds, long Bad, LatencyStats? Latency = null, ScaleStats? Scale = null);
 
 /// <summary>The process-wide counters at one instant of a run.</summary>
 internal readonly record struct Snapshot(long Ticks, long Allocated, TimeSpan Cpu, long Count)

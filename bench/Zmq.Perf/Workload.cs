@@ -11,6 +11,12 @@ internal enum Kind
     Latency,
     /// <summary>Many senders (each its own socket and thread) stream into one receiver.</summary>
     ManyToOne,
+    /// <summary>Several threads stream through one shared (thread-safe) socket into one receiver;
+    /// compared with the one-thread <see cref="Throughput"/> row of the same library.</summary>
+    Shared,
+    /// <summary>Many connections to one SERVER, each a few round trips: connect time and the
+    /// server's memory per idle connection (<see cref="Workload.Senders"/> is the connection count).</summary>
+    Scale,
 }
 
 /// <summary>One row of the result table: a workload run on one library variant.</summary>
@@ -20,11 +26,14 @@ internal sealed record Workload(Kind Kind, string Transport, int Size, Variant V
     {
         Kind.Throughput => "thr",
         Kind.Latency => "lat",
+        Kind.Shared => $"{Senders} thr→1 sock",
+        Kind.Scale => $"scale {Senders}",
         _ => $"{Senders}→1",
     };
 
-    /// <summary>The workload without the library: rows with the same group are compared.</summary>
-    public string Group => $"{KindName} {Transport} {SizeName(Size)}{(Procs == 1 ? " 1proc" : "")}";
+    /// <summary>The workload without the library: rows with the same group are compared. inproc
+    /// always runs in one process, so saying so would only lengthen its name.</summary>
+    public string Group => $"{KindName} {Transport} {SizeName(Size)}{(Procs == 1 && Transport != "inproc" ? " 1proc" : "")}";
 
     public string Name => $"{Group} {Variant.Display}";
 
@@ -41,6 +50,8 @@ internal sealed record Workload(Kind Kind, string Transport, int Size, Variant V
         "ipc" when Variant.Library == Library.NetMQ => throw new NotSupportedException(
             "NetMQ's ipc:// is TCP on 127.0.0.1 with a port from the name's string hash, which .NET randomises per process: it cannot connect across processes and is no ipc"),
         "ipc" => "ipc://*",
+        // Unique per run so a name can never be taken by an earlier row's socket.
+        "inproc" => $"inproc://perf-{Guid.NewGuid():N}",
         _ => throw new NotSupportedException($"unknown transport '{Transport}'"),
     };
 

@@ -62,6 +62,70 @@ public class PerfHarnessSmokeTests
     }
 
     [Fact]
+    public void Throughput_OverInproc_CountsEveryMessage()
+    {
+        var r = Runner.Run(new Workload(Kind.Throughput, "inproc", 64, Variant.ZmqClientServer, Procs: 1), Few);
+
+        Assert.True(r.Ok, r.Error);
+        Assert.Equal(3000, r.Connect!.Messages);
+        Assert.Equal(2999, r.Bind!.Messages);
+        Assert.Equal(0, r.Bind.Bad);
+        Assert.Equal("thr inproc 64 B", r.Workload.Group);
+    }
+
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("inproc")]
+    public void Shared_ThreadsThroughOneSocket_EachEndMarkerCounts(string transport)
+    {
+        var r = InProcess.Run(new Workload(Kind.Shared, transport, 64, Variant.ZmqClientServer, Senders: 4, Procs: 1), Few with { MaxMessages = 1000 });
+
+        Assert.True(r.Ok, r.Error);
+        Assert.Equal(4000, r.Connect!.Messages);
+        Assert.Equal(3999, r.Bind!.Messages);
+        Assert.Equal(0, r.Bind.Bad);
+    }
+
+    [Fact]
+    public void Scale_ManyConnections_AllRepliesAndMemoryReported()
+    {
+        var r = Runner.Run(new Workload(Kind.Scale, "tcp", 64, Variant.ZmqClientServer, Senders: 50), Few);
+
+        Assert.True(r.Ok, r.Error);
+        var s = ScaleSummary.Of(r);
+        Assert.NotNull(s);
+        Assert.Equal(50 * Plan.ScaleTrips, s.Replies);
+        Assert.Equal(s.Expected, s.Replies);
+        Assert.Equal(0, s.FailedConnections);
+        Assert.Equal(50, s.Seen);
+        Assert.Equal(50, s.PeersAtIdle);
+        Assert.True(double.IsFinite(s.ConnectSeconds) && s.ConnectSeconds > 0);
+        Assert.True(s.TotalSeconds >= s.ConnectSeconds);
+        Assert.True(double.IsFinite(s.HeapPerConnection));
+    }
+
+    [Fact]
+    public void Report_ShowsContentionScaleAndLoopback()
+    {
+        var single = InProcess.Run(new Workload(Kind.Throughput, "inproc", 64, Variant.ZmqClientServer, Procs: 1), Few);
+        var shared = InProcess.Run(new Workload(Kind.Shared, "inproc", 64, Variant.ZmqClientServer, Senders: 4, Procs: 1), Few with { MaxMessages = 1000 });
+        var big = InProcess.Run(new Workload(Kind.Throughput, "tcp", 65536, Variant.ZmqClientServer, Procs: 1), Few with { MaxMessages = 200 });
+        var scale = WorkloadResult.Failed(new Workload(Kind.Scale, "tcp", 64, Variant.ZmqClientServer, Senders: 10), "no clients", 1);
+
+        var pairs = Report.ContentionPairs([single, shared, big]);
+        string table = Report.Tables(Report.Compare([single, shared, big, scale]), new LoopbackLimit(1000, "test loopback"));
+
+        var pair = Assert.Single(pairs);
+        Assert.Same(single, pair.Single);
+        Assert.NotNull(pair.Ratio);
+        Assert.Contains("Contention:", table, StringComparison.Ordinal);
+        Assert.Contains("test loopback", table, StringComparison.Ordinal);
+        Assert.Contains("of loopback", table, StringComparison.Ordinal);
+        Assert.Contains("Scale:", table, StringComparison.Ordinal);
+        Assert.Contains("no clients", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Report_WritesTableCsvJsonAndChart()
     {
         var results = new List<WorkloadResult>
@@ -100,5 +164,11 @@ public class PerfHarnessSmokeTests
         Assert.DoesNotContain(full, w => w.Transport == "ipc" && w.Variant.Library == Library.NetMQ);
         Assert.True(quick.Count < full.Count);
         Assert.Contains(full, w => w.Kind == Kind.ManyToOne && w.Senders == Plan.ManySenders);
+        Assert.All(full.Where(w => w.Transport == "inproc"), w => Assert.Equal(1, w.Procs));
+        Assert.Contains(quick, w => w is { Kind: Kind.Throughput, Transport: "inproc", Size: 64 } && w.Variant.Library == Library.LibZmq);
+        Assert.Contains(quick, w => w.Kind == Kind.Shared && w.Transport == "tcp");
+        Assert.DoesNotContain(full, w => w.Kind == Kind.Shared && w.Variant.Library == Library.LibZmq);
+        Assert.Contains(quick, w => w.Kind == Kind.Scale && w.Senders == Plan.ScaleConnections(quick: true));
+        Assert.Contains(full, w => w.Kind == Kind.Scale && w.Senders == 10_000 && w.Variant.Library == Library.Zmq);
     }
 }

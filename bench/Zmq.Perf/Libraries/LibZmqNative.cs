@@ -8,6 +8,8 @@ internal static class LibZmqNative
     private const string Lib = "libzmq.so.5";
 
     public const int Req = 3;
+    public const int Dealer = 5;
+    public const int Router = 6;
     public const int Rep = 4;
     public const int Pull = 7;
     public const int Push = 8;
@@ -18,6 +20,13 @@ internal static class LibZmqNative
     public const int RcvTimeo = 27;
     public const int SndTimeo = 28;
     public const int LastEndpoint = 32;
+    public const int RcvMore = 13;
+    public const int Backlog = 19;
+
+    public const int SendMore = 2;
+
+    /// <summary>zmq_ctx_set option: sockets a context may hold (default 1023).</summary>
+    public const int MaxSockets = 2;
 
     public const int EIntr = 4;
     public const int EAgain = 11;
@@ -49,6 +58,9 @@ internal static class LibZmqNative
 
     [DllImport(Lib)]
     public static extern int zmq_ctx_term(IntPtr context);
+
+    [DllImport(Lib)]
+    public static extern int zmq_ctx_set(IntPtr context, int option, int value);
 
     [DllImport(Lib)]
     public static extern IntPtr zmq_socket(IntPtr context, int type);

@@ -6,6 +6,8 @@ internal enum Pattern
     ClientServer,
     PushPull,
     ReqRep,
+    /// <summary>libzmq's stand-in for CLIENT/SERVER where replies must find their sender (scale workload only).</summary>
+    DealerRouter,
 }
 
 internal enum Library
@@ -24,9 +26,10 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern)
     public static readonly Variant NetMQReqRep = new("netmq-reqrep", Library.NetMQ, Pattern.ReqRep);
     public static readonly Variant LibZmqPushPull = new("libzmq-pushpull", Library.LibZmq, Pattern.PushPull);
     public static readonly Variant LibZmqReqRep = new("libzmq-reqrep", Library.LibZmq, Pattern.ReqRep);
+    public static readonly Variant LibZmqDealerRouter = new("libzmq-dealerrouter", Library.LibZmq, Pattern.DealerRouter);
 
     public static readonly IReadOnlyList<Variant> All =
-        [LibZmqPushPull, LibZmqReqRep, NetMQClientServer, NetMQPushPull, NetMQReqRep, ZmqClientServer];
+        [LibZmqPushPull, LibZmqReqRep, LibZmqDealerRouter, NetMQClientServer, NetMQPushPull, NetMQReqRep, ZmqClientServer];
 
     public string LibraryName => Library switch
     {
@@ -39,6 +42,7 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern)
     {
         Pattern.ClientServer => "CLIENT/SERVER",
         Pattern.PushPull => "PUSH/PULL",
+        Pattern.DealerRouter => "DEALER/ROUTER",
         _ => "REQ/REP",
     };
 
