@@ -144,7 +144,11 @@ internal sealed partial class ZmtpConnection
         ConnectionEnd result;
         try
         {
-            result = await ReadLoopAsync(pipe, rx, start, end).ConfigureAwait(false);
+            // The read loop owns the buffer from here (it returns it to the pool while idle); this
+            // frame must not keep it alive.
+            var reading = ReadLoopAsync(pipe, rx, start, end);
+            rx = null!;
+            result = await reading.ConfigureAwait(false);
         }
         catch (ProtocolException e)
         {
@@ -461,6 +465,19 @@ internal sealed partial class ZmtpConnection
         }
     }
 
+    /// <summary>A light connection's batches go out of a small buffer of its own; the 64 KiB one is
+    /// rented only while much is queued. (The OS socket's cached send arguments keep a reference to
+    /// the last buffer sent from, so a rented one would stay alive per idle connection.)</summary>
+    private const int SmallBufferSize = 4 * 1024;
+
+    private byte[]? _smallTx;
+
+    private byte[] StartBatch(Pipe pipe) =>
+        pipe.Outbound.Count > 32 ? ArrayPool<byte>.Shared.Rent(BufferSize) : (_smallTx ??= new byte[SmallBufferSize]);
+
+    /// <summary>After a flush for want of room: a batch that outgrew the small buffer gets the large one.</summary>
+    private byte[] Grow(byte[] tx) => tx == _smallTx ? ArrayPool<byte>.Shared.Rent(BufferSize) : tx;
+
     private async Task WriteLoopAsync(Pipe pipe)
     {
         byte[]? tx = null;
@@ -474,11 +491,16 @@ internal sealed partial class ZmtpConnection
                 {
                     while (_control.TryDequeue(out var command))
                     {
-                        tx ??= ArrayPool<byte>.Shared.Rent(BufferSize);
+                        tx ??= StartBatch(pipe);
                         if (pos + command.Length > tx.Length)
                         {
                             await SendAllAsync(tx, pos, default).ConfigureAwait(false);
                             pos = 0;
+                            if (command.Length > tx.Length)
+                            {
+                                await SendAllAsync(command, command.Length, default).ConfigureAwait(false);
+                                continue;
+                            }
                         }
                         command.CopyTo(tx, pos);
                         pos += command.Length;
@@ -488,7 +510,7 @@ internal sealed partial class ZmtpConnection
                         break;
                     }
                     wrote = true;
-                    tx ??= ArrayPool<byte>.Shared.Rent(BufferSize);
+                    tx ??= StartBatch(pipe);
                     byte flags = msg.More ? FrameFlags.More : (byte)0;
                     int frameSize = FrameWriter.FrameSize(msg.Length);
                     if (msg.Length >= LargeMessage)
@@ -508,6 +530,7 @@ internal sealed partial class ZmtpConnection
                     {
                         await SendAllAsync(tx, pos, default).ConfigureAwait(false);
                         pos = 0;
+                        tx = Grow(tx);
                         _host.OutboundProgress(pipe);
                     }
                     pos += FrameWriter.WriteFrame(tx.AsSpan(pos), msg.Span, flags);
@@ -517,11 +540,11 @@ internal sealed partial class ZmtpConnection
                 {
                     await SendAllAsync(tx!, pos, default).ConfigureAwait(false);
                 }
-                if (tx != null)
+                if (tx != null && tx != _smallTx)
                 {
                     ArrayPool<byte>.Shared.Return(tx);
-                    tx = null;
                 }
+                tx = null;
                 if (wrote)
                 {
                     _host.OutboundProgress(pipe);
