@@ -155,9 +155,15 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
             }
             return;
         }
-        if (Volatile.Read(ref _readerBlocked) != 0 && Inbound.Count <= ReceiveHwm / 2 && Interlocked.Exchange(ref _readerBlocked, 0) != 0)
+        if (Inbound.Count <= ReceiveHwm / 2)
         {
-            ReaderWake.Set();
+            // Pairs with the fence in PrepareReaderWait: this dequeue must be visible before the flag
+            // is read, or a read loop that just found the queue full could sleep for good.
+            Interlocked.MemoryBarrier();
+            if (Volatile.Read(ref _readerBlocked) != 0 && Interlocked.Exchange(ref _readerBlocked, 0) != 0)
+            {
+                ReaderWake.Set();
+            }
         }
     }
 

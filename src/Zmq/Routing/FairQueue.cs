@@ -19,6 +19,9 @@ internal sealed class FairQueue
     /// <summary>Any thread: the pipe has (or may have) messages.</summary>
     public void Activate(Pipe pipe)
     {
+        // Pairs with the fence in TryDequeue: the messages just queued must be visible before this
+        // reads the flag, or both sides could miss each other and strand the pipe.
+        Interlocked.MemoryBarrier();
         if (Volatile.Read(ref pipe.InboundActive) == 0 && Interlocked.CompareExchange(ref pipe.InboundActive, 1, 0) == 0)
         {
             _activations.Enqueue(pipe);

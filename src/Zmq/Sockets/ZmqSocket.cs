@@ -341,13 +341,8 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     /// DISCONNECT_MSG / HICCUP_MSG), or null.</summary>
     private protected virtual byte[]? MessageOnConnectionLost(Pipe pipe) => null;
 
-    void IPeerHost.OutboundProgress(Pipe pipe)
-    {
-        if (SendGate.HasWaiters)
-        {
-            SendGate.Pulse();
-        }
-    }
+    // Pulse fences before it looks for waiters, so a sender that just registered cannot be missed.
+    void IPeerHost.OutboundProgress(Pipe pipe) => SendGate.Pulse();
 
     private protected void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
