@@ -14,8 +14,14 @@ internal static class PerfCommand
 
     private const string Allocation = "GC.GetTotalAllocatedBytes(precise: true) delta over the measured section, whole process incl. the library's I/O threads";
 
+    public static readonly string[] Flags = ["compare", "quick"];
+
     public static int Run(Args args)
     {
+        if (args.Has("compare"))
+        {
+            return CompareCommand.Run(args.Has("quick"));
+        }
         args.NoMorePositionals(1);
         string mode = args.Positional.Count == 1 ? args.Positional[0] : throw new UsageException("'perf' needs thr or lat, e.g. zmq perf thr --size 64 --count 1000000");
         if (mode is not ("thr" or "lat"))

@@ -26,7 +26,11 @@ internal static class Program
                    and p99 round trip in µs after a short warm-up.
               --procs 2 puts the SERVER in a child process (default 1: two threads in one process).
               --hwm sets the send and receive high-water marks of both sockets (default 1000).
-              Both print bytes allocated per message. Only client-server over tcp exists today.
+              Both print bytes allocated per message. inproc runs in one process (--procs 1).
+
+          zmq perf --compare [--quick]
+              Runs the side-by-side benchmark (this library vs NetMQ vs libzmq, bench/Zmq.Perf) from the
+              repository checkout this tool is in; --quick takes about a minute, the full run ~8.
 
           zmq --help
               This text.
@@ -50,7 +54,7 @@ internal static class Program
             {
                 "demo" => DemoCommand.Run(new Args("demo", rest, DemoCommand.Options)),
                 "cat" => CatCommand.Run(new Args("cat", rest, CatCommand.Options, CatCommand.Flags, CatCommand.Repeatable)),
-                "perf" => PerfCommand.Run(new Args("perf", rest, PerfCommand.Options)),
+                "perf" => PerfCommand.Run(new Args("perf", rest, PerfCommand.Options, PerfCommand.Flags)),
                 PerfPeer.Command => PerfPeer.Run(new Args(PerfPeer.Command, rest, PerfPeer.Options)),
                 _ => throw new UsageException($"unknown command '{command}' (commands: demo, cat, perf)"),
             };
