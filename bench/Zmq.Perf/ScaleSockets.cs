@@ -132,24 +132,7 @@ internal static class ScaleSockets
 
         protected LibZmqScaleSocket(int type, int sockets)
         {
-            Socket = zmq_socket(LibZmqContext.Get(sockets), type);
-            if (Socket == IntPtr.Zero)
-            {
-                throw new InvalidOperationException($"zmq_socket failed: {LastError()}");
-            }
-            SetInt(SndHwm, BenchSocketDefaults.Hwm);
-            SetInt(RcvHwm, BenchSocketDefaults.Hwm);
-            SetInt(LibZmqNative.Linger, 0);
-            SetInt(SndTimeo, (int)BenchSocketDefaults.Stall.TotalMilliseconds);
-            SetInt(RcvTimeo, (int)BenchSocketDefaults.Stall.TotalMilliseconds);
-        }
-
-        protected void SetInt(int option, int value)
-        {
-            if (zmq_setsockopt(Socket, option, ref value, sizeof(int)) != 0)
-            {
-                throw new InvalidOperationException($"zmq_setsockopt({option}) failed: {LastError()}");
-            }
+            Socket = NewBenchSocket(LibZmqContext.Get(sockets), type);
         }
 
         protected void SendFrame(ReadOnlySpan<byte> data, int flags)
@@ -200,7 +183,7 @@ internal static class ScaleSockets
         public LibZmqScaleServer()
             : base(Router, 1)
         {
-            SetInt(LibZmqNative.Backlog, Scale.Backlog);
+            LibZmqNative.SetInt(Socket, LibZmqNative.Backlog, Scale.Backlog);
         }
 
         public int PeerCount => -1;

@@ -22,16 +22,7 @@ internal sealed class LibZmqBenchSocket : IBenchSocket
             Pattern.ReqRep => bindSide ? Rep : Req,
             _ => throw new NotSupportedException("Debian's libzmq has no CLIENT/SERVER (draft API)"),
         };
-        _socket = zmq_socket(Context(), type);
-        if (_socket == IntPtr.Zero)
-        {
-            throw new InvalidOperationException($"zmq_socket failed: {LastError()}");
-        }
-        SetInt(SndHwm, BenchSocketDefaults.Hwm);
-        SetInt(RcvHwm, BenchSocketDefaults.Hwm);
-        SetInt(LibZmqNative.Linger, 0);
-        SetInt(SndTimeo, (int)BenchSocketDefaults.Stall.TotalMilliseconds);
-        SetInt(RcvTimeo, (int)BenchSocketDefaults.Stall.TotalMilliseconds);
+        _socket = NewBenchSocket(Context(), type);
     }
 
     public static void Shutdown()
@@ -105,8 +96,6 @@ internal sealed class LibZmqBenchSocket : IBenchSocket
             _socket = IntPtr.Zero;
         }
     }
-
-    private void SetInt(int option, int value) => Check(zmq_setsockopt(_socket, option, ref value, sizeof(int)), $"zmq_setsockopt({option})");
 
     private static void Retry(string call)
     {

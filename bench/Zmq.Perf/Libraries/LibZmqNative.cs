@@ -44,6 +44,31 @@ internal static class LibZmqNative
         return true;
     }
 
+    /// <summary>A socket with the settings every libzmq row shares: the bench HWM both ways, no
+    /// linger, and send/receive timeouts so a stuck peer fails its row instead of hanging it.</summary>
+    public static IntPtr NewBenchSocket(IntPtr context, int type)
+    {
+        var socket = zmq_socket(context, type);
+        if (socket == IntPtr.Zero)
+        {
+            throw new InvalidOperationException($"zmq_socket failed: {LastError()}");
+        }
+        SetInt(socket, SndHwm, BenchSocketDefaults.Hwm);
+        SetInt(socket, RcvHwm, BenchSocketDefaults.Hwm);
+        SetInt(socket, Linger, 0);
+        SetInt(socket, SndTimeo, (int)BenchSocketDefaults.Stall.TotalMilliseconds);
+        SetInt(socket, RcvTimeo, (int)BenchSocketDefaults.Stall.TotalMilliseconds);
+        return socket;
+    }
+
+    public static void SetInt(IntPtr socket, int option, int value)
+    {
+        if (zmq_setsockopt(socket, option, ref value, sizeof(int)) != 0)
+        {
+            throw new InvalidOperationException($"zmq_setsockopt({option}) failed: {LastError()}");
+        }
+    }
+
     public static string LastError()
     {
         int errno = zmq_errno();

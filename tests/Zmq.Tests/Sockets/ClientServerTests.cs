@@ -143,6 +143,29 @@ public abstract class ClientServerTests : TransportTestBase
         }
     }
 
+    /// <summary>Sends until the send side says no, twice in a row 20 ms apart (the queue, the kernel
+    /// buffers and the peer's queue all full). Returns how many messages were taken.</summary>
+    private static async Task<int> FillUntilRefusedAsync(Func<int, bool> trySend)
+    {
+        int accepted = 0;
+        var deadline = DateTime.UtcNow + Timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (trySend(accepted))
+            {
+                accepted++;
+                continue;
+            }
+            await Task.Delay(20);
+            if (!trySend(accepted))
+            {
+                break;
+            }
+            accepted++;
+        }
+        return accepted;
+    }
+
     [Fact]
     public async Task Client_AtHighWatermarkSendWaitsAndNeverDrops()
     {
@@ -153,24 +176,11 @@ public abstract class ClientServerTests : TransportTestBase
         client.SendHighWatermark = 5;
         client.Connect(server.LastEndpoint!);
         var payload = new byte[64 * 1024];
-        int accepted = 0;
-        // Fill the client queue, the kernel buffers and the server queue until the send side says no.
-        var deadline = DateTime.UtcNow + Timeout;
-        while (DateTime.UtcNow < deadline)
+        int accepted = await FillUntilRefusedAsync(n =>
         {
-            payload[0] = (byte)accepted;
-            if (client.TrySend(payload))
-            {
-                accepted++;
-                continue;
-            }
-            await Task.Delay(20);
-            if (!client.TrySend(payload))
-            {
-                break;
-            }
-            accepted++;
-        }
+            payload[0] = (byte)n;
+            return client.TrySend(payload);
+        });
         Assert.False(client.TrySend(payload), "a full CLIENT must refuse a non-blocking send");
         client.SendTimeout = TimeSpan.FromMilliseconds(50);
         Assert.Throws<TimeoutException>(() => client.Send(payload));
@@ -198,22 +208,7 @@ public abstract class ClientServerTests : TransportTestBase
         client.Send("hi");
         uint id = server.Receive().RoutingId;
         var payload = new byte[64 * 1024];
-        int accepted = 0;
-        var deadline = DateTime.UtcNow + Timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (server.TrySend(id, payload))
-            {
-                accepted++;
-                continue;
-            }
-            await Task.Delay(20);
-            if (!server.TrySend(id, payload))
-            {
-                break;
-            }
-            accepted++;
-        }
+        int accepted = await FillUntilRefusedAsync(_ => server.TrySend(id, payload));
         Assert.False(server.TrySend(id, payload));
         var blocked = Support.Threads.Run(() => server.Send(id, "last"u8));
         for (int i = 0; i < accepted; i++)
