@@ -13,9 +13,13 @@ internal sealed class MsgQueue
 {
     private const int SegmentSize = 128;
 
-    private sealed class Segment
+    /// <summary>A queue starts with a small segment: most pipes (idle peers, request-reply) never
+    /// hold more than a few messages, and each slot is a whole <see cref="Msg"/>.</summary>
+    private const int FirstSegmentSize = 8;
+
+    private sealed class Segment(int size)
     {
-        public readonly Msg[] Items = new Msg[SegmentSize];
+        public readonly Msg[] Items = new Msg[size];
         public Segment? Next;
     }
 
@@ -32,7 +36,7 @@ internal sealed class MsgQueue
 
     public MsgQueue()
     {
-        _head = _tail = new Segment();
+        _head = _tail = new Segment(FirstSegmentSize);
     }
 
     /// <summary>Messages queued; exact when called by the producer or consumer, approximate otherwise.</summary>
@@ -43,9 +47,9 @@ internal sealed class MsgQueue
     /// <summary>Producer only.</summary>
     public void Enqueue(in Msg msg)
     {
-        if (_tailIndex == SegmentSize)
+        if (_tailIndex == _tail.Items.Length)
         {
-            var next = TakeSpare() ?? new Segment();
+            var next = TakeSpare() ?? new Segment(SegmentSize);
             next.Next = null;
             _tail.Next = next;
             _tail = next;
@@ -64,13 +68,16 @@ internal sealed class MsgQueue
             msg = default;
             return false;
         }
-        if (_headIndex == SegmentSize)
+        if (_headIndex == _head.Items.Length)
         {
             var done = _head;
             _head = done.Next!;
             _headIndex = 0;
             done.Next = null;
-            PutSpare(done);
+            if (done.Items.Length == SegmentSize)
+            {
+                PutSpare(done);
+            }
         }
         ref var slot = ref _head.Items[_headIndex++];
         msg = slot;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using Zmq.Messages;
 using Zmq.Protocol;
 
 namespace Zmq.Engine;
@@ -47,36 +48,34 @@ internal sealed partial class ZmtpConnection
                         command.CopyTo(tx, pos);
                         pos += command.Length;
                     }
-                    if (!pipe.Outbound.TryDequeue(out var msg))
+                    if (tx == null && !pipe.Outbound.CanDequeue)
                     {
                         break;
                     }
-                    wrote = true;
                     tx ??= StartBatch(pipe);
-                    byte flags = msg.More ? FrameFlags.More : (byte)0;
-                    int frameSize = FrameWriter.FrameSize(msg.Length);
-                    if (msg.Length >= LargeMessage)
+                    var batch = EncodeQueued(pipe.Outbound, tx, ref pos, ref wrote, out var msg);
+                    if (batch == Batch.Empty)
+                    {
+                        break;
+                    }
+                    if (batch == Batch.Large)
                     {
                         if (pos + 9 > tx.Length)
                         {
                             await SendAllAsync(tx, pos, default).ConfigureAwait(false);
                             pos = 0;
                         }
-                        pos += FrameWriter.WriteHeader(tx.AsSpan(pos), msg.Length, flags);
-                        await SendGatherAsync(tx, pos, msg.Buffer, msg.Length).ConfigureAwait(false);
+                        pos += FrameWriter.WriteHeader(tx.AsSpan(pos), msg.Length, msg.More ? FrameFlags.More : (byte)0);
+                        await SendGatherAsync(tx, pos, msg.Buffer!, msg.Length).ConfigureAwait(false);
                         pos = 0;
                         msg.Release();
                         continue;
                     }
-                    if (pos + frameSize > tx.Length)
-                    {
-                        await SendAllAsync(tx, pos, default).ConfigureAwait(false);
-                        pos = 0;
-                        tx = Grow(tx);
-                        _host.OutboundProgress(pipe);
-                    }
-                    pos += FrameWriter.WriteFrame(tx.AsSpan(pos), msg.Span, flags);
-                    msg.Release();
+                    // Full: send the batch, then the message that did not fit starts the next one.
+                    await SendAllAsync(tx, pos, default).ConfigureAwait(false);
+                    tx = Grow(tx);
+                    pos = Encode(tx, 0, ref msg);
+                    _host.OutboundProgress(pipe);
                 }
                 if (pos > 0)
                 {
@@ -118,6 +117,38 @@ internal sealed partial class ZmtpConnection
         {
             CloseSocket();
         }
+    }
+
+    private enum Batch { Empty, Full, Large }
+
+    /// <summary>Encodes queued messages into <paramref name="tx"/> until the queue is empty, the next
+    /// frame does not fit (<see cref="Batch.Full"/>) or the next message is large enough to be sent
+    /// from its own array (<see cref="Batch.Large"/>); in the last two cases that message is
+    /// <paramref name="pending"/>. Synchronous, so the per-message work stays out of the async
+    /// state machine.</summary>
+    private static Batch EncodeQueued(MsgQueue queue, byte[] tx, ref int pos, ref bool wrote, out Msg pending)
+    {
+        while (queue.TryDequeue(out pending))
+        {
+            wrote = true;
+            if (pending.Length >= LargeMessage)
+            {
+                return Batch.Large;
+            }
+            if (pos + FrameWriter.FrameSize(pending.Length) > tx.Length)
+            {
+                return Batch.Full;
+            }
+            pos = Encode(tx, pos, ref pending);
+        }
+        return Batch.Empty;
+    }
+
+    private static int Encode(byte[] tx, int pos, ref Msg msg)
+    {
+        pos += FrameWriter.WriteFrame(tx.AsSpan(pos), msg.Span, msg.More ? FrameFlags.More : (byte)0);
+        msg.Release();
+        return pos;
     }
 
     /// <summary>Sends what is batched plus a large body in one call, the body from its own array.</summary>

@@ -294,23 +294,34 @@ internal sealed partial class ZmtpConnection
     /// <summary>Decodes frames until the input is used up or the pipe is full (returns true).</summary>
     private bool DecodeBatch(Pipe pipe, byte[] rx, ref int start, int end)
     {
-        if (!_closing && pipe.IsInboundFull)
+        ReadOnlySpan<byte> input = rx.AsSpan(start, end - start);
+        try
         {
-            return true;
+            while (input.Length > 0)
+            {
+                if (!_closing && pipe.IsInboundFull)
+                {
+                    return true;
+                }
+                if (_decoder.TryDecodeSmall(ref input, out var small))
+                {
+                    DeliverMessage(pipe, small);
+                }
+                else if (_decoder.TryDecode(ref input, out var frame))
+                {
+                    Deliver(pipe, frame);
+                }
+                else
+                {
+                    return false;
+                }
+            }
+            return !_closing && pipe.IsInboundFull;
         }
-        while (start < end)
+        finally
         {
-            if (!_closing && pipe.IsInboundFull)
-            {
-                return true;
-            }
-            if (!TryDecode(rx, ref start, end, out var frame))
-            {
-                return false;
-            }
-            Deliver(pipe, frame);
+            start = end - input.Length;
         }
-        return false;
     }
 
     /// <summary>Acts on one decoded frame: a command, or a message for the pipe.</summary>
@@ -320,18 +331,26 @@ internal sealed partial class ZmtpConnection
         {
             HandleCommand(pipe, frame.Body);
         }
-        else if (_closing)
+        else
+        {
+            DeliverMessage(pipe, Msg.Wrap(frame.Body, frame.More));
+        }
+    }
+
+    private void DeliverMessage(Pipe pipe, in Msg msg)
+    {
+        if (_closing)
         {
             // The socket is closing: nobody will read this.
         }
-        else if (!_host.AcceptsMultipart && (_droppingMultipart || frame.More))
+        else if (!_host.AcceptsMultipart && (_droppingMultipart || msg.More))
         {
             // Multipart messages are not part of this pattern; drop every frame of one.
-            _droppingMultipart = frame.More;
+            _droppingMultipart = msg.More;
         }
         else
         {
-            pipe.Inbound.Enqueue(new Msg { Buffer = frame.Body, Length = frame.Body.Length, More = frame.More });
+            pipe.Inbound.Enqueue(msg);
             _queuedInbound = true;
         }
     }

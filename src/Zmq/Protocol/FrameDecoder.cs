@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Zmq.Messages;
 
 namespace Zmq.Protocol;
 
@@ -33,6 +34,29 @@ internal sealed class FrameDecoder(long maxMessageSize, int maxCommandSize = Fra
 
     /// <summary>True when no frame is partly decoded.</summary>
     public bool IsIdle => _state == State.Flags;
+
+    /// <summary>The common case, taken first: a short data frame of up to
+    /// <see cref="Msg.InlineCapacity"/> bytes wholly at the front of <paramref name="input"/> becomes
+    /// an inline message, with no array allocated. Anything else is left to <see cref="TryDecode"/>.</summary>
+    /// <exception cref="ProtocolException">The frame breaks the framing rules or a size limit.</exception>
+    public bool TryDecodeSmall(ref ReadOnlySpan<byte> input, out Msg msg)
+    {
+        if (_state == State.Flags && input.Length >= 2)
+        {
+            byte flags = input[0];
+            int size = input[1];
+            if ((flags & (FrameFlags.Long | FrameFlags.Command)) == 0 && size <= Msg.InlineCapacity && input.Length >= 2 + size)
+            {
+                CheckFlags(flags);
+                CheckSize(flags, size);
+                msg = Msg.CopyOf(input.Slice(2, size), (flags & FrameFlags.More) != 0);
+                input = input[(2 + size)..];
+                return true;
+            }
+        }
+        msg = default;
+        return false;
+    }
 
     /// <summary>Takes one frame from the front of <paramref name="input"/> if it completes one.</summary>
     /// <exception cref="ProtocolException">The bytes break the framing rules or a size limit.</exception>

@@ -114,7 +114,10 @@ public abstract class ThreadSafeSocket : ZmqSocket
         return true;
     }
 
-    private static Message ToMessage(in Msg msg) => new(msg.Buffer, msg.Length, msg.RoutingId);
+    /// <summary>An array-backed payload is handed over as it is (an inproc sender's pooled array
+    /// included: the pool just rents a new one); an inline one is copied out.</summary>
+    private static Message ToMessage(in Msg msg) =>
+        msg.Buffer is { } buffer ? new(buffer, msg.Length, msg.RoutingId) : new(msg.Span.ToArray(), msg.RoutingId);
 
     private protected override void OnPipeInboundReady(Pipe pipe)
     {

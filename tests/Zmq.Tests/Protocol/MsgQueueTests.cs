@@ -7,7 +7,7 @@ namespace Zmq.Tests.Protocol;
 public class MsgQueueTests
 {
     // The sequence number rides in RoutingId so order can be checked without payload allocations.
-    private static Msg Numbered(uint i) => new() { Buffer = [], RoutingId = i };
+    private static Msg Numbered(uint i) => new() { RoutingId = i };
 
     [Fact]
     public void MsgQueue_PreservesFifoOrderAcrossManySegments()
