@@ -1,8 +1,10 @@
 namespace Zmq.Perf.Libraries;
 
-/// <summary>This project's CLIENT (connect side) or SERVER (bind side), through its public sync API.</summary>
+/// <summary>This project's CLIENT (connect side) or SERVER (bind side), through its public sync API,
+/// receiving into one reused buffer (as libzmq's perf tools reuse one zmq_msg_t).</summary>
 internal sealed class ZmqBenchSocket : IBenchSocket
 {
+    private readonly byte[] _buffer = new byte[1024 * 1024];
     private readonly ClientSocket? _client;
     private readonly ServerSocket? _server;
     private readonly ZmqSocket _socket;
@@ -42,14 +44,14 @@ internal sealed class ZmqBenchSocket : IBenchSocket
         _client.Send(data);
     }
 
-    public int Receive() => _server is not null ? _server.Receive().Length : _client!.Receive().Length;
+    public int Receive() => _server is not null ? _server.Receive(_buffer).Length : _client!.Receive(_buffer).Length;
 
     public int Echo()
     {
-        var m = _server!.Receive();
+        var m = _server!.Receive(_buffer);
         if (m.Length > 0)
         {
-            _server.Send(m.RoutingId, m.Span);
+            _server.Send(m.RoutingId, _buffer.AsSpan(0, m.Length));
         }
         return m.Length;
     }

@@ -35,6 +35,10 @@ internal interface IPeerHost
 
     long MaxMessageSize { get; }
 
+    /// <summary>Whether received bodies should come from the buffer pool (the application copies
+    /// them out and returns them) rather than be exact arrays it keeps.</summary>
+    bool PooledReceive { get; }
+
     TimeSpan HandshakeInterval { get; }
 
     /// <summary>Heartbeat settings, read when a connection completes its handshake.</summary>

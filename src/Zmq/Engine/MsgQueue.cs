@@ -110,6 +110,23 @@ internal sealed class MsgQueue
         // All slots full: let the GC have it.
     }
 
+    /// <summary>Consumer only: the length of the next message, or -1 when none is waiting.</summary>
+    public int PeekLength()
+    {
+        if (_read == Volatile.Read(ref _written))
+        {
+            return -1;
+        }
+        var segment = _head;
+        int index = _headIndex;
+        if (index == segment.Items.Length)
+        {
+            segment = segment.Next!;
+            index = 0;
+        }
+        return segment.Items[index].Length;
+    }
+
     /// <summary>Consumer only: true when a message is waiting.</summary>
     public bool CanDequeue => _read != Volatile.Read(ref _written);
 

@@ -295,6 +295,7 @@ internal sealed partial class ZmtpConnection
     private bool DecodeBatch(Pipe pipe, byte[] rx, ref int start, int end)
     {
         ReadOnlySpan<byte> input = rx.AsSpan(start, end - start);
+        _decoder.PooledBodies = _host.PooledReceive;
         try
         {
             while (input.Length > 0)
@@ -333,20 +334,22 @@ internal sealed partial class ZmtpConnection
         }
         else
         {
-            DeliverMessage(pipe, Msg.Wrap(frame.Body, frame.More));
+            DeliverMessage(pipe, Msg.Wrap(frame.Body, frame.Length, frame.More, frame.Pooled));
         }
     }
 
-    private void DeliverMessage(Pipe pipe, in Msg msg)
+    private void DeliverMessage(Pipe pipe, Msg msg)
     {
         if (_closing)
         {
             // The socket is closing: nobody will read this.
+            msg.Release();
         }
         else if (!_host.AcceptsMultipart && (_droppingMultipart || msg.More))
         {
             // Multipart messages are not part of this pattern; drop every frame of one.
             _droppingMultipart = msg.More;
+            msg.Release();
         }
         else
         {

@@ -1,41 +1,44 @@
 using System.Buffers;
+using System.Numerics;
 
 namespace Zmq.Messages;
 
 /// <summary>
-/// Buffers for outgoing payloads. A sender rents on its own thread and the write loop returns on
-/// another, up to a whole high-water mark apart: the shared pool's per-thread and per-core caches
-/// cannot bridge that and would allocate on nearly every send. So payloads up to 8 KiB come from a
-/// pool deep enough for thousands per size, and larger ones up to 1 MiB from a pool that keeps up
-/// to 16 MiB per size (a queue of 256 messages of 64 KiB); beyond that the shared pool.
+/// Buffers for payloads too big to be inline. A sender rents on its own thread and a write loop
+/// returns on another, a whole high-water mark apart (and the same for a read loop and a receiver),
+/// so the shared pool's per-thread and per-core caches cannot bridge the two and would allocate on
+/// nearly every message. Here each power-of-two size from 128 B to 1 MiB has one stack deep enough
+/// for a full queue of such messages in flight. Beyond 1 MiB the shared pool serves.
+///
+/// Depth is never a cost for long: every few seconds each size drops the buffers that were not
+/// rented since the last look, so what the pool keeps follows what is in flight.
 /// </summary>
 internal static class BufferPool
 {
-    private const int SmallLimit = 8 * 1024;
-    private const int LargeLimit = 1024 * 1024;
-    private const int LargeBytesPerSize = 16 * 1024 * 1024;
+    public const int LargeLimit = 1024 * 1024;
 
-    private static readonly ArrayPool<byte> Small = ArrayPool<byte>.Create(SmallLimit, 4096);
-    private static readonly LargeBucket[] Large = CreateLargeBuckets();
+    private const int MinShift = 7;
+    private const int MinCount = 4096;
+    private const int BytesPerSize = 128 * 1024 * 1024;
+    private static readonly TimeSpan TrimPeriod = TimeSpan.FromSeconds(5);
 
-    public static byte[] Rent(int size)
-    {
-        if (size <= SmallLimit)
-        {
-            return Small.Rent(size);
-        }
-        return size <= LargeLimit ? Large[BucketIndex(size)].Rent() : ArrayPool<byte>.Shared.Rent(size);
-    }
+    private static readonly Bucket[] Buckets = CreateBuckets();
+
+    // Runs for the life of the process, like the shared pool's trimming; a few microseconds a period.
+    private static readonly Timer Trimmer = new(_ => TrimAll(), null, TrimPeriod, TrimPeriod);
+
+    public static byte[] Rent(int size) =>
+        size <= LargeLimit ? Buckets[BucketIndex(size)].Rent() : ArrayPool<byte>.Shared.Rent(size);
 
     public static void Return(byte[] buffer)
     {
-        if (buffer.Length <= SmallLimit)
+        if (buffer.Length <= LargeLimit)
         {
-            Small.Return(buffer);
-        }
-        else if (buffer.Length <= LargeLimit && int.IsPow2(buffer.Length))
-        {
-            Large[BucketIndex(buffer.Length)].Return(buffer);
+            // Arrays of other lengths (a received exact-size body) are not the pool's; the GC has them.
+            if (buffer.Length >= 1 << MinShift && BitOperations.IsPow2(buffer.Length))
+            {
+                Buckets[BucketIndex(buffer.Length)].Return(buffer);
+            }
         }
         else
         {
@@ -43,25 +46,51 @@ internal static class BufferPool
         }
     }
 
-    /// <summary>Bucket 0 holds 16 KiB arrays, each next one twice the size.</summary>
-    private static int BucketIndex(int size) => System.Numerics.BitOperations.Log2((uint)size - 1) + 1 - 14;
+    /// <summary>Bucket 0 holds 128-byte arrays, each next one twice the size.</summary>
+    private static int BucketIndex(int size) => size <= 1 << MinShift ? 0 : BitOperations.Log2((uint)size - 1) + 1 - MinShift;
 
-    private static LargeBucket[] CreateLargeBuckets()
+    /// <summary>Drops, in every size, the buffers nobody rented since the previous trim.</summary>
+    internal static void TrimAll()
     {
-        var buckets = new LargeBucket[BucketIndex(LargeLimit) + 1];
+        GC.KeepAlive(Trimmer);
+        foreach (var b in Buckets)
+        {
+            b.Trim();
+        }
+    }
+
+    private static Bucket[] CreateBuckets()
+    {
+        var buckets = new Bucket[BucketIndex(LargeLimit) + 1];
         for (int i = 0; i < buckets.Length; i++)
         {
-            int size = 16 * 1024 << i;
-            buckets[i] = new LargeBucket(size, LargeBytesPerSize / size);
+            int size = 1 << (MinShift + i);
+            buckets[i] = new Bucket(size, Math.Max(MinCount, BytesPerSize / size));
         }
         return buckets;
     }
 
-    private sealed class LargeBucket(int size, int capacity)
+    /// <summary>A stack of same-size arrays: rented from the top, so the bottom holds the ones
+    /// longest unused, which are the ones a trim drops.</summary>
+    internal sealed class Bucket(int size, int capacity)
     {
         private readonly Lock _lock = new();
-        private readonly byte[]?[] _items = new byte[]?[capacity];
+        private byte[]?[] _items = new byte[]?[16];
         private int _count;
+
+        /// <summary>The fewest buffers held at any point since the last trim: that many were never needed.</summary>
+        private int _lowWater;
+
+        public int Count
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _count;
+                }
+            }
+        }
 
         public byte[] Rent()
         {
@@ -71,8 +100,10 @@ internal static class BufferPool
                 {
                     var b = _items[--_count]!;
                     _items[_count] = null;
+                    _lowWater = Math.Min(_lowWater, _count);
                     return b;
                 }
+                _lowWater = 0;
             }
             return GC.AllocateUninitializedArray<byte>(size);
         }
@@ -81,10 +112,34 @@ internal static class BufferPool
         {
             lock (_lock)
             {
-                if (_count < _items.Length)
+                if (_count == capacity)
                 {
-                    _items[_count++] = buffer;
+                    return;
                 }
+                if (_count == _items.Length)
+                {
+                    Array.Resize(ref _items, Math.Min(capacity, _count * 2));
+                }
+                _items[_count++] = buffer;
+            }
+        }
+
+        public void Trim()
+        {
+            lock (_lock)
+            {
+                int unused = _lowWater;
+                if (unused > 0)
+                {
+                    Array.Copy(_items, unused, _items, 0, _count - unused);
+                    Array.Clear(_items, _count - unused, unused);
+                    _count -= unused;
+                }
+                if (_items.Length > 16 && _count < _items.Length / 4)
+                {
+                    Array.Resize(ref _items, Math.Max(16, _items.Length / 2));
+                }
+                _lowWater = _count;
             }
         }
     }

@@ -49,7 +49,8 @@ internal struct Msg
 
     public static Msg Wrap(byte[] data, bool more = false) => Wrap(data, data.Length, more);
 
-    public static Msg Wrap(byte[] data, int length, bool more) => new() { _buffer = data, Length = length, More = more };
+    public static Msg Wrap(byte[] data, int length, bool more, bool pooled = false) =>
+        new() { _buffer = data, Length = length, More = more, Pooled = pooled };
 
     /// <summary>Returns a pooled payload; call once, after the bytes are no longer needed.</summary>
     public void Release()

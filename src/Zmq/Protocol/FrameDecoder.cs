@@ -27,7 +27,13 @@ internal sealed class FrameDecoder(long maxMessageSize, int maxCommandSize = Fra
     private int _sizeFill;
     private long _size;
     private byte[]? _body;
+    private bool _bodyPooled;
     private int _bodyFill;
+
+    /// <summary>Data-frame bodies too big to be inline and up to 1 MiB come from the buffer pool
+    /// (<see cref="Frame.Pooled"/>) rather than being allocated exactly. Worth it only when the
+    /// consumer copies each body out and returns the array; off by default.</summary>
+    public bool PooledBodies { get; set; }
 
     /// <summary>The largest data frame accepted; negative means no limit.</summary>
     public long MaxMessageSize { get; set; } = maxMessageSize;
@@ -71,10 +77,10 @@ internal sealed class FrameDecoder(long maxMessageSize, int maxCommandSize = Fra
                 CheckFlags(flags);
                 int size = input[1];
                 CheckSize(flags, size);
-                var body = size == 0 ? [] : GC.AllocateUninitializedArray<byte>(size);
+                var body = NewBody(flags, size, out bool pooled);
                 input.Slice(2, size).CopyTo(body);
                 input = input[(2 + size)..];
-                frame = new Frame(flags, body);
+                frame = new Frame(flags, body, size, pooled);
                 return true;
             }
         }
@@ -115,7 +121,7 @@ internal sealed class FrameDecoder(long maxMessageSize, int maxCommandSize = Fra
                     }
                     CheckSize(_flags, _size);
                     _bodyFill = 0;
-                    _body = _size == 0 ? [] : GC.AllocateUninitializedArray<byte>((int)(_size <= WholeBodyLimit ? _size : Math.Max(InitialChunk, input.Length)));
+                    _body = NewBody(_flags, _size <= WholeBodyLimit ? _size : Math.Max(InitialChunk, input.Length), out _bodyPooled);
                     _state = State.Body;
                     if (_size == 0)
                     {
@@ -129,7 +135,8 @@ internal sealed class FrameDecoder(long maxMessageSize, int maxCommandSize = Fra
                     {
                         Array.Resize(ref _body, (int)Math.Min(_size, (long)_body.Length * 4));
                     }
-                    int n = Math.Min(_body.Length - _bodyFill, input.Length);
+                    // A pooled body may be longer than the frame: never copy past the frame's end.
+                    int n = (int)Math.Min(Math.Min(_body.Length, _size) - _bodyFill, input.Length);
                     input[..n].CopyTo(_body.AsSpan(_bodyFill));
                     _bodyFill += n;
                     input = input[n..];
@@ -172,10 +179,17 @@ internal sealed class FrameDecoder(long maxMessageSize, int maxCommandSize = Fra
         return false;
     }
 
+    private byte[] NewBody(byte flags, long size, out bool pooled)
+    {
+        pooled = PooledBodies && (flags & FrameFlags.Command) == 0 && size > Msg.InlineCapacity && size <= BufferPool.LargeLimit;
+        return size == 0 ? [] : pooled ? BufferPool.Rent((int)size) : GC.AllocateUninitializedArray<byte>((int)size);
+    }
+
     private bool Complete(out Frame frame)
     {
-        frame = new Frame(_flags, _body!);
+        frame = new Frame(_flags, _body!, (int)_size, _bodyPooled);
         _body = null;
+        _bodyPooled = false;
         _state = State.Flags;
         return true;
     }

@@ -31,8 +31,10 @@ internal sealed class FairQueue
     /// <summary>Approximate, lock-free: whether a receive might find something.</summary>
     public bool MaybeHasMessages => _active.Count > 0 || !_activations.IsEmpty;
 
-    /// <summary>Caller holds the receive lock.</summary>
-    public bool TryDequeue(out Msg msg, out Pipe? from)
+    /// <summary>Caller holds the receive lock. A message longer than <paramref name="maxLength"/> is
+    /// left where it is.</summary>
+    /// <exception cref="BufferTooSmallException">The next message is longer than <paramref name="maxLength"/>.</exception>
+    public bool TryDequeue(out Msg msg, out Pipe? from, int maxLength = int.MaxValue)
     {
         while (_activations.TryDequeue(out var p))
         {
@@ -49,6 +51,10 @@ internal sealed class FairQueue
                 _current = 0;
             }
             var pipe = _active[_current];
+            if (maxLength < int.MaxValue && pipe.Inbound.PeekLength() is int length && length > maxLength)
+            {
+                throw new BufferTooSmallException(length, maxLength);
+            }
             if (pipe.Inbound.TryDequeue(out msg))
             {
                 pipe.OnInboundDequeued();

@@ -30,6 +30,68 @@ public abstract class ThreadSafeSocket : ZmqSocket
     /// <exception cref="ObjectDisposedException">The socket is (or got) disposed.</exception>
     public Message Receive() => ToMessage(ReceiveBlocking(_tryReceive, ReceiveTimeout));
 
+    /// <summary>Receives the next message into <paramref name="buffer"/>, waiting up to
+    /// <see cref="ZmqSocket.ReceiveTimeout"/>. Allocates nothing: the fastest way to receive.</summary>
+    /// <exception cref="BufferTooSmallException">The next message is longer than the buffer; it stays queued.</exception>
+    /// <exception cref="TimeoutException">Nothing arrived in time.</exception>
+    /// <exception cref="ObjectDisposedException">The socket is (or got) disposed.</exception>
+    public ReceiveResult Receive(Span<byte> buffer)
+    {
+        NoteReceiveIntoBuffers();
+        var msg = ReceiveBlocking(_tryReceive, ReceiveTimeout, buffer.Length);
+        return CopyOut(ref msg, buffer);
+    }
+
+    /// <summary>Takes a message into <paramref name="buffer"/> if one is waiting; never waits.</summary>
+    /// <exception cref="BufferTooSmallException">The next message is longer than the buffer; it stays queued.</exception>
+    public bool TryReceive(Span<byte> buffer, out ReceiveResult result)
+    {
+        ThrowIfDisposed();
+        NoteReceiveIntoBuffers();
+        if (TryReceiveCore(out var msg, buffer.Length))
+        {
+            result = CopyOut(ref msg, buffer);
+            return true;
+        }
+        result = default;
+        return false;
+    }
+
+    /// <summary>Receives the next message into <paramref name="buffer"/> asynchronously.</summary>
+    /// <exception cref="BufferTooSmallException">The next message is longer than the buffer; it stays queued.</exception>
+    public ValueTask<ReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        NoteReceiveIntoBuffers();
+        if (TryReceiveCore(out var msg, buffer.Length))
+        {
+            return new ValueTask<ReceiveResult>(CopyOut(ref msg, buffer.Span));
+        }
+        return Slow(buffer, cancellationToken);
+
+        async ValueTask<ReceiveResult> Slow(Memory<byte> buffer, CancellationToken ct)
+        {
+            var msg = await ReceiveAsyncCore(_tryReceive, ct, buffer.Length).ConfigureAwait(false);
+            return CopyOut(ref msg, buffer.Span);
+        }
+    }
+
+    private void NoteReceiveIntoBuffers()
+    {
+        if (!ReceivesIntoBuffers)
+        {
+            ReceivesIntoBuffers = true;
+        }
+    }
+
+    private static ReceiveResult CopyOut(ref Msg msg, Span<byte> buffer)
+    {
+        var result = new ReceiveResult(msg.Length, msg.RoutingId);
+        msg.Span.CopyTo(buffer);
+        msg.Release();
+        return result;
+    }
+
     /// <summary>Receives the next message as UTF-8 text.</summary>
     public string ReceiveString() => Receive().ToString();
 
@@ -37,7 +99,7 @@ public abstract class ThreadSafeSocket : ZmqSocket
     public bool TryReceive(out Message message)
     {
         ThrowIfDisposed();
-        if (TryReceiveCore(out var msg))
+        if (TryReceiveCore(out var msg, int.MaxValue))
         {
             message = ToMessage(msg);
             return true;
@@ -65,7 +127,7 @@ public abstract class ThreadSafeSocket : ZmqSocket
     public ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        if (TryReceiveCore(out var msg))
+        if (TryReceiveCore(out var msg, int.MaxValue))
         {
             return new ValueTask<Message>(ToMessage(msg));
         }
@@ -96,12 +158,12 @@ public abstract class ThreadSafeSocket : ZmqSocket
         }
     }
 
-    private bool TryReceiveCore(out Msg msg)
+    private bool TryReceiveCore(out Msg msg, int maxLength)
     {
         Pipe? from;
         lock (_receiveLock)
         {
-            if (!_fairQueue.TryDequeue(out msg, out from))
+            if (!_fairQueue.TryDequeue(out msg, out from, maxLength))
             {
                 return false;
             }

@@ -92,11 +92,13 @@ public abstract partial class ZmqSocket
 
     private protected delegate bool TrySendRule<TState>(ref Msg msg, TState state);
 
-    private protected delegate bool TryReceiveRule(out Msg msg);
+    /// <summary>A socket type's non-blocking receive; a message longer than <paramref name="maxLength"/>
+    /// stays queued and the rule throws <see cref="BufferTooSmallException"/>.</summary>
+    private protected delegate bool TryReceiveRule(out Msg msg, int maxLength);
 
-    private protected Msg ReceiveBlocking(TryReceiveRule tryReceive, TimeSpan timeout)
+    private protected Msg ReceiveBlocking(TryReceiveRule tryReceive, TimeSpan timeout, int maxLength = int.MaxValue)
     {
-        if (tryReceive(out var msg))
+        if (tryReceive(out var msg, maxLength))
         {
             return msg;
         }
@@ -111,7 +113,7 @@ public abstract partial class ZmqSocket
         {
             while (true)
             {
-                if (tryReceive(out msg))
+                if (tryReceive(out msg, maxLength))
                 {
                     return msg;
                 }
@@ -129,14 +131,14 @@ public abstract partial class ZmqSocket
         }
     }
 
-    private protected async ValueTask<Msg> ReceiveAsyncCore(TryReceiveRule tryReceive, CancellationToken ct)
+    private protected async ValueTask<Msg> ReceiveAsyncCore(TryReceiveRule tryReceive, CancellationToken ct, int maxLength = int.MaxValue)
     {
         ReceiveGate.Enter();
         try
         {
             while (true)
             {
-                if (tryReceive(out var msg))
+                if (tryReceive(out var msg, maxLength))
                 {
                     return msg;
                 }

@@ -270,11 +270,23 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
 
     private protected virtual bool AcceptsMultipart => true;
 
+    /// <summary>Set once the application receives into buffers of its own: received bodies are then
+    /// copied out and can go straight back to the pool, so the read loops rent them from it.</summary>
+    private protected bool ReceivesIntoBuffers
+    {
+        get => Volatile.Read(ref _receivesIntoBuffers);
+        set => Volatile.Write(ref _receivesIntoBuffers, value);
+    }
+
+    private bool _receivesIntoBuffers;
+
     string IPeerHost.SocketType => SocketType;
 
     bool IPeerHost.IsCompatible(string peerSocketType) => IsCompatiblePeer(peerSocketType);
 
     bool IPeerHost.AcceptsMultipart => AcceptsMultipart;
+
+    bool IPeerHost.PooledReceive => ReceivesIntoBuffers;
 
     long IPeerHost.MaxMessageSize => MaxMessageSize;
 

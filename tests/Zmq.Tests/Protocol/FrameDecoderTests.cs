@@ -496,4 +496,59 @@ public class FrameDecoderTests
         Assert.False(Commands.TryParse(frame.Body, out _, out _, out string? error));
         Assert.NotNull(error);
     }
+
+    [Fact]
+    public void PooledBodies_BodyEndsAtTheFrameEvenWhenTheRentedArrayIsLonger()
+    {
+        var body = Enumerable.Range(0, 70).Select(i => (byte)i).ToArray();
+        byte[] input = [.. Encode(0, body), .. Encode(0, "hi"u8.ToArray())];
+        for (int split = 1; split < input.Length; split++)
+        {
+            var decoder = new FrameDecoder(-1) { PooledBodies = true };
+            var frames = Feed(decoder, input.AsSpan(0, split)).Concat(Feed(decoder, input.AsSpan(split))).ToList();
+            Assert.Equal(2, frames.Count);
+            Assert.True(frames[0].Pooled, "a 70-byte data body comes from the pool");
+            Assert.True(frames[0].Body.Length >= 70);
+            Assert.Equal(70, frames[0].Length);
+            Assert.True(body.AsSpan().SequenceEqual(frames[0].Body.AsSpan(0, frames[0].Length)), $"body differs at split {split}");
+            Assert.Equal("hi"u8.ToArray(), frames[1].Body);
+        }
+    }
+
+    [Fact]
+    public void PooledBodies_NeverForCommands()
+    {
+        var decoder = new FrameDecoder(-1) { PooledBodies = true };
+        var command = Encode(FrameFlags.Command, [5, .. "READY"u8, .. new byte[100]]);
+        var frame = Assert.Single(Feed(decoder, command));
+        Assert.False(frame.Pooled);
+        Assert.Equal(106, frame.Body.Length);
+    }
+
+    [Fact]
+    public void DecodeSmall_TakesAShortDataFrameInlineAndLeavesTheRest()
+    {
+        var decoder = new FrameDecoder(-1);
+        ReadOnlySpan<byte> input = [.. Encode(FrameFlags.More, "tick"u8.ToArray()), .. Encode(0, new byte[65])];
+        Assert.True(decoder.TryDecodeSmall(ref input, out var msg));
+        Assert.True(msg.IsInline);
+        Assert.True(msg.More);
+        Assert.Equal("tick"u8.ToArray(), msg.Span.ToArray());
+        // 65 bytes is one past the inline capacity: left for the general path.
+        Assert.False(decoder.TryDecodeSmall(ref input, out _));
+        Assert.Equal(67, input.Length);
+    }
+
+    [Fact]
+    public void DecodeSmall_RejectsReservedFlagBits()
+    {
+        var decoder = new FrameDecoder(-1);
+        var bytes = Hex("10 01 41");
+        var e = Assert.Throws<ProtocolException>(() =>
+        {
+            ReadOnlySpan<byte> input = bytes;
+            decoder.TryDecodeSmall(ref input, out _);
+        });
+        Assert.Contains("reserved", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,141 @@
+namespace Zmq.Tests.Sockets;
+
+/// <summary>Receiving into the application's own buffer: every size path (inline, pooled, large),
+/// the routing id, the no-loss rule for a short buffer, and no allocation per message.</summary>
+public abstract class ReceiveIntoBufferTests : TransportTestBase
+{
+    // 64 is the largest inline payload, 65 the smallest pooled one, 100,000 goes the large-frame path.
+    public static TheoryData<int> Sizes => new(0, 1, 64, 65, 1000, 100_000);
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public async Task ReceiveIntoBuffer_CopiesThePayloadAndReportsLengthAndRoutingId(int size)
+    {
+        await using var server = BoundServer();
+        await using var client = NewClient();
+        client.Connect(server.LastEndpoint!);
+        var payload = Payload(size, seed: 7);
+        var buffer = new byte[size + 10];
+
+        // Twice: the second message arrives once the socket is known to receive into buffers.
+        for (int round = 0; round < 2; round++)
+        {
+            client.Send(payload);
+            var got = server.Receive(buffer);
+            Assert.Equal(size, got.Length);
+            Assert.NotEqual(0u, got.RoutingId);
+            Assert.True(payload.AsSpan().SequenceEqual(buffer.AsSpan(0, got.Length)), $"payload differs in round {round}");
+
+            server.Send(got.RoutingId, payload);
+            var reply = await client.ReceiveAsync(buffer.AsMemory());
+            Assert.Equal(new ReceiveResult(size, 0), reply);
+            Assert.True(payload.AsSpan().SequenceEqual(buffer.AsSpan(0, reply.Length)), $"reply differs in round {round}");
+        }
+    }
+
+    [Fact]
+    public async Task ReceiveIntoBuffer_TooSmallBufferThrowsAndTheMessageStaysQueued()
+    {
+        await using var server = BoundServer();
+        await using var client = NewClient();
+        client.Connect(server.LastEndpoint!);
+        var payload = Payload(300, seed: 3);
+        client.Send(payload);
+        client.Send("next");
+
+        var e = Assert.Throws<BufferTooSmallException>(() => server.Receive(new byte[299]));
+        Assert.Equal(300, e.MessageLength);
+        Assert.Contains("stays queued", e.Message, StringComparison.Ordinal);
+        Assert.Throws<BufferTooSmallException>(() => server.TryReceive(new byte[10], out _));
+        await Assert.ThrowsAsync<BufferTooSmallException>(async () => await server.ReceiveAsync(new byte[10].AsMemory()));
+
+        var buffer = new byte[300];
+        Assert.True(server.TryReceive(buffer, out var got));
+        Assert.Equal(300, got.Length);
+        Assert.Equal(payload, buffer);
+        Assert.Equal("next", server.ReceiveString());
+    }
+
+    [Fact]
+    public async Task ReceiveIntoBuffer_MixesWithMessageReceivesInOrder()
+    {
+        await using var server = BoundServer();
+        await using var client = NewClient();
+        client.Connect(server.LastEndpoint!);
+        var buffer = new byte[2000];
+        for (int i = 0; i < 200; i++)
+        {
+            client.Send(Payload(i * 7, seed: i));
+        }
+        for (int i = 0; i < 200; i++)
+        {
+            var expected = Payload(i * 7, seed: i);
+            if (i % 2 == 0)
+            {
+                var got = server.Receive(buffer);
+                Assert.True(expected.AsSpan().SequenceEqual(buffer.AsSpan(0, got.Length)), $"message {i} differs");
+            }
+            else
+            {
+                Assert.Equal(expected, server.Receive().Buffer);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ReceiveIntoBuffer_AllocatesNothingPerMessageOnTheReceivingThread()
+    {
+        const int Count = 20_000;
+        await using var server = BoundServer();
+        await using var client = NewClient();
+        client.Connect(server.LastEndpoint!);
+        var buffer = new byte[1024];
+        var sender = Task.Run(() =>
+        {
+            var small = new byte[64];
+            var big = new byte[1000];
+            for (int i = 0; i < 2 * Count; i++)
+            {
+                client.Send(i % 2 == 0 ? small : big);
+            }
+        });
+
+        long received = 0;
+        for (int i = 0; i < Count / 2; i++)
+        {
+            received += server.Receive(buffer).Length; // warm-up: JIT and first waits
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < Count; i++)
+        {
+            received += server.Receive(buffer).Length;
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        for (int i = 0; i < Count / 2; i++)
+        {
+            received += server.Receive(buffer).Length;
+        }
+        await sender;
+
+        Assert.Equal(Count * (64 + 1000), received);
+        // A few waits may allocate (a semaphore's wait object); a Message per receive would be 1.7 MB.
+        Assert.True(allocated < 64 * 1024, $"{allocated} bytes allocated over {Count} receives");
+    }
+
+    private static byte[] Payload(int size, int seed) => Enumerable.Range(seed, size).Select(i => (byte)(i * 31)).ToArray();
+}
+
+public sealed class ReceiveIntoBufferOverTcp : ReceiveIntoBufferTests
+{
+    protected override string AnyEndpoint => "tcp://127.0.0.1:*";
+}
+
+public sealed class ReceiveIntoBufferOverIpc : ReceiveIntoBufferTests
+{
+    protected override string AnyEndpoint => "ipc://*";
+}
+
+public sealed class ReceiveIntoBufferOverInproc : ReceiveIntoBufferTests
+{
+    protected override string AnyEndpoint => $"inproc://receive-into-{Guid.NewGuid():N}";
+}
