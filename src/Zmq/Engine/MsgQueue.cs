@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Zmq.Messages;
 
 namespace Zmq.Engine;
@@ -8,6 +9,10 @@ namespace Zmq.Engine;
 /// to the producer through a few spare slots, enough for a default high-water mark in flight), and
 /// memory only for what is queued, so idle pipes stay small. Thread-safe sockets serialise their
 /// producers or consumers with a lock of their own.
+///
+/// The producer's and the consumer's positions sit on cache lines of their own, and each side
+/// keeps the last value it saw of the other's and re-reads it only when that runs out, so a burst
+/// of messages moves the shared lines between cores once, not once per message.
 /// </summary>
 internal sealed class MsgQueue
 {
@@ -17,19 +22,31 @@ internal sealed class MsgQueue
     /// hold more than a few messages, and each slot is a whole <see cref="Msg"/>.</summary>
     private const int FirstSegmentSize = 8;
 
+    private const int CacheLine = 64;
+
     private sealed class Segment(int size)
     {
         public readonly Msg[] Items = new Msg[size];
         public Segment? Next;
     }
 
-    private Segment _head;
-    private int _headIndex;
-    private long _read;
+    [StructLayout(LayoutKind.Explicit, Size = 3 * CacheLine)]
+    private struct Positions
+    {
+        // The producer's line.
+        [FieldOffset(CacheLine)] public long Written;
+        [FieldOffset(CacheLine + 8)] public long ReadSeen;
+        [FieldOffset(CacheLine + 16)] public int TailIndex;
 
+        // The consumer's line.
+        [FieldOffset(2 * CacheLine)] public long Read;
+        [FieldOffset(2 * CacheLine + 8)] public long WrittenSeen;
+        [FieldOffset(2 * CacheLine + 16)] public int HeadIndex;
+    }
+
+    private Segment _head;
     private Segment _tail;
-    private int _tailIndex;
-    private long _written;
+    private Positions _p;
 
     /// <summary>Emptied segments waiting for reuse: 8 × 128 messages covers the default HWM of 1000.</summary>
     private readonly Segment?[] _spares = new Segment?[8];
@@ -39,52 +56,110 @@ internal sealed class MsgQueue
         _head = _tail = new Segment(FirstSegmentSize);
     }
 
-    /// <summary>Messages queued; exact when called by the producer or consumer, approximate otherwise.</summary>
-    public long Count => Volatile.Read(ref _written) - Volatile.Read(ref _read);
+    /// <summary>Messages queued, read fresh from both sides; exact only when the other side is idle.</summary>
+    public long Count => Volatile.Read(ref _p.Written) - Volatile.Read(ref _p.Read);
 
     public bool IsEmpty => Count == 0;
+
+    /// <summary>Producer only: whether fewer than <paramref name="limit"/> messages are queued. Reads
+    /// the consumer's position only when the last one seen says the queue is full.</summary>
+    public bool HasRoomBelow(int limit)
+    {
+        if (_p.Written - _p.ReadSeen < limit)
+        {
+            return true;
+        }
+        _p.ReadSeen = Volatile.Read(ref _p.Read);
+        return _p.Written - _p.ReadSeen < limit;
+    }
 
     /// <summary>Producer only.</summary>
     public void Enqueue(in Msg msg)
     {
-        if (_tailIndex == _tail.Items.Length)
+        if (_p.TailIndex == _tail.Items.Length)
         {
             var next = TakeSpare() ?? new Segment(SegmentSize);
             next.Next = null;
             _tail.Next = next;
             _tail = next;
-            _tailIndex = 0;
+            _p.TailIndex = 0;
         }
-        _tail.Items[_tailIndex++] = msg;
+        _tail.Items[_p.TailIndex++] = msg;
         // Publishes the item (and any new segment link) to the consumer.
-        Volatile.Write(ref _written, _written + 1);
+        Volatile.Write(ref _p.Written, _p.Written + 1);
     }
 
     /// <summary>Consumer only.</summary>
     public bool TryDequeue(out Msg msg)
     {
-        if (_read == Volatile.Read(ref _written))
+        if (!Available())
         {
             msg = default;
             return false;
         }
-        if (_headIndex == _head.Items.Length)
+        if (_p.HeadIndex == _head.Items.Length)
         {
             var done = _head;
             _head = done.Next!;
-            _headIndex = 0;
+            _p.HeadIndex = 0;
             done.Next = null;
             if (done.Items.Length == SegmentSize)
             {
                 PutSpare(done);
             }
         }
-        ref var slot = ref _head.Items[_headIndex++];
+        ref var slot = ref _head.Items[_p.HeadIndex++];
         msg = slot;
         slot = default;
-        Volatile.Write(ref _read, _read + 1);
+        Volatile.Write(ref _p.Read, _p.Read + 1);
         return true;
     }
+
+    /// <summary>Consumer only: messages queued as far as the consumer last looked (never more than
+    /// there are). Between two looks it falls by exactly one per dequeue.</summary>
+    public long ConsumerCount => _p.WrittenSeen - _p.Read;
+
+    /// <summary>Consumer only: the length of the next message, or -1 when none is waiting.</summary>
+    public int PeekLength()
+    {
+        if (!Available())
+        {
+            return -1;
+        }
+        var segment = _head;
+        int index = _p.HeadIndex;
+        if (index == segment.Items.Length)
+        {
+            segment = segment.Next!;
+            index = 0;
+        }
+        return segment.Items[index].Length;
+    }
+
+    /// <summary>Consumer only: true when a message is waiting, read fresh from the producer's side
+    /// (for re-checks after a fence).</summary>
+    public bool CanDequeue
+    {
+        get
+        {
+            _p.WrittenSeen = Volatile.Read(ref _p.Written);
+            return _p.Read != _p.WrittenSeen;
+        }
+    }
+
+    /// <summary>Consumer only: empties the queue, returning pooled payloads.</summary>
+    public int DrainAndRelease()
+    {
+        int n = 0;
+        while (TryDequeue(out var m))
+        {
+            m.Release();
+            n++;
+        }
+        return n;
+    }
+
+    private bool Available() => _p.Read != _p.WrittenSeen || CanDequeue;
 
     private Segment? TakeSpare()
     {
@@ -108,37 +183,5 @@ internal sealed class MsgQueue
             }
         }
         // All slots full: let the GC have it.
-    }
-
-    /// <summary>Consumer only: the length of the next message, or -1 when none is waiting.</summary>
-    public int PeekLength()
-    {
-        if (_read == Volatile.Read(ref _written))
-        {
-            return -1;
-        }
-        var segment = _head;
-        int index = _headIndex;
-        if (index == segment.Items.Length)
-        {
-            segment = segment.Next!;
-            index = 0;
-        }
-        return segment.Items[index].Length;
-    }
-
-    /// <summary>Consumer only: true when a message is waiting.</summary>
-    public bool CanDequeue => _read != Volatile.Read(ref _written);
-
-    /// <summary>Consumer only: empties the queue, returning pooled payloads.</summary>
-    public int DrainAndRelease()
-    {
-        int n = 0;
-        while (TryDequeue(out var m))
-        {
-            m.Release();
-            n++;
-        }
-        return n;
     }
 }

@@ -88,22 +88,23 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     public bool InFairQueue;
 
     /// <summary>Producer side: whether one more message fits under the send HWM.</summary>
-    public bool HasSendCapacity => SendHwm <= 0 || Outbound.Count < SendHwm;
+    public bool HasSendCapacity => SendHwm <= 0 || Outbound.HasRoomBelow(SendHwm);
 
-    public bool IsInboundFull => ReceiveHwm > 0 && Inbound.Count >= ReceiveHwm;
+    /// <summary>Producer side (the read loop).</summary>
+    public bool IsInboundFull => ReceiveHwm > 0 && !Inbound.HasRoomBelow(ReceiveHwm);
 
     /// <summary>Queues an outgoing message and wakes the write loop if it sleeps.</summary>
     public void Write(in Msg msg)
     {
         Outbound.Enqueue(msg);
-        // The write loop (or an inproc link) sets its flag, fences, then re-checks the queue; this
-        // fence pairs with it.
-        Interlocked.MemoryBarrier();
         if (InprocPeer is { } peer)
         {
+            // The peer socket fences before it reads its flags.
             InprocPeerHost!.InboundReady(peer);
             return;
         }
+        // The write loop sets its flag, fences, then re-checks the queue; this fence pairs with it.
+        Interlocked.MemoryBarrier();
         if (Volatile.Read(ref _writerSleeping) != 0)
         {
             WakeWriter();
@@ -141,29 +142,52 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
         return true;
     }
 
-    /// <summary>Consumer side, after a dequeue: resumes a blocked read loop once the queue is at or
-    /// below half the HWM, so the loop wakes once per half-queue, not once per message.</summary>
+    /// <summary>
+    /// Consumer side, after a dequeue. The producer (a read loop, or an inproc peer's senders) waits
+    /// only when the queue is full; as in libzmq it is resumed when the queue drains to half the
+    /// HWM: once per half-queue, not once per message, and with no fence on the other messages.
+    /// A resume the fence-free check could miss (the producer's flag not yet visible) is caught by
+    /// <see cref="OnInboundEmptyFenced"/>, which the consumer reaches before it can ever wait.
+    /// </summary>
     public void OnInboundDequeued()
     {
         if (InprocPeer is { } peer)
         {
-            // Room in an inproc queue is room for the peer socket's blocked senders. As libzmq, they
-            // are woken once the queue is down to half, not on every message taken (a wake-up each).
-            if (peer.SendHwm <= 0 || Inbound.Count <= peer.SendHwm / 2)
+            // Room in an inproc queue is room for the peer socket's blocked senders.
+            if (peer.SendHwm > 0 && Inbound.ConsumerCount == peer.SendHwm / 2)
             {
                 InprocPeerHost!.OutboundProgress(peer);
             }
             return;
         }
-        if (Inbound.Count <= ReceiveHwm / 2)
+        if (ReceiveHwm > 0 && Inbound.ConsumerCount == ReceiveHwm / 2)
         {
             // Pairs with the fence in PrepareReaderWait: this dequeue must be visible before the flag
             // is read, or a read loop that just found the queue full could sleep for good.
             Interlocked.MemoryBarrier();
-            if (Volatile.Read(ref _readerBlocked) != 0 && Interlocked.Exchange(ref _readerBlocked, 0) != 0)
+            ResumeBlockedReader();
+        }
+    }
+
+    /// <summary>Consumer side: the inbound queue was found empty, right after a full fence.</summary>
+    public void OnInboundEmptyFenced()
+    {
+        if (InprocPeer is { } peer)
+        {
+            if (peer.SendHwm > 0)
             {
-                ReaderWake.Set();
+                InprocPeerHost!.OutboundProgress(peer);
             }
+            return;
+        }
+        ResumeBlockedReader();
+    }
+
+    private void ResumeBlockedReader()
+    {
+        if (Volatile.Read(ref _readerBlocked) != 0 && Interlocked.Exchange(ref _readerBlocked, 0) != 0)
+        {
+            ReaderWake.Set();
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using Zmq.Engine;
 
 namespace Zmq.Messages;
 
@@ -74,7 +75,7 @@ internal static class BufferPool
     /// longest unused, which are the ones a trim drops.</summary>
     internal sealed class Bucket(int size, int capacity)
     {
-        private readonly Lock _lock = new();
+        private readonly ShortLock _lock = new();
         private byte[]?[] _items = new byte[]?[16];
         private int _count;
 
@@ -85,7 +86,7 @@ internal static class BufferPool
         {
             get
             {
-                lock (_lock)
+                using (_lock.Enter())
                 {
                     return _count;
                 }
@@ -94,7 +95,7 @@ internal static class BufferPool
 
         public byte[] Rent()
         {
-            lock (_lock)
+            using (_lock.Enter())
             {
                 if (_count > 0)
                 {
@@ -110,7 +111,7 @@ internal static class BufferPool
 
         public void Return(byte[] buffer)
         {
-            lock (_lock)
+            using (_lock.Enter())
             {
                 if (_count == capacity)
                 {
@@ -126,7 +127,7 @@ internal static class BufferPool
 
         public void Trim()
         {
-            lock (_lock)
+            using (_lock.Enter())
             {
                 int unused = _lowWater;
                 if (unused > 0)

@@ -16,12 +16,11 @@ internal sealed class FairQueue
     private readonly ConcurrentQueue<Pipe> _activations = new();
     private int _current;
 
-    /// <summary>Any thread: the pipe has (or may have) messages.</summary>
+    /// <summary>Any thread: the pipe has (or may have) messages. The caller must have issued a full
+    /// fence after queuing them: it pairs with the fence in TryDequeue, so that the messages are
+    /// visible before the flag is read, or both sides could miss each other and strand the pipe.</summary>
     public void Activate(Pipe pipe)
     {
-        // Pairs with the fence in TryDequeue: the messages just queued must be visible before this
-        // reads the flag, or both sides could miss each other and strand the pipe.
-        Interlocked.MemoryBarrier();
         if (Volatile.Read(ref pipe.InboundActive) == 0 && Interlocked.CompareExchange(ref pipe.InboundActive, 1, 0) == 0)
         {
             _activations.Enqueue(pipe);
@@ -66,6 +65,7 @@ internal sealed class FairQueue
             // cleared before the re-check so that a concurrent Activate re-queues the pipe.
             Volatile.Write(ref pipe.InboundActive, 0);
             Interlocked.MemoryBarrier();
+            pipe.OnInboundEmptyFenced();
             if (pipe.Inbound.CanDequeue && Interlocked.CompareExchange(ref pipe.InboundActive, 1, 0) == 0)
             {
                 continue;

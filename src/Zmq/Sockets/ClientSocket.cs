@@ -11,7 +11,7 @@ namespace Zmq;
 /// </summary>
 public sealed class ClientSocket : ThreadSafeSocket
 {
-    private readonly Lock _sendLock = new();
+    private readonly ShortLock _sendLock = new();
     private readonly LoadBalancer _loadBalancer = new();
     private readonly TrySendRule<int> _trySend;
 
@@ -82,7 +82,7 @@ public sealed class ClientSocket : ThreadSafeSocket
 
     private bool TrySendCore(ref Msg msg, int unused)
     {
-        lock (_sendLock)
+        using (_sendLock.Enter())
         {
             return _loadBalancer.TrySend(ref msg);
         }
@@ -92,7 +92,7 @@ public sealed class ClientSocket : ThreadSafeSocket
 
     private protected override void OnPipeAdded(Pipe pipe)
     {
-        lock (_sendLock)
+        using (_sendLock.Enter())
         {
             _loadBalancer.Add(pipe);
         }
@@ -100,7 +100,7 @@ public sealed class ClientSocket : ThreadSafeSocket
 
     private protected override void OnPipeRemoved(Pipe pipe)
     {
-        lock (_sendLock)
+        using (_sendLock.Enter())
         {
             _loadBalancer.Remove(pipe);
         }

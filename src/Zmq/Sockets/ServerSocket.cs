@@ -12,7 +12,7 @@ namespace Zmq;
 /// </summary>
 public sealed class ServerSocket : ThreadSafeSocket
 {
-    private readonly Lock _sendLock = new();
+    private readonly ShortLock _sendLock = new();
     private readonly RoutingTable _routes = new();
     private readonly TrySendRule<uint> _trySend;
 
@@ -46,7 +46,7 @@ public sealed class ServerSocket : ThreadSafeSocket
     {
         ThrowIfDisposed();
         Pipe? pipe;
-        lock (_sendLock)
+        using (_sendLock.Enter())
         {
             if (!_routes.TryGet(routingId, out pipe) || pipe.Connection is null)
             {
@@ -64,7 +64,7 @@ public sealed class ServerSocket : ThreadSafeSocket
     /// <summary>What is known about a connected peer: its address, socket type and endpoint, or null.</summary>
     public PeerInfo? GetPeer(uint routingId)
     {
-        lock (_sendLock)
+        using (_sendLock.Enter())
         {
             if (!_routes.TryGet(routingId, out var pipe) || pipe.Connection is not { } c)
             {
@@ -128,7 +128,7 @@ public sealed class ServerSocket : ThreadSafeSocket
     {
         get
         {
-            lock (_sendLock)
+            using (_sendLock.Enter())
             {
                 return [.. _routes.Ids];
             }
@@ -145,7 +145,7 @@ public sealed class ServerSocket : ThreadSafeSocket
 
     private bool TrySendCore(ref Msg msg, uint routingId)
     {
-        lock (_sendLock)
+        using (_sendLock.Enter())
         {
             if (!_routes.TryGet(routingId, out var pipe))
             {
@@ -166,7 +166,7 @@ public sealed class ServerSocket : ThreadSafeSocket
 
     private protected override void OnPipeAdded(Pipe pipe)
     {
-        lock (_sendLock)
+        using (_sendLock.Enter())
         {
             pipe.RoutingId = _routes.Add(pipe);
         }
@@ -174,7 +174,7 @@ public sealed class ServerSocket : ThreadSafeSocket
 
     private protected override void OnPipeRemoved(Pipe pipe)
     {
-        lock (_sendLock)
+        using (_sendLock.Enter())
         {
             _routes.Remove(pipe);
         }

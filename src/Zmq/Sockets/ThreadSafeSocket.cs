@@ -13,7 +13,7 @@ namespace Zmq;
 /// </summary>
 public abstract class ThreadSafeSocket : ZmqSocket
 {
-    private readonly Lock _receiveLock = new();
+    private readonly ShortLock _receiveLock = new();
     private readonly FairQueue _fairQueue = new();
     private readonly TryReceiveRule _tryReceive;
 
@@ -161,7 +161,7 @@ public abstract class ThreadSafeSocket : ZmqSocket
     private bool TryReceiveCore(out Msg msg, int maxLength)
     {
         Pipe? from;
-        lock (_receiveLock)
+        using (_receiveLock.Enter())
         {
             if (!_fairQueue.TryDequeue(out msg, out from, maxLength))
             {
@@ -183,8 +183,11 @@ public abstract class ThreadSafeSocket : ZmqSocket
 
     private protected override void OnPipeInboundReady(Pipe pipe)
     {
+        // One fence orders the producer's queued messages before both flag reads below (the fair
+        // queue's active flag and the receive gate's waiter count); an inproc send pays only this one.
+        Interlocked.MemoryBarrier();
         _fairQueue.Activate(pipe);
-        ReceiveGate.Pulse();
+        ReceiveGate.PulseFenced();
     }
 
     private protected static NotSupportedException MultipartNotSupported(string socketType) =>

@@ -21,6 +21,12 @@ internal sealed class WaitGate : IDisposable
     public void Pulse()
     {
         Interlocked.MemoryBarrier();
+        PulseFenced();
+    }
+
+    /// <summary><see cref="Pulse"/> for a caller that has just issued a full fence itself.</summary>
+    public void PulseFenced()
+    {
         if (Volatile.Read(ref _waiters) > 0 && _semaphore.CurrentCount == 0)
         {
             _semaphore.Release();
