@@ -8,18 +8,24 @@ namespace Zmq.Engine;
 // The write loop: everything queued goes out in as few sends as possible.
 internal sealed partial class ZmtpConnection
 {
-    /// <summary>A light connection's batches go out of a small buffer of its own; the 64 KiB one is
-    /// rented only while much is queued. (The OS socket's cached send arguments keep a reference to
-    /// the last buffer sent from, so a rented one would stay alive per idle connection.)</summary>
+    /// <summary>A batch of a few messages is encoded into a small buffer; the 64 KiB one is rented
+    /// only while much is queued. Either is rented per batch and returned when it has gone out, so
+    /// an idle connection holds no send buffer.</summary>
     private const int SmallBufferSize = 4 * 1024;
 
-    private byte[]? _smallTx;
-
-    private byte[] StartBatch(Pipe pipe) =>
-        pipe.Outbound.Count > 32 ? ArrayPool<byte>.Shared.Rent(BufferSize) : (_smallTx ??= new byte[SmallBufferSize]);
+    private static byte[] StartBatch(Pipe pipe) =>
+        ArrayPool<byte>.Shared.Rent(pipe.Outbound.Count > 32 ? BufferSize : SmallBufferSize);
 
     /// <summary>After a flush for want of room: a batch that outgrew the small buffer gets the large one.</summary>
-    private byte[] Grow(byte[] tx) => tx == _smallTx ? ArrayPool<byte>.Shared.Rent(BufferSize) : tx;
+    private static byte[] Grow(byte[] tx)
+    {
+        if (tx.Length >= BufferSize)
+        {
+            return tx;
+        }
+        ArrayPool<byte>.Shared.Return(tx);
+        return ArrayPool<byte>.Shared.Rent(BufferSize);
+    }
 
     private async Task WriteLoopAsync(Pipe pipe)
     {
@@ -81,7 +87,7 @@ internal sealed partial class ZmtpConnection
                 {
                     await SendAllAsync(tx!, pos, default).ConfigureAwait(false);
                 }
-                if (tx != null && tx != _smallTx)
+                if (tx != null)
                 {
                     ArrayPool<byte>.Shared.Return(tx);
                 }
@@ -149,34 +155,5 @@ internal sealed partial class ZmtpConnection
         pos += FrameWriter.WriteFrame(tx.AsSpan(pos), msg.Span, msg.More ? FrameFlags.More : (byte)0);
         msg.Release();
         return pos;
-    }
-
-    /// <summary>Sends what is batched plus a large body in one call, the body from its own array.</summary>
-    private async ValueTask SendGatherAsync(byte[] head, int headCount, byte[] body, int bodyCount)
-    {
-        _gather ??= [default, default];
-        _gather[0] = new ArraySegment<byte>(head, 0, headCount);
-        _gather[1] = new ArraySegment<byte>(body, 0, bodyCount);
-        int sent = await _socket.SendAsync(_gather, SocketFlags.None).ConfigureAwait(false);
-        // A partial send leaves the rest to go the plain way.
-        if (sent < headCount)
-        {
-            await SendAllAsync(head[sent..headCount], headCount - sent, default).ConfigureAwait(false);
-            sent = headCount;
-        }
-        int bodySent = sent - headCount;
-        while (bodySent < bodyCount)
-        {
-            bodySent += await _socket.SendAsync(body.AsMemory(bodySent, bodyCount - bodySent), SocketFlags.None).ConfigureAwait(false);
-        }
-    }
-
-    private async ValueTask SendAllAsync(byte[] buffer, int count, CancellationToken ct)
-    {
-        int sent = 0;
-        while (sent < count)
-        {
-            sent += await _socket.SendAsync(buffer.AsMemory(sent, count - sent), SocketFlags.None, ct).ConfigureAwait(false);
-        }
     }
 }

@@ -49,6 +49,8 @@ internal sealed partial class ZmtpConnection
         _pipe = pipe;
         Endpoint = endpoint;
         _decoder = new FrameDecoder(host.MaxMessageSize);
+        // Every call is tried directly first and awaited only when it would block (ZmtpConnection.Io.cs).
+        socket.Blocking = false;
         try
         {
             string? remote = socket.RemoteEndPoint?.ToString();
@@ -246,7 +248,12 @@ internal sealed partial class ZmtpConnection
                 if (_decoder.RemainingBody >= LargeMessage)
                 {
                     // The rest of a large frame goes straight into its own array: one copy fewer.
-                    int got = await _socket.ReceiveAsync(_decoder.BodySpace(), SocketFlags.None).ConfigureAwait(false);
+                    int got = ReceiveNow(_decoder.BodySpace().Span);
+                    if (got < 0)
+                    {
+                        await ReadableAsync().ConfigureAwait(false);
+                        continue;
+                    }
                     if (got == 0)
                     {
                         return _closing ? ConnectionEnd.Closed : ConnectionEnd.Disconnected;
@@ -263,16 +270,20 @@ internal sealed partial class ZmtpConnection
                     }
                     continue;
                 }
-                if (_socket.Available == 0)
+                if (rx.Length == 0)
+                {
+                    rx = ArrayPool<byte>.Shared.Rent(BufferSize);
+                }
+                int n = ReceiveNow(rx);
+                if (n < 0)
                 {
                     // Nothing to read: wait for bytes without holding a receive buffer, so an idle
                     // connection costs a few kilobytes, not 64 KiB.
                     ArrayPool<byte>.Shared.Return(rx);
                     rx = [];
-                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-                    rx = ArrayPool<byte>.Shared.Rent(BufferSize);
+                    await ReadableAsync().ConfigureAwait(false);
+                    continue;
                 }
-                int n = await _socket.ReceiveAsync(rx.AsMemory(), SocketFlags.None).ConfigureAwait(false);
                 if (n == 0)
                 {
                     return _closing ? ConnectionEnd.Closed : ConnectionEnd.Disconnected;

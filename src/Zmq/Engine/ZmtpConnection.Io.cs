@@ -1,0 +1,93 @@
+using System.Net.Sockets;
+
+namespace Zmq.Engine;
+
+// Socket calls. The socket is non-blocking: each call is first made directly, and only when the
+// kernel has no room (or no bytes) does the loop await readiness. A batch that goes out at once
+// thus costs one syscall and no async machinery, and no buffer is left referenced by the socket's
+// cached async state between batches, so idle connections hold none.
+internal sealed partial class ZmtpConnection
+{
+    /// <summary>Sends all of <c>buffer[0..count)</c>.</summary>
+    private async ValueTask SendAllAsync(byte[] buffer, int count, CancellationToken ct)
+    {
+        int sent = SendNow(buffer.AsSpan(0, count));
+        while (sent < count)
+        {
+            sent += await _socket.SendAsync(buffer.AsMemory(sent, count - sent), SocketFlags.None, ct).ConfigureAwait(false);
+            sent += SendNow(buffer.AsSpan(sent, count - sent));
+        }
+    }
+
+    /// <summary>Sends what is batched plus a large body in one call, the body from its own array.</summary>
+    private async ValueTask SendGatherAsync(byte[] head, int headCount, byte[] body, int bodyCount)
+    {
+        _gather ??= [default, default];
+        _gather[0] = new ArraySegment<byte>(head, 0, headCount);
+        _gather[1] = new ArraySegment<byte>(body, 0, bodyCount);
+        int sent = _socket.Send(_gather, SocketFlags.None, out var error);
+        _gather[0] = _gather[1] = default;
+        if (error == SocketError.WouldBlock)
+        {
+            sent = 0;
+        }
+        else if (error != SocketError.Success)
+        {
+            throw new SocketException((int)error);
+        }
+        // A partial send leaves the rest to go the plain way.
+        if (sent < headCount)
+        {
+            await SendAllAsync(head[sent..headCount], headCount - sent, default).ConfigureAwait(false);
+            sent = headCount;
+        }
+        int bodySent = sent - headCount;
+        while (bodySent < bodyCount)
+        {
+            bodySent += SendNow(body.AsSpan(bodySent, bodyCount - bodySent));
+            if (bodySent < bodyCount)
+            {
+                bodySent += await _socket.SendAsync(body.AsMemory(bodySent, bodyCount - bodySent), SocketFlags.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Sends as much as the kernel takes now; 0 when it has no room.</summary>
+    private int SendNow(ReadOnlySpan<byte> data)
+    {
+        int total = 0;
+        while (total < data.Length)
+        {
+            int n = _socket.Send(data[total..], SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock)
+            {
+                break;
+            }
+            if (error != SocketError.Success)
+            {
+                throw new SocketException((int)error);
+            }
+            total += n;
+        }
+        return total;
+    }
+
+    /// <summary>Receives what is waiting: the byte count, 0 at the peer's end of stream, or -1 when
+    /// nothing is waiting.</summary>
+    private int ReceiveNow(Span<byte> buffer)
+    {
+        int n = _socket.Receive(buffer, SocketFlags.None, out var error);
+        if (error == SocketError.WouldBlock)
+        {
+            return -1;
+        }
+        if (error != SocketError.Success)
+        {
+            throw new SocketException((int)error);
+        }
+        return n;
+    }
+
+    /// <summary>Waits until bytes (or the end of stream) can be read, holding no buffer meanwhile.</summary>
+    private ValueTask<int> ReadableAsync() => _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
+}
