@@ -29,6 +29,7 @@ internal sealed partial class ZmtpConnection
     private volatile bool _stopped;
     private int _socketClosed;
     private bool _droppingMultipart;
+    private readonly bool _acceptsMultipart;
     private bool _queuedInbound;
     private ArraySegment<byte>[]? _gather;
     private long _lastReceivedTicks = Environment.TickCount64;
@@ -49,6 +50,7 @@ internal sealed partial class ZmtpConnection
         _pipe = pipe;
         Endpoint = endpoint;
         _decoder = new FrameDecoder(host.MaxMessageSize);
+        _acceptsMultipart = host.AcceptsMultipart;
         // Every call is tried directly first and awaited only when it would block (ZmtpConnection.Io.cs).
         socket.Blocking = false;
         try
@@ -356,7 +358,7 @@ internal sealed partial class ZmtpConnection
             // The socket is closing: nobody will read this.
             msg.Release();
         }
-        else if (!_host.AcceptsMultipart && (_droppingMultipart || msg.More))
+        else if (!_acceptsMultipart && (_droppingMultipart || msg.More))
         {
             // Multipart messages are not part of this pattern; drop every frame of one.
             _droppingMultipart = msg.More;

@@ -51,11 +51,12 @@ internal sealed class FrameDecoder(long maxMessageSize, int maxCommandSize = Fra
         {
             byte flags = input[0];
             int size = input[1];
-            if ((flags & (FrameFlags.Long | FrameFlags.Command)) == 0 && size <= Msg.InlineCapacity && input.Length >= 2 + size)
+            // Only MORE may be set: no reserved bit, not long, not a command. Anything else, and an
+            // over-size body, goes the general way, which names the fault.
+            if ((flags & ~FrameFlags.More) == 0 && size <= Msg.InlineCapacity && input.Length >= 2 + size
+                && (MaxMessageSize < 0 || size <= MaxMessageSize))
             {
-                CheckFlags(flags);
-                CheckSize(flags, size);
-                msg = Msg.CopyOf(input.Slice(2, size), (flags & FrameFlags.More) != 0);
+                msg = Msg.CopyOf(input.Slice(2, size), flags != 0);
                 input = input[(2 + size)..];
                 return true;
             }

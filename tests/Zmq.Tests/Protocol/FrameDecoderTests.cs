@@ -539,16 +539,21 @@ public class FrameDecoderTests
         Assert.Equal(67, input.Length);
     }
 
-    [Fact]
-    public void DecodeSmall_RejectsReservedFlagBits()
+    [Theory]
+    [InlineData("10 01 41", -1, "reserved")]
+    [InlineData("00 04 41 42 43 44", 3, "MaxMessageSize")]
+    public void DecodeSmall_LeavesFaultyFramesToTheGeneralPathWhichNamesTheFault(string hex, long maxMessageSize, string fault)
     {
-        var decoder = new FrameDecoder(-1);
-        var bytes = Hex("10 01 41");
+        var decoder = new FrameDecoder(maxMessageSize);
+        var bytes = Hex(hex);
+        ReadOnlySpan<byte> input = bytes;
+        Assert.False(decoder.TryDecodeSmall(ref input, out _));
+        Assert.Equal(bytes.Length, input.Length);
         var e = Assert.Throws<ProtocolException>(() =>
         {
-            ReadOnlySpan<byte> input = bytes;
-            decoder.TryDecodeSmall(ref input, out _);
+            ReadOnlySpan<byte> again = bytes;
+            decoder.TryDecode(ref again, out _);
         });
-        Assert.Contains("reserved", e.Message, StringComparison.Ordinal);
+        Assert.Contains(fault, e.Message, StringComparison.Ordinal);
     }
 }
