@@ -103,8 +103,10 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
             InprocPeerHost!.InboundReady(peer);
             return;
         }
-        // The write loop sets its flag, fences, then re-checks the queue; this fence pairs with it.
-        Interlocked.MemoryBarrier();
+        // No fence here: the write loop, before it sleeps, sets its flag and then issues a
+        // process-wide barrier, which makes this enqueue visible to its re-check unless this read
+        // comes after the barrier and so sees the flag (asymmetric Dekker). Senders, far more
+        // frequent than writer sleeps, thus pay no fence per message.
         if (Volatile.Read(ref _writerSleeping) != 0)
         {
             WakeWriter();
@@ -124,7 +126,7 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     public void BeginWriterSleep()
     {
         Volatile.Write(ref _writerSleeping, 1);
-        Interlocked.MemoryBarrier();
+        Interlocked.MemoryBarrierProcessWide();
     }
 
     public void CancelWriterSleep() => Volatile.Write(ref _writerSleeping, 0);

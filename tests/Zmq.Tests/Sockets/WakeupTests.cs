@@ -1,0 +1,82 @@
+namespace Zmq.Tests.Sockets;
+
+/// <summary>
+/// The hand-offs between application threads and I/O loops sleep and wake without fences on the
+/// per-message path. These drive every sleep/wake edge many thousands of times: a message stranded
+/// by a lost wake-up shows as a receive timeout.
+/// </summary>
+public abstract class WakeupTests : TransportTestBase
+{
+    [Fact]
+    public async Task OneMessageAtATime_EachSendWakesTheSleepingWriterAndReader()
+    {
+        await using var server = BoundServer();
+        await using var client = NewClient();
+        client.Connect(server.LastEndpoint!);
+        var buffer = new byte[16];
+        for (int i = 0; i < 20_000; i++)
+        {
+            client.Send(BitConverter.GetBytes(i));
+            var got = server.Receive(buffer);
+            server.Send(got.RoutingId, buffer.AsSpan(0, got.Length));
+            Assert.Equal(4, client.Receive(buffer).Length);
+            Assert.Equal(i, BitConverter.ToInt32(buffer));
+        }
+    }
+
+    [Fact]
+    public async Task BurstsOfEverySize_AreDeliveredWholeWithPausesBetween()
+    {
+        await using var server = BoundServer();
+        await using var client = NewClient();
+        client.Connect(server.LastEndpoint!);
+        var echo = Task.Run(() =>
+        {
+            var buffer = new byte[16];
+            for (int n = 0; n < 300 * 151; n++)
+            {
+                var got = server.Receive(buffer);
+                server.Send(got.RoutingId, buffer.AsSpan(0, got.Length));
+            }
+        });
+        var reply = new byte[16];
+        int next = 0;
+        for (int round = 0; round < 300; round++)
+        {
+            int burst = round % 3 == 0 ? 300 : round % 150 + 1;
+            burst = Math.Min(burst, 300 * 151 - next);
+            for (int i = 0; i < burst; i++)
+            {
+                client.Send(BitConverter.GetBytes(next + i));
+            }
+            for (int i = 0; i < burst; i++)
+            {
+                client.Receive(reply);
+                Assert.Equal(next + i, BitConverter.ToInt32(reply));
+            }
+            next += burst;
+        }
+        while (next < 300 * 151)
+        {
+            client.Send(BitConverter.GetBytes(next));
+            client.Receive(reply);
+            Assert.Equal(next++, BitConverter.ToInt32(reply));
+        }
+        await echo;
+    }
+}
+
+public sealed class WakeupOverTcp : WakeupTests
+{
+    protected override string AnyEndpoint => "tcp://127.0.0.1:*";
+}
+
+public sealed class WakeupOverIpc : WakeupTests
+{
+    protected override string AnyEndpoint => "ipc://*";
+}
+
+public sealed class WakeupOverInproc : WakeupTests
+{
+    protected override string AnyEndpoint => $"inproc://wakeup-{Guid.NewGuid():N}";
+}
