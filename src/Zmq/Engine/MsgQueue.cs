@@ -76,6 +76,14 @@ internal sealed class MsgQueue
     /// <summary>Producer only.</summary>
     public void Enqueue(in Msg msg)
     {
+        NextSlot() = msg;
+        CommitEnqueue();
+    }
+
+    /// <summary>Producer only: the slot the next message goes into, to be filled in place (no copy
+    /// of a whole <see cref="Msg"/>) and then published with <see cref="CommitEnqueue"/>.</summary>
+    public ref Msg NextSlot()
+    {
         if (_p.TailIndex == _tail.Items.Length)
         {
             var next = TakeSpare() ?? new Segment(SegmentSize);
@@ -84,7 +92,13 @@ internal sealed class MsgQueue
             _tail = next;
             _p.TailIndex = 0;
         }
-        _tail.Items[_p.TailIndex++] = msg;
+        return ref _tail.Items[_p.TailIndex];
+    }
+
+    /// <summary>Producer only: publishes the slot filled through <see cref="NextSlot"/>.</summary>
+    public void CommitEnqueue()
+    {
+        _p.TailIndex++;
         // Publishes the item (and any new segment link) to the consumer.
         Volatile.Write(ref _p.Written, _p.Written + 1);
     }

@@ -97,6 +97,19 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     public void Write(in Msg msg)
     {
         Outbound.Enqueue(msg);
+        Written();
+    }
+
+    /// <summary><see cref="Write"/> for a payload that fits inline, copied straight into its slot.</summary>
+    public void WriteInline(ReadOnlySpan<byte> data)
+    {
+        Outbound.NextSlot().SetInline(data);
+        Outbound.CommitEnqueue();
+        Written();
+    }
+
+    private void Written()
+    {
         if (InprocPeer is { } peer)
         {
             // The peer socket fences before it reads its flags.

@@ -47,6 +47,18 @@ internal struct Msg
         return msg;
     }
 
+    /// <summary>Makes this (a queue slot, filled in place) an inline copy of <paramref name="data"/>,
+    /// which must fit in <see cref="InlineCapacity"/>.</summary>
+    public void SetInline(ReadOnlySpan<byte> data)
+    {
+        _buffer = null;
+        Length = data.Length;
+        RoutingId = 0;
+        Pooled = false;
+        More = false;
+        data.CopyTo(_inline);
+    }
+
     public static Msg Wrap(byte[] data, bool more = false) => Wrap(data, data.Length, more);
 
     public static Msg Wrap(byte[] data, int length, bool more, bool pooled = false) =>

@@ -19,6 +19,18 @@ internal sealed class LoadBalancer
     /// <summary>Queues the message on the next pipe with room; false when every pipe is full (or none exists).</summary>
     public bool TrySend(ref Msg msg)
     {
+        if (NextWithRoom() is not { } pipe)
+        {
+            return false;
+        }
+        pipe.Write(msg);
+        msg = default;
+        return true;
+    }
+
+    /// <summary>The next pipe in turn with room under its HWM, or null when every pipe is full (or none exists).</summary>
+    public Pipe? NextWithRoom()
+    {
         int n = _pipes.Count;
         for (int i = 0; i < n; i++)
         {
@@ -29,11 +41,9 @@ internal sealed class LoadBalancer
             var pipe = _pipes[_current++];
             if (pipe.HasSendCapacity)
             {
-                pipe.Write(msg);
-                msg = default;
-                return true;
+                return pipe;
             }
         }
-        return false;
+        return null;
     }
 }

@@ -11,9 +11,8 @@ namespace Zmq;
 /// </summary>
 public sealed class ClientSocket : ThreadSafeSocket
 {
-    private readonly ShortLock _sendLock = new();
     private readonly LoadBalancer _loadBalancer = new();
-    private readonly TrySendRule<int> _trySend;
+    private readonly TrySendRule<uint> _trySend;
 
     public ClientSocket()
         : this(null)
@@ -41,8 +40,7 @@ public sealed class ClientSocket : ThreadSafeSocket
     public void Send(ReadOnlySpan<byte> data)
     {
         ThrowIfDisposed();
-        var msg = Msg.CopyOf(data);
-        SendBlocking(ref msg, 0, _trySend, SendTimeout);
+        SendCore(data, 0, _trySend);
     }
 
     /// <summary>Sends UTF-8 text.</summary>
@@ -63,36 +61,23 @@ public sealed class ClientSocket : ThreadSafeSocket
     public bool TrySend(ReadOnlySpan<byte> data)
     {
         ThrowIfDisposed();
-        var msg = Msg.CopyOf(data);
-        if (TrySendCore(ref msg, 0))
-        {
-            return true;
-        }
-        msg.Release();
-        return false;
+        return TrySendNow(data, 0);
     }
 
     /// <summary>Sends a message, waiting asynchronously while every peer queue is full.</summary>
     public ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        var msg = Msg.CopyOf(data.Span);
-        return TrySendCore(ref msg, 0) ? default : SendAsyncCore(msg, 0, _trySend, cancellationToken);
+        return SendAsyncCore(data, 0, _trySend, cancellationToken);
     }
 
-    private bool TrySendCore(ref Msg msg, int unused)
-    {
-        using (_sendLock.Enter())
-        {
-            return _loadBalancer.TrySend(ref msg);
-        }
-    }
+    private protected override Pipe? PipeWithRoom(uint routingId) => _loadBalancer.NextWithRoom();
 
     private protected override bool IsCompatiblePeer(string peerSocketType) => peerSocketType == "SERVER";
 
     private protected override void OnPipeAdded(Pipe pipe)
     {
-        using (_sendLock.Enter())
+        using (SendLock.Enter())
         {
             _loadBalancer.Add(pipe);
         }
@@ -100,7 +85,7 @@ public sealed class ClientSocket : ThreadSafeSocket
 
     private protected override void OnPipeRemoved(Pipe pipe)
     {
-        using (_sendLock.Enter())
+        using (SendLock.Enter())
         {
             _loadBalancer.Remove(pipe);
         }

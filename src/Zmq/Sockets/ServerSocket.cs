@@ -12,7 +12,6 @@ namespace Zmq;
 /// </summary>
 public sealed class ServerSocket : ThreadSafeSocket
 {
-    private readonly ShortLock _sendLock = new();
     private readonly RoutingTable _routes = new();
     private readonly TrySendRule<uint> _trySend;
 
@@ -46,7 +45,7 @@ public sealed class ServerSocket : ThreadSafeSocket
     {
         ThrowIfDisposed();
         Pipe? pipe;
-        using (_sendLock.Enter())
+        using (SendLock.Enter())
         {
             if (!_routes.TryGet(routingId, out pipe) || pipe.Connection is null)
             {
@@ -64,7 +63,7 @@ public sealed class ServerSocket : ThreadSafeSocket
     /// <summary>What is known about a connected peer: its address, socket type and endpoint, or null.</summary>
     public PeerInfo? GetPeer(uint routingId)
     {
-        using (_sendLock.Enter())
+        using (SendLock.Enter())
         {
             if (!_routes.TryGet(routingId, out var pipe) || pipe.Connection is not { } c)
             {
@@ -82,8 +81,7 @@ public sealed class ServerSocket : ThreadSafeSocket
     {
         ThrowIfDisposed();
         CheckRoutingId(routingId);
-        var msg = Msg.CopyOf(data);
-        SendBlocking(ref msg, routingId, _trySend, SendTimeout);
+        SendCore(data, routingId, _trySend);
     }
 
     /// <summary>Sends UTF-8 text to a peer.</summary>
@@ -105,13 +103,7 @@ public sealed class ServerSocket : ThreadSafeSocket
     {
         ThrowIfDisposed();
         CheckRoutingId(routingId);
-        var msg = Msg.CopyOf(data);
-        if (TrySendCore(ref msg, routingId))
-        {
-            return true;
-        }
-        msg.Release();
-        return false;
+        return TrySendNow(data, routingId);
     }
 
     /// <summary>Sends to a peer, waiting asynchronously while its queue is full.</summary>
@@ -119,8 +111,7 @@ public sealed class ServerSocket : ThreadSafeSocket
     {
         ThrowIfDisposed();
         CheckRoutingId(routingId);
-        var msg = Msg.CopyOf(data.Span);
-        return TrySendCore(ref msg, routingId) ? default : SendAsyncCore(msg, routingId, _trySend, cancellationToken);
+        return SendAsyncCore(data, routingId, _trySend, cancellationToken);
     }
 
     /// <summary>The routing ids of the peers connected now.</summary>
@@ -128,7 +119,7 @@ public sealed class ServerSocket : ThreadSafeSocket
     {
         get
         {
-            using (_sendLock.Enter())
+            using (SendLock.Enter())
             {
                 return [.. _routes.Ids];
             }
@@ -143,30 +134,20 @@ public sealed class ServerSocket : ThreadSafeSocket
         }
     }
 
-    private bool TrySendCore(ref Msg msg, uint routingId)
+    private protected override Pipe? PipeWithRoom(uint routingId)
     {
-        using (_sendLock.Enter())
+        if (!_routes.TryGet(routingId, out var pipe))
         {
-            if (!_routes.TryGet(routingId, out var pipe))
-            {
-                msg.Release();
-                throw new HostUnreachableException($"no connected peer has routing id {routingId}: it disconnected, or the id did not come from this socket");
-            }
-            if (!pipe.HasSendCapacity)
-            {
-                return false;
-            }
-            pipe.Write(msg);
-            msg = default;
-            return true;
+            throw new HostUnreachableException($"no connected peer has routing id {routingId}: it disconnected, or the id did not come from this socket");
         }
+        return pipe.HasSendCapacity ? pipe : null;
     }
 
     private protected override bool IsCompatiblePeer(string peerSocketType) => peerSocketType == "CLIENT";
 
     private protected override void OnPipeAdded(Pipe pipe)
     {
-        using (_sendLock.Enter())
+        using (SendLock.Enter())
         {
             pipe.RoutingId = _routes.Add(pipe);
         }
@@ -174,7 +155,7 @@ public sealed class ServerSocket : ThreadSafeSocket
 
     private protected override void OnPipeRemoved(Pipe pipe)
     {
-        using (_sendLock.Enter())
+        using (SendLock.Enter())
         {
             _routes.Remove(pipe);
         }

@@ -14,6 +14,9 @@ namespace Zmq;
 public abstract class ThreadSafeSocket : ZmqSocket
 {
     private readonly ShortLock _receiveLock = new();
+
+    /// <summary>Serialises the senders, and guards the socket type's routing state.</summary>
+    private protected readonly ShortLock SendLock = new();
     private readonly FairQueue _fairQueue = new();
     private readonly TryReceiveRule _tryReceive;
 
@@ -24,6 +27,89 @@ public abstract class ThreadSafeSocket : ZmqSocket
     }
 
     private protected override bool AcceptsMultipart => false;
+
+    /// <summary>Under <see cref="SendLock"/>: the pipe the next message for <paramref name="routingId"/>
+    /// (ignored where sending is not by id) should go to, or null when that pipe (or every pipe)
+    /// is at its high-water mark.</summary>
+    private protected abstract Pipe? PipeWithRoom(uint routingId);
+
+    /// <summary>The socket type's non-blocking send: queues <paramref name="msg"/> if a pipe has room.</summary>
+    private protected bool TrySendCore(ref Msg msg, uint routingId)
+    {
+        using (SendLock.Enter())
+        {
+            Pipe? pipe;
+            try
+            {
+                pipe = PipeWithRoom(routingId);
+            }
+            catch (HostUnreachableException)
+            {
+                msg.Release();
+                throw;
+            }
+            if (pipe == null)
+            {
+                return false;
+            }
+            pipe.Write(msg);
+            msg = default;
+            return true;
+        }
+    }
+
+    /// <summary>The send fast path for a payload that fits inline: copied straight into the pipe's
+    /// queue, with no message built first.</summary>
+    private protected bool TrySendInline(ReadOnlySpan<byte> data, uint routingId)
+    {
+        using (SendLock.Enter())
+        {
+            if (PipeWithRoom(routingId) is not { } pipe)
+            {
+                return false;
+            }
+            pipe.WriteInline(data);
+            return true;
+        }
+    }
+
+    /// <summary>Sends, waiting up to <see cref="ZmqSocket.SendTimeout"/> for room.</summary>
+    private protected void SendCore(ReadOnlySpan<byte> data, uint routingId, TrySendRule<uint> trySend)
+    {
+        if (data.Length <= Msg.InlineCapacity && TrySendInline(data, routingId))
+        {
+            return;
+        }
+        var msg = Msg.CopyOf(data);
+        SendBlocking(ref msg, routingId, trySend, SendTimeout);
+    }
+
+    /// <summary>Queues if there is room now; never waits.</summary>
+    private protected bool TrySendNow(ReadOnlySpan<byte> data, uint routingId)
+    {
+        if (data.Length <= Msg.InlineCapacity)
+        {
+            return TrySendInline(data, routingId);
+        }
+        var msg = Msg.CopyOf(data);
+        if (TrySendCore(ref msg, routingId))
+        {
+            return true;
+        }
+        msg.Release();
+        return false;
+    }
+
+    /// <summary>Sends, waiting asynchronously for room.</summary>
+    private protected ValueTask SendAsyncCore(ReadOnlyMemory<byte> data, uint routingId, TrySendRule<uint> trySend, CancellationToken ct)
+    {
+        if (data.Length <= Msg.InlineCapacity && TrySendInline(data.Span, routingId))
+        {
+            return default;
+        }
+        var msg = Msg.CopyOf(data.Span);
+        return TrySendCore(ref msg, routingId) ? default : SendAsyncCore(msg, routingId, trySend, ct);
+    }
 
     /// <summary>Receives the next message, waiting up to <see cref="ZmqSocket.ReceiveTimeout"/>.</summary>
     /// <exception cref="TimeoutException">Nothing arrived in time.</exception>
