@@ -111,6 +111,35 @@ internal sealed class MsgQueue
             msg = default;
             return false;
         }
+        ref var slot = ref HeadSlot();
+        msg = slot;
+        slot = default;
+        CommitDequeue();
+        return true;
+    }
+
+    /// <summary>Consumer only, with a message waiting: copies its payload into
+    /// <paramref name="destination"/> straight from its slot and returns its length.</summary>
+    /// <exception cref="BufferTooSmallException">The message is longer than the destination; it stays queued.</exception>
+    public int DequeueInto(Span<byte> destination)
+    {
+        ref var slot = ref HeadSlot();
+        int length = slot.Length;
+        if (length > destination.Length)
+        {
+            throw new BufferTooSmallException(length, destination.Length);
+        }
+        slot.Span.CopyTo(destination);
+        slot.Release();
+        slot = default;
+        CommitDequeue();
+        return length;
+    }
+
+    /// <summary>Consumer only, with a message waiting: its slot, stepping into the next segment when
+    /// the head one is used up.</summary>
+    private ref Msg HeadSlot()
+    {
         if (_p.HeadIndex == _head.Items.Length)
         {
             var done = _head;
@@ -122,33 +151,24 @@ internal sealed class MsgQueue
                 PutSpare(done);
             }
         }
-        ref var slot = ref _head.Items[_p.HeadIndex++];
-        msg = slot;
-        slot = default;
-        Volatile.Write(ref _p.Read, _p.Read + 1);
-        return true;
+        return ref _head.Items[_p.HeadIndex];
     }
+
+    private void CommitDequeue()
+    {
+        _p.HeadIndex++;
+        Volatile.Write(ref _p.Read, _p.Read + 1);
+    }
+
+    /// <summary>Consumer only: whether a message is waiting.</summary>
+    public bool HasMessage => Available();
 
     /// <summary>Consumer only: messages queued as far as the consumer last looked (never more than
     /// there are). Between two looks it falls by exactly one per dequeue.</summary>
     public long ConsumerCount => _p.WrittenSeen - _p.Read;
 
     /// <summary>Consumer only: the length of the next message, or -1 when none is waiting.</summary>
-    public int PeekLength()
-    {
-        if (!Available())
-        {
-            return -1;
-        }
-        var segment = _head;
-        int index = _p.HeadIndex;
-        if (index == segment.Items.Length)
-        {
-            segment = segment.Next!;
-            index = 0;
-        }
-        return segment.Items[index].Length;
-    }
+    public int PeekLength() => Available() ? HeadSlot().Length : -1;
 
     /// <summary>Consumer only: true when a message is waiting, read fresh from the producer's side
     /// (for re-checks after a fence).</summary>

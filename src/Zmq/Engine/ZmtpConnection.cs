@@ -317,9 +317,15 @@ internal sealed partial class ZmtpConnection
                 {
                     return true;
                 }
-                if (_decoder.TryDecodeSmall(ref input, out var small))
+                // A small message is decoded straight into its queue slot, published only if kept.
+                ref var slot = ref pipe.Inbound.NextSlot();
+                if (_decoder.TryDecodeSmallInto(ref input, ref slot))
                 {
-                    DeliverMessage(pipe, small);
+                    if (Keep(slot.More))
+                    {
+                        pipe.Inbound.CommitEnqueue();
+                        _queuedInbound = true;
+                    }
                 }
                 else if (_decoder.TryDecode(ref input, out var frame))
                 {
@@ -353,22 +359,32 @@ internal sealed partial class ZmtpConnection
 
     private void DeliverMessage(Pipe pipe, Msg msg)
     {
-        if (_closing)
-        {
-            // The socket is closing: nobody will read this.
-            msg.Release();
-        }
-        else if (!_acceptsMultipart && (_droppingMultipart || msg.More))
-        {
-            // Multipart messages are not part of this pattern; drop every frame of one.
-            _droppingMultipart = msg.More;
-            msg.Release();
-        }
-        else
+        if (Keep(msg.More))
         {
             pipe.Inbound.Enqueue(msg);
             _queuedInbound = true;
         }
+        else
+        {
+            msg.Release();
+        }
+    }
+
+    /// <summary>Whether a received message frame goes to the application.</summary>
+    private bool Keep(bool more)
+    {
+        if (_closing)
+        {
+            // The socket is closing: nobody will read this.
+            return false;
+        }
+        if (!_acceptsMultipart && (_droppingMultipart || more))
+        {
+            // Multipart messages are not part of this pattern; drop every frame of one.
+            _droppingMultipart = more;
+            return false;
+        }
+        return true;
     }
 
     private void HandleCommand(Pipe pipe, byte[] body)

@@ -49,13 +49,13 @@ internal struct Msg
 
     /// <summary>Makes this (a queue slot, filled in place) an inline copy of <paramref name="data"/>,
     /// which must fit in <see cref="InlineCapacity"/>.</summary>
-    public void SetInline(ReadOnlySpan<byte> data)
+    public void SetInline(ReadOnlySpan<byte> data, bool more = false)
     {
         _buffer = null;
         Length = data.Length;
         RoutingId = 0;
         Pooled = false;
-        More = false;
+        More = more;
         data.CopyTo(_inline);
     }
 

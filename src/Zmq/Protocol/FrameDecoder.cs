@@ -47,6 +47,14 @@ internal sealed class FrameDecoder(long maxMessageSize, int maxCommandSize = Fra
     /// <exception cref="ProtocolException">The frame breaks the framing rules or a size limit.</exception>
     public bool TryDecodeSmall(ref ReadOnlySpan<byte> input, out Msg msg)
     {
+        msg = default;
+        return TryDecodeSmallInto(ref input, ref msg);
+    }
+
+    /// <summary><see cref="TryDecodeSmall"/> into a message in place (a queue slot); untouched when
+    /// it returns false.</summary>
+    public bool TryDecodeSmallInto(ref ReadOnlySpan<byte> input, ref Msg msg)
+    {
         if (_state == State.Flags && input.Length >= 2)
         {
             byte flags = input[0];
@@ -56,12 +64,11 @@ internal sealed class FrameDecoder(long maxMessageSize, int maxCommandSize = Fra
             if ((flags & ~FrameFlags.More) == 0 && size <= Msg.InlineCapacity && input.Length >= 2 + size
                 && (MaxMessageSize < 0 || size <= MaxMessageSize))
             {
-                msg = Msg.CopyOf(input.Slice(2, size), flags != 0);
+                msg.SetInline(input.Slice(2, size), flags != 0);
                 input = input[(2 + size)..];
                 return true;
             }
         }
-        msg = default;
         return false;
     }
 

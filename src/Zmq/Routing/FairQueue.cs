@@ -35,6 +35,25 @@ internal sealed class FairQueue
     /// <exception cref="BufferTooSmallException">The next message is longer than <paramref name="maxLength"/>.</exception>
     public bool TryDequeue(out Msg msg, out Pipe? from, int maxLength = int.MaxValue)
     {
+        from = Current();
+        if (from == null)
+        {
+            msg = default;
+            return false;
+        }
+        if (maxLength < int.MaxValue && from.Inbound.PeekLength() is int length && length > maxLength)
+        {
+            throw new BufferTooSmallException(length, maxLength);
+        }
+        from.Inbound.TryDequeue(out msg);
+        Taken(from);
+        return true;
+    }
+
+    /// <summary>Caller holds the receive lock: the pipe whose turn it is among those with a message
+    /// waiting, or null when none has one. Take one message from it, then call <see cref="Taken"/>.</summary>
+    public Pipe? Current()
+    {
         while (_activations.TryDequeue(out var p))
         {
             if (!p.InFairQueue)
@@ -50,16 +69,9 @@ internal sealed class FairQueue
                 _current = 0;
             }
             var pipe = _active[_current];
-            if (maxLength < int.MaxValue && pipe.Inbound.PeekLength() is int length && length > maxLength)
+            if (pipe.Inbound.HasMessage)
             {
-                throw new BufferTooSmallException(length, maxLength);
-            }
-            if (pipe.Inbound.TryDequeue(out msg))
-            {
-                pipe.OnInboundDequeued();
-                from = pipe;
-                _current++;
-                return true;
+                return pipe;
             }
             // Found empty: leave the rotation unless the read loop queued more meanwhile. The flag is
             // cleared before the re-check so that a concurrent Activate re-queues the pipe.
@@ -73,8 +85,14 @@ internal sealed class FairQueue
             pipe.InFairQueue = false;
             _active.RemoveAt(_current);
         }
-        msg = default;
-        from = null;
-        return false;
+        return null;
+    }
+
+    /// <summary>A message was taken from <paramref name="pipe"/>, the <see cref="Current"/> one: the
+    /// turn passes on.</summary>
+    public void Taken(Pipe pipe)
+    {
+        pipe.OnInboundDequeued();
+        _current++;
     }
 }

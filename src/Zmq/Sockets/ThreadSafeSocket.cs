@@ -124,6 +124,10 @@ public abstract class ThreadSafeSocket : ZmqSocket
     public ReceiveResult Receive(Span<byte> buffer)
     {
         NoteReceiveIntoBuffers();
+        if (TryReceiveInto(buffer, out var now))
+        {
+            return now;
+        }
         var msg = ReceiveBlocking(_tryReceive, ReceiveTimeout, buffer.Length);
         return CopyOut(ref msg, buffer);
     }
@@ -134,13 +138,7 @@ public abstract class ThreadSafeSocket : ZmqSocket
     {
         ThrowIfDisposed();
         NoteReceiveIntoBuffers();
-        if (TryReceiveCore(out var msg, buffer.Length))
-        {
-            result = CopyOut(ref msg, buffer);
-            return true;
-        }
-        result = default;
-        return false;
+        return TryReceiveInto(buffer, out result);
     }
 
     /// <summary>Receives the next message into <paramref name="buffer"/> asynchronously.</summary>
@@ -149,9 +147,9 @@ public abstract class ThreadSafeSocket : ZmqSocket
     {
         ThrowIfDisposed();
         NoteReceiveIntoBuffers();
-        if (TryReceiveCore(out var msg, buffer.Length))
+        if (TryReceiveInto(buffer.Span, out var now))
         {
-            return new ValueTask<ReceiveResult>(CopyOut(ref msg, buffer.Span));
+            return new ValueTask<ReceiveResult>(now);
         }
         return Slow(buffer, cancellationToken);
 
@@ -244,6 +242,27 @@ public abstract class ThreadSafeSocket : ZmqSocket
         }
     }
 
+    /// <summary>The receive fast path: the payload goes straight from its queue slot into the buffer.</summary>
+    private bool TryReceiveInto(Span<byte> buffer, out ReceiveResult result)
+    {
+        Pipe? from;
+        int length;
+        using (_receiveLock.Enter())
+        {
+            from = _fairQueue.Current();
+            if (from == null)
+            {
+                result = default;
+                return false;
+            }
+            length = from.Inbound.DequeueInto(buffer);
+            _fairQueue.Taken(from);
+        }
+        result = new ReceiveResult(length, from.RoutingId);
+        PassOnReceiveWake();
+        return true;
+    }
+
     private bool TryReceiveCore(out Msg msg, int maxLength)
     {
         Pipe? from;
@@ -255,11 +274,17 @@ public abstract class ThreadSafeSocket : ZmqSocket
             }
         }
         msg.RoutingId = from!.RoutingId;
+        PassOnReceiveWake();
+        return true;
+    }
+
+    /// <summary>A receiver that took a message wakes the next waiting one if more may be left.</summary>
+    private void PassOnReceiveWake()
+    {
         if (ReceiveGate.HasWaiters && _fairQueue.MaybeHasMessages)
         {
             ReceiveGate.Pulse();
         }
-        return true;
     }
 
     /// <summary>An array-backed payload is handed over as it is (an inproc sender's pooled array
