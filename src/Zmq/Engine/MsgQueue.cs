@@ -160,6 +160,17 @@ internal sealed class MsgQueue
         Volatile.Write(ref _p.Read, _p.Read + 1);
     }
 
+    /// <summary>Consumer only, with a message waiting: the next message, to be read in place and then
+    /// dropped with <see cref="DropHead"/> (which does not release its payload).</summary>
+    public ref Msg Head() => ref HeadSlot();
+
+    /// <summary>Consumer only: removes the message <see cref="Head"/> returned.</summary>
+    public void DropHead()
+    {
+        HeadSlot() = default;
+        CommitDequeue();
+    }
+
     /// <summary>Consumer only: whether a message is waiting.</summary>
     public bool HasMessage => Available();
 

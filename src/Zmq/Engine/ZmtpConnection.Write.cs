@@ -77,10 +77,10 @@ internal sealed partial class ZmtpConnection
                         msg.Release();
                         continue;
                     }
-                    // Full: send the batch, then the message that did not fit starts the next one.
+                    // Full: send the batch; the message that did not fit starts the next one.
                     await SendAllAsync(tx, pos, default).ConfigureAwait(false);
+                    pos = 0;
                     tx = Grow(tx);
-                    pos = Encode(tx, 0, ref msg);
                     _host.OutboundProgress(pipe);
                 }
                 if (pos > 0)
@@ -127,33 +127,34 @@ internal sealed partial class ZmtpConnection
 
     private enum Batch { Empty, Full, Large }
 
-    /// <summary>Encodes queued messages into <paramref name="tx"/> until the queue is empty, the next
-    /// frame does not fit (<see cref="Batch.Full"/>) or the next message is large enough to be sent
-    /// from its own array (<see cref="Batch.Large"/>); in the last two cases that message is
-    /// <paramref name="pending"/>. Synchronous, so the per-message work stays out of the async
-    /// state machine.</summary>
-    private static Batch EncodeQueued(MsgQueue queue, byte[] tx, ref int pos, ref bool wrote, out Msg pending)
+    /// <summary>Encodes queued messages into <paramref name="tx"/>, each straight from its queue slot,
+    /// until the queue is empty, the next frame does not fit (<see cref="Batch.Full"/>: it stays
+    /// queued) or the next message is large enough to be sent from its own array
+    /// (<see cref="Batch.Large"/>: taken out as <paramref name="large"/>). Synchronous, so the
+    /// per-message work stays out of the async state machine.</summary>
+    private static Batch EncodeQueued(MsgQueue queue, byte[] tx, ref int pos, ref bool wrote, out Msg large)
     {
-        while (queue.TryDequeue(out pending))
+        while (queue.HasMessage)
         {
-            wrote = true;
-            if (pending.Length >= LargeMessage)
+            ref var msg = ref queue.Head();
+            if (msg.Length >= LargeMessage)
             {
+                wrote = true;
+                large = msg;
+                queue.DropHead();
                 return Batch.Large;
             }
-            if (pos + FrameWriter.FrameSize(pending.Length) > tx.Length)
+            if (pos + FrameWriter.FrameSize(msg.Length) > tx.Length)
             {
+                large = default;
                 return Batch.Full;
             }
-            pos = Encode(tx, pos, ref pending);
+            wrote = true;
+            pos += FrameWriter.WriteFrame(tx.AsSpan(pos), msg.Span, msg.More ? FrameFlags.More : (byte)0);
+            msg.Release();
+            queue.DropHead();
         }
+        large = default;
         return Batch.Empty;
-    }
-
-    private static int Encode(byte[] tx, int pos, ref Msg msg)
-    {
-        pos += FrameWriter.WriteFrame(tx.AsSpan(pos), msg.Span, msg.More ? FrameFlags.More : (byte)0);
-        msg.Release();
-        return pos;
     }
 }
