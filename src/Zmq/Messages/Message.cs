@@ -34,7 +34,9 @@ public readonly struct Message : IEquatable<Message>
     public ReadOnlySpan<byte> Span => new(_data, 0, _length);
 
     /// <summary>The payload as an array of exactly its length: the received array itself when it has
-    /// that length (always over tcp and ipc), else a copy. The library keeps no reference to it.</summary>
+    /// that length, else a copy. (Payloads up to 64 bytes, and payloads pooled because the socket
+    /// also receives into buffers, are always copied; use <see cref="Span"/> or <see cref="Data"/>
+    /// to read without one.) The library keeps no reference to it.</summary>
     public byte[] Buffer => _data == null ? [] : _data.Length == _length ? _data : Span.ToArray();
 
     public int Length => _length;
