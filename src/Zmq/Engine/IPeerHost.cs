@@ -64,4 +64,7 @@ internal interface IPeerHost
 
     /// <summary>The write loop took messages out of the pipe (room for blocked senders).</summary>
     void OutboundProgress(Pipe pipe);
+
+    /// <summary>Whether an application thread waits to send (a plain read, for hot paths).</summary>
+    bool HasBlockedSenders { get; }
 }

@@ -110,7 +110,16 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
 
     private void Written()
     {
-        if (InprocPeer is { } peer)
+        var peer = InprocPeer;
+        if (peer == null && InprocPending != null)
+        {
+            // An inproc end not yet linked: the link stores the peer, fences, then looks at this
+            // queue; this fence pairs with it, so either this sees the peer or the link sees the
+            // message.
+            Interlocked.MemoryBarrier();
+            peer = InprocPeer;
+        }
+        if (peer != null)
         {
             // The peer socket fences before it reads its flags.
             InprocPeerHost!.InboundReady(peer);
@@ -159,27 +168,25 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
 
     /// <summary>
     /// Consumer side, after a dequeue. The producer (a read loop, or an inproc peer's senders) waits
-    /// only when the queue is full; as in libzmq it is resumed when the queue drains to half the
-    /// HWM: once per half-queue, not once per message, and with no fence on the other messages.
-    /// A resume the fence-free check could miss (the producer's flag not yet visible) is caught by
-    /// <see cref="OnInboundEmptyFenced"/>, which the consumer reaches before it can ever wait.
+    /// only when the queue is full; as in libzmq it is resumed once the queue is down to half the
+    /// HWM. The check is a plain read of a flag the producer sets (and fences) only when it blocks,
+    /// so the per-message path has no fence. A flag not yet visible here is seen at the next
+    /// dequeue, or by <see cref="OnInboundEmptyFenced"/>, which the consumer reaches before it can
+    /// ever wait.
     /// </summary>
     public void OnInboundDequeued()
     {
         if (InprocPeer is { } peer)
         {
             // Room in an inproc queue is room for the peer socket's blocked senders.
-            if (peer.SendHwm > 0 && Inbound.ConsumerCount == peer.SendHwm / 2)
+            if (peer.SendHwm > 0 && Inbound.ConsumerCount <= peer.SendHwm / 2 && InprocPeerHost!.HasBlockedSenders)
             {
-                InprocPeerHost!.OutboundProgress(peer);
+                InprocPeerHost.OutboundProgress(peer);
             }
             return;
         }
-        if (ReceiveHwm > 0 && Inbound.ConsumerCount == ReceiveHwm / 2)
+        if (ReceiveHwm > 0 && Inbound.ConsumerCount <= ReceiveHwm / 2)
         {
-            // Pairs with the fence in PrepareReaderWait: this dequeue must be visible before the flag
-            // is read, or a read loop that just found the queue full could sleep for good.
-            Interlocked.MemoryBarrier();
             ResumeBlockedReader();
         }
     }
@@ -203,6 +210,27 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
         if (Volatile.Read(ref _readerBlocked) != 0 && Interlocked.Exchange(ref _readerBlocked, 0) != 0)
         {
             ReaderWake.Set();
+        }
+    }
+
+    private int _draining;
+
+    /// <summary>Drops what is queued outbound, returning pooled payloads, and says how many. Does
+    /// nothing while a write loop may still be reading the queue (its connection has not finished
+    /// writing), nor while another thread is draining it: the queue has one consumer at a time.</summary>
+    public int DrainOutbound()
+    {
+        if (Connection is { WriterFinished: false } || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
+        {
+            return 0;
+        }
+        try
+        {
+            return Outbound.DrainAndRelease();
+        }
+        finally
+        {
+            Volatile.Write(ref _draining, 0);
         }
     }
 

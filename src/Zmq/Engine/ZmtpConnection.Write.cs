@@ -27,6 +27,11 @@ internal sealed partial class ZmtpConnection
         return ArrayPool<byte>.Shared.Rent(BufferSize);
     }
 
+    /// <summary>Set when the write loop has ended: from then on nothing reads the pipe's outbound queue.</summary>
+    public bool WriterFinished => Volatile.Read(ref _writerFinished);
+
+    private bool _writerFinished;
+
     private async Task WriteLoopAsync(Pipe pipe)
     {
         byte[]? tx = null;
@@ -72,9 +77,15 @@ internal sealed partial class ZmtpConnection
                             pos = 0;
                         }
                         pos += FrameWriter.WriteHeader(tx.AsSpan(pos), msg.Length, msg.More ? FrameFlags.More : (byte)0);
-                        await SendGatherAsync(tx, pos, msg.Buffer!, msg.Length).ConfigureAwait(false);
+                        try
+                        {
+                            await SendGatherAsync(tx, pos, msg.Buffer!, msg.Length).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            msg.Release();
+                        }
                         pos = 0;
-                        msg.Release();
                         continue;
                     }
                     // Full: send the batch; the message that did not fit starts the next one.
@@ -122,6 +133,14 @@ internal sealed partial class ZmtpConnection
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or OperationCanceledException)
         {
             CloseSocket();
+        }
+        finally
+        {
+            if (tx != null)
+            {
+                ArrayPool<byte>.Shared.Return(tx);
+            }
+            Volatile.Write(ref _writerFinished, true);
         }
     }
 

@@ -247,16 +247,24 @@ public abstract class ThreadSafeSocket : ZmqSocket
     {
         Pipe? from;
         int length;
-        using (_receiveLock.Enter())
+        try
         {
-            from = _fairQueue.Current();
-            if (from == null)
+            using (_receiveLock.Enter())
             {
-                result = default;
-                return false;
+                from = _fairQueue.Current();
+                if (from == null)
+                {
+                    result = default;
+                    return false;
+                }
+                length = from.Inbound.DequeueInto(buffer);
+                _fairQueue.Taken(from);
             }
-            length = from.Inbound.DequeueInto(buffer);
-            _fairQueue.Taken(from);
+        }
+        catch (BufferTooSmallException)
+        {
+            PassOnWakeLeftUnused();
+            throw;
         }
         result = new ReceiveResult(length, from.RoutingId);
         PassOnReceiveWake();
@@ -266,16 +274,34 @@ public abstract class ThreadSafeSocket : ZmqSocket
     private bool TryReceiveCore(out Msg msg, int maxLength)
     {
         Pipe? from;
-        using (_receiveLock.Enter())
+        try
         {
-            if (!_fairQueue.TryDequeue(out msg, out from, maxLength))
+            using (_receiveLock.Enter())
             {
-                return false;
+                if (!_fairQueue.TryDequeue(out msg, out from, maxLength))
+                {
+                    return false;
+                }
             }
+        }
+        catch (BufferTooSmallException)
+        {
+            PassOnWakeLeftUnused();
+            throw;
         }
         msg.RoutingId = from!.RoutingId;
         PassOnReceiveWake();
         return true;
+    }
+
+    /// <summary>A receiver whose buffer was too small leaves the message queued: the wake-up that
+    /// brought it here goes on to another waiting receiver, which may take the message.</summary>
+    private void PassOnWakeLeftUnused()
+    {
+        if (ReceiveGate.HasWaiters)
+        {
+            ReceiveGate.Pulse();
+        }
     }
 
     /// <summary>A receiver that took a message wakes the next waiting one if more may be left.</summary>

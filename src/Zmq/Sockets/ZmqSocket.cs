@@ -252,7 +252,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         if (!pipe.IsInproc)
         {
             // An inproc outbound queue is the other socket's inbound: what is in it stays readable there.
-            pipe.Outbound.DrainAndRelease();
+            pipe.DrainOutbound();
         }
         OnPipeInboundReady(pipe);
     }
@@ -339,7 +339,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         {
             // Immediate: what was queued for the lost connection goes with it (the write loop has ended).
             OnPipeRemoved(pipe);
-            pipe.Outbound.DrainAndRelease();
+            pipe.DrainOutbound();
         }
     }
 
@@ -355,6 +355,8 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
 
     // Pulse fences before it looks for waiters, so a sender that just registered cannot be missed.
     void IPeerHost.OutboundProgress(Pipe pipe) => SendGate.Pulse();
+
+    bool IPeerHost.HasBlockedSenders => SendGate.HasWaiters;
 
     private protected void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
@@ -439,7 +441,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         }
         foreach (var p in pipes)
         {
-            long dropped = p.IsInproc ? 0 : p.Connection == null || p.Connection.Drained.IsCompleted ? p.Outbound.DrainAndRelease() : 0;
+            long dropped = p.IsInproc ? 0 : p.Connection == null || p.Connection.Drained.IsCompleted ? p.DrainOutbound() : 0;
             if (dropped > 0)
             {
                 Diagnostics.Log.DroppedOnClose(Logger, SocketType, p.Endpoint, dropped, linger == TimeSpan.Zero ? "Linger is zero" : "the peer was not reachable within Linger");

@@ -57,6 +57,34 @@ public abstract class ReceiveIntoBufferTests : TransportTestBase
     }
 
     [Fact]
+    public async Task ReceiveIntoBuffer_ATooSmallBufferPassesTheWakeUpOnToAnotherWaitingReceiver()
+    {
+        for (int round = 0; round < 10; round++)
+        {
+            await using var server = BoundServer();
+            // Long enough that a receiver left asleep by a lost wake-up fails the wait below.
+            server.ReceiveTimeout = TimeSpan.FromSeconds(60);
+            await using var client = NewClient();
+            client.Connect(server.LastEndpoint!);
+            client.Send("ready"u8);
+            Assert.Equal("ready", server.ReceiveString());
+
+            // Two receivers wait: one with a buffer too small for the coming message, one for any.
+            var small = Support.Threads.Start(() => server.Receive(new byte[16]));
+            var any = Support.Threads.Start(() => server.Receive());
+            await Support.Wait.UntilAsync(() => small.Thread.ThreadState.HasFlag(ThreadState.WaitSleepJoin) && any.Thread.ThreadState.HasFlag(ThreadState.WaitSleepJoin), "both receivers wait");
+
+            client.Send(new byte[100]);
+            // Whichever receiver the message wakes, the one that can take it does.
+            var message = await any.Task.WaitAsync(Support.Wait.Timeout);
+            Assert.Equal(100, message.Length);
+            client.Send("x"u8); // releases the small receiver if the wake-up never reached it
+            var e = await Record.ExceptionAsync(() => small.Task);
+            Assert.True(e is null or BufferTooSmallException, $"the small receiver failed with {e}");
+        }
+    }
+
+    [Fact]
     public async Task ReceiveIntoBuffer_MixesWithMessageReceivesInOrder()
     {
         await using var server = BoundServer();

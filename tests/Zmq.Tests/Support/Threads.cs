@@ -23,4 +23,25 @@ internal static class Threads
         t.Start();
         return done.Task;
     }
+
+    /// <summary>Runs blocking work returning a value on a thread of its own; the thread is exposed so a
+    /// test can wait until it blocks.</summary>
+    public static (Thread Thread, Task<T> Task) Start<T>(Func<T> work)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var t = new Thread(() =>
+        {
+            try
+            {
+                done.SetResult(work());
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        })
+        { IsBackground = true };
+        t.Start();
+        return (t, done.Task);
+    }
 }
