@@ -1,6 +1,6 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Numerics;
-using Zmq.Engine;
 
 namespace Zmq.Messages;
 
@@ -8,11 +8,11 @@ namespace Zmq.Messages;
 /// Buffers for payloads too big to be inline. A sender rents on its own thread and a write loop
 /// returns on another, a whole high-water mark apart (and the same for a read loop and a receiver),
 /// so the shared pool's per-thread and per-core caches cannot bridge the two and would allocate on
-/// nearly every message. Here each power-of-two size from 128 B to 1 MiB has one stack deep enough
+/// nearly every message. Here each power-of-two size from 128 B to 1 MiB has one queue deep enough
 /// for a full queue of such messages in flight. Beyond 1 MiB the shared pool serves.
 ///
-/// Depth is never a cost for long: every few seconds each size drops the buffers that were not
-/// rented since the last look, so what the pool keeps follows what is in flight.
+/// Depth is never a cost for long: every few seconds each size that was never found empty gives
+/// back half of what it holds, so what the pool keeps follows what is in flight.
 /// </summary>
 internal static class BufferPool
 {
@@ -71,77 +71,62 @@ internal static class BufferPool
         return buckets;
     }
 
-    /// <summary>A stack of same-size arrays: rented from the top, so the bottom holds the ones
-    /// longest unused, which are the ones a trim drops.</summary>
+    /// <summary>
+    /// Same-size arrays in a lock-free queue: renters take from its head and returners (usually
+    /// another thread) add at its tail, so the two never contend for one lock or one cache line.
+    /// The size is checked against the capacity every few returns, not on each.
+    /// </summary>
     internal sealed class Bucket(int size, int capacity)
     {
-        private readonly ShortLock _lock = new();
-        private byte[]?[] _items = new byte[]?[16];
-        private int _count;
+        private const int ReturnsPerCapacityCheck = 16;
 
-        /// <summary>The fewest buffers held at any point since the last trim: that many were never needed.</summary>
-        private int _lowWater;
+        private readonly ConcurrentQueue<byte[]> _items = new();
 
-        public int Count
-        {
-            get
-            {
-                using (_lock.Enter())
-                {
-                    return _count;
-                }
-            }
-        }
+        /// <summary>Set when a rent found the bucket empty since the last trim.</summary>
+        private int _missed;
+
+        private int _returnsSinceCheck;
+        private bool _full;
+
+        public int Count => _items.Count;
 
         public byte[] Rent()
         {
-            using (_lock.Enter())
+            if (_items.TryDequeue(out var b))
             {
-                if (_count > 0)
-                {
-                    var b = _items[--_count]!;
-                    _items[_count] = null;
-                    _lowWater = Math.Min(_lowWater, _count);
-                    return b;
-                }
-                _lowWater = 0;
+                return b;
             }
+            Volatile.Write(ref _missed, 1);
             return GC.AllocateUninitializedArray<byte>(size);
         }
 
         public void Return(byte[] buffer)
         {
-            using (_lock.Enter())
+            // Returners race on this counter harmlessly: it only paces the capacity check.
+            if (++_returnsSinceCheck >= ReturnsPerCapacityCheck)
             {
-                if (_count == capacity)
-                {
-                    return;
-                }
-                if (_count == _items.Length)
-                {
-                    Array.Resize(ref _items, Math.Min(capacity, _count * 2));
-                }
-                _items[_count++] = buffer;
+                _returnsSinceCheck = 0;
+                _full = _items.Count >= capacity;
+            }
+            if (!_full)
+            {
+                _items.Enqueue(buffer);
             }
         }
 
+        /// <summary>A bucket whose renters never found it empty since the last trim holds more than
+        /// they need: half of it goes, so idle buckets shrink to nothing within a minute, and a
+        /// bucket that did run dry keeps all it has.</summary>
         public void Trim()
         {
-            using (_lock.Enter())
+            if (Interlocked.Exchange(ref _missed, 0) != 0)
             {
-                int unused = _lowWater;
-                if (unused > 0)
-                {
-                    Array.Copy(_items, unused, _items, 0, _count - unused);
-                    Array.Clear(_items, _count - unused, unused);
-                    _count -= unused;
-                }
-                if (_items.Length > 16 && _count < _items.Length / 4)
-                {
-                    Array.Resize(ref _items, Math.Max(16, _items.Length / 2));
-                }
-                _lowWater = _count;
+                return;
             }
+            for (int drop = (_items.Count + 1) / 2; drop > 0 && _items.TryDequeue(out _); drop--)
+            {
+            }
+            _full = false;
         }
     }
 }
