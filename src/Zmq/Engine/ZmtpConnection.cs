@@ -276,7 +276,9 @@ internal sealed partial class ZmtpConnection
                 {
                     rx = ArrayPool<byte>.Shared.Rent(BufferSize);
                 }
-                int n = ReceiveNow(rx);
+                // After a large frame, read only as far as the next header: if that frame is large
+                // too, its body is then received straight into its own array, not copied out of rx.
+                int n = ReceiveNow(_decoder.IsIdle && _decoder.LastFrameAtLeast(LargeMessage) ? rx.AsSpan(0, FrameFlags.LongHeaderSize) : rx);
                 if (n < 0)
                 {
                     // Nothing to read: wait for bytes without holding a receive buffer, so an idle

@@ -41,6 +41,12 @@ internal sealed class FrameDecoder(long maxMessageSize, int maxCommandSize = Fra
     /// <summary>True when no frame is partly decoded.</summary>
     public bool IsIdle => _state == State.Flags;
 
+    /// <summary>True when the last frame completed had at least <paramref name="size"/> bytes: its
+    /// successor is likely as big.</summary>
+    public bool LastFrameAtLeast(long size) => _lastSize >= size;
+
+    private long _lastSize;
+
     /// <summary>The common case, taken first: a short data frame of up to
     /// <see cref="Msg.InlineCapacity"/> bytes wholly at the front of <paramref name="input"/> becomes
     /// an inline message, with no array allocated. Anything else is left to <see cref="TryDecode"/>.</summary>
@@ -65,6 +71,7 @@ internal sealed class FrameDecoder(long maxMessageSize, int maxCommandSize = Fra
                 && (MaxMessageSize < 0 || size <= MaxMessageSize))
             {
                 msg.SetInline(input.Slice(2, size), flags != 0);
+                _lastSize = size;
                 input = input[(2 + size)..];
                 return true;
             }
@@ -89,6 +96,7 @@ internal sealed class FrameDecoder(long maxMessageSize, int maxCommandSize = Fra
                 input.Slice(2, size).CopyTo(body);
                 input = input[(2 + size)..];
                 frame = new Frame(flags, body, size, pooled);
+                _lastSize = size;
                 return true;
             }
         }
@@ -195,6 +203,7 @@ internal sealed class FrameDecoder(long maxMessageSize, int maxCommandSize = Fra
 
     private bool Complete(out Frame frame)
     {
+        _lastSize = _size;
         frame = new Frame(_flags, _body!, (int)_size, _bodyPooled);
         _body = null;
         _bodyPooled = false;

@@ -11,5 +11,8 @@ internal static class FrameFlags
     /// <summary>Largest body that fits the one-octet size form.</summary>
     public const int ShortMax = 255;
 
+    /// <summary>A long frame's header: flags and an 8-byte size.</summary>
+    public const int LongHeaderSize = 9;
+
     public static int HeaderSize(long bodySize) => bodySize > ShortMax ? 9 : 2;
 }

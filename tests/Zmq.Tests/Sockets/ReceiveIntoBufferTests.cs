@@ -85,6 +85,31 @@ public abstract class ReceiveIntoBufferTests : TransportTestBase
     }
 
     [Fact]
+    public async Task LargeAndSmallMessagesInTurn_ArriveWholeAndInOrder()
+    {
+        // After a large frame the read loop reads only up to the next header; small frames after
+        // it must switch it back to full reads without losing a byte.
+        int[] sizes = [70_000, 10, 40_000, 40_000, 3, 100_000, 0, 33_000, 64];
+        await using var server = BoundServer();
+        await using var client = NewClient();
+        client.Connect(server.LastEndpoint!);
+        var buffer = new byte[100_000];
+        for (int round = 0; round < 20; round++)
+        {
+            foreach (int size in sizes)
+            {
+                client.Send(Payload(size, seed: round + size));
+            }
+            foreach (int size in sizes)
+            {
+                var got = server.Receive(buffer);
+                Assert.Equal(size, got.Length);
+                Assert.True(Payload(size, seed: round + size).AsSpan().SequenceEqual(buffer.AsSpan(0, size)), $"a {size}-byte message differs in round {round}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task ReceiveIntoBuffer_MixesWithMessageReceivesInOrder()
     {
         await using var server = BoundServer();
