@@ -178,10 +178,19 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     {
         if (InprocPeer is { } peer)
         {
-            // Room in an inproc queue is room for the peer socket's blocked senders.
-            if (peer.SendHwm > 0 && Inbound.ConsumerCount <= peer.SendHwm / 2 && InprocPeerHost!.HasBlockedSenders)
+            // Room in an inproc queue is room for the peer socket's blocked senders: one resume per
+            // fall below half (a pulse per message would have them all contend for the semaphore).
+            if (peer.SendHwm > 0)
             {
-                InprocPeerHost.OutboundProgress(peer);
+                if (Inbound.ConsumerCount > peer.SendHwm / 2)
+                {
+                    _sendersResumed = false;
+                }
+                else if (!_sendersResumed && InprocPeerHost!.HasBlockedSenders)
+                {
+                    _sendersResumed = true;
+                    InprocPeerHost.OutboundProgress(peer);
+                }
             }
             return;
         }
@@ -214,6 +223,11 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     }
 
     private int _draining;
+
+    /// <summary>Consumer side, inproc: blocked senders were resumed since the queue last stood above
+    /// half. A sender that blocks in between is resumed when the queue is next found empty at the
+    /// latest (<see cref="OnInboundEmptyFenced"/>).</summary>
+    private bool _sendersResumed;
 
     /// <summary>Drops what is queued outbound, returning pooled payloads, and says how many. Does
     /// nothing while a write loop may still be reading the queue (its connection has not finished
