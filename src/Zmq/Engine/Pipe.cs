@@ -125,13 +125,32 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
             InprocPeerHost!.InboundReady(peer);
             return;
         }
-        // No fence here: the write loop, before it sleeps, sets its flag and then issues a
-        // process-wide barrier, which makes this enqueue visible to its re-check unless this read
-        // comes after the barrier and so sees the flag (asymmetric Dekker). Senders, far more
-        // frequent than writer sleeps, thus pay no fence per message.
+        // The write loop sets its flag, fences, then re-checks the queue; the sender enqueues,
+        // fences, then reads the flag (Dekker). While traffic streams, the write loop fences with a
+        // process-wide barrier instead, which makes a sender's enqueue visible to its re-check unless
+        // the sender's read comes after the barrier and so sees the flag: senders then skip their
+        // fence (asymmetric Dekker). Request-reply traffic keeps the plain fences, which cost a
+        // sleeping write loop less than a barrier that interrupts every core.
+        int asymmetric = Volatile.Read(ref _asymmetricFences);
+        if (asymmetric == 0)
+        {
+            Interlocked.MemoryBarrier();
+        }
         if (Volatile.Read(ref _writerSleeping) != 0)
         {
             WakeWriter();
+        }
+        else if (asymmetric != 0 && Volatile.Read(ref _asymmetricFences) == 0)
+        {
+            // The write loop went back to plain fences after this sender chose to skip its own. The
+            // switch was followed by a process-wide barrier: either this read comes after it (and
+            // the sender fences now, as a plain-fence sender), or the enqueue came before it and
+            // the write loop's re-check saw it.
+            Interlocked.MemoryBarrier();
+            if (Volatile.Read(ref _writerSleeping) != 0)
+            {
+                WakeWriter();
+            }
         }
     }
 
@@ -144,12 +163,36 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     }
 
     /// <summary>Write loop: declares it is going to sleep. The caller must then re-check every source
-    /// of work (this queue and its own) and call <see cref="CancelWriterSleep"/> if it finds any.</summary>
-    public void BeginWriterSleep()
+    /// of work (this queue and its own) and call <see cref="CancelWriterSleep"/> if it finds any.
+    /// <paramref name="streaming"/>: many messages were written since the last sleep.</summary>
+    public void BeginWriterSleep(bool streaming)
     {
         Volatile.Write(ref _writerSleeping, 1);
+        if (_asymmetricFences == 0 && !streaming)
+        {
+            Interlocked.MemoryBarrier();
+            return;
+        }
+        if (streaming)
+        {
+            _sparseSleeps = 0;
+            Volatile.Write(ref _asymmetricFences, 1);
+        }
+        else if (++_sparseSleeps >= SparseSleepsToPlainFences)
+        {
+            _sparseSleeps = 0;
+            Volatile.Write(ref _asymmetricFences, 0);
+        }
+        // Also after a switch either way: it covers the senders that read the old mode.
         Interlocked.MemoryBarrierProcessWide();
     }
+
+    /// <summary>Write loop only: consecutive sleeps after little traffic that return senders to
+    /// fencing themselves.</summary>
+    private const int SparseSleepsToPlainFences = 16;
+
+    private int _asymmetricFences;
+    private int _sparseSleeps;
 
     public void CancelWriterSleep() => Volatile.Write(ref _writerSleeping, 0);
 

@@ -13,6 +13,9 @@ internal sealed partial class ZmtpConnection
     /// an idle connection holds no send buffer.</summary>
     private const int SmallBufferSize = 4 * 1024;
 
+    /// <summary>A wake-up that wrote at least this many messages before sleeping again is streaming.</summary>
+    private const int StreamingCycle = 256;
+
     private static byte[] StartBatch(Pipe pipe) =>
         ArrayPool<byte>.Shared.Rent(pipe.Outbound.Count > 32 ? BufferSize : SmallBufferSize);
 
@@ -35,6 +38,8 @@ internal sealed partial class ZmtpConnection
     private async Task WriteLoopAsync(Pipe pipe)
     {
         byte[]? tx = null;
+        // Messages written since the loop last slept: tells streaming from request-reply traffic.
+        int cycleMessages = 0;
         try
         {
             while (true)
@@ -64,7 +69,7 @@ internal sealed partial class ZmtpConnection
                         break;
                     }
                     tx ??= StartBatch(pipe);
-                    var batch = EncodeQueued(pipe.Outbound, tx, ref pos, ref wrote, out var msg);
+                    var batch = EncodeQueued(pipe.Outbound, tx, ref pos, ref wrote, ref cycleMessages, out var msg);
                     if (batch == Batch.Empty)
                     {
                         break;
@@ -121,7 +126,8 @@ internal sealed partial class ZmtpConnection
                     _ = Task.Delay(DrainedCloseTimeout).ContinueWith(_ => CloseSocket(), TaskScheduler.Default);
                     return;
                 }
-                pipe.BeginWriterSleep();
+                pipe.BeginWriterSleep(streaming: cycleMessages >= StreamingCycle);
+                cycleMessages = 0;
                 if (pipe.Outbound.CanDequeue || !_control.IsEmpty || _closing || _stopped)
                 {
                     pipe.CancelWriterSleep();
@@ -151,7 +157,7 @@ internal sealed partial class ZmtpConnection
     /// queued) or the next message is large enough to be sent from its own array
     /// (<see cref="Batch.Large"/>: taken out as <paramref name="large"/>). Synchronous, so the
     /// per-message work stays out of the async state machine.</summary>
-    private static Batch EncodeQueued(MsgQueue queue, byte[] tx, ref int pos, ref bool wrote, out Msg large)
+    private static Batch EncodeQueued(MsgQueue queue, byte[] tx, ref int pos, ref bool wrote, ref int encoded, out Msg large)
     {
         while (queue.HasMessage)
         {
@@ -169,6 +175,7 @@ internal sealed partial class ZmtpConnection
                 return Batch.Full;
             }
             wrote = true;
+            encoded++;
             pos += FrameWriter.WriteFrame(tx.AsSpan(pos), msg.Span, msg.More ? FrameFlags.More : (byte)0);
             msg.Release();
             queue.DropHead();

@@ -25,6 +25,42 @@ public abstract class WakeupTests : TransportTestBase
     }
 
     [Fact]
+    public async Task StreamingThenRequestReply_SwitchingTheWriteLoopsFencingLosesNothing()
+    {
+        // Streams make the write loops fence asymmetrically, request-reply switches them back.
+        await using var server = BoundServer();
+        await using var client = NewClient();
+        client.Connect(server.LastEndpoint!);
+        var buffer = new byte[16];
+        int next = 0;
+        for (int phase = 0; phase < 4; phase++)
+        {
+            int first = next;
+            var sender = Task.Run(() =>
+            {
+                for (int i = 0; i < 5000; i++)
+                {
+                    client.Send(BitConverter.GetBytes(first + i));
+                }
+            });
+            for (int i = 0; i < 5000; i++)
+            {
+                server.Receive(buffer);
+                Assert.Equal(next++, BitConverter.ToInt32(buffer));
+            }
+            await sender;
+            for (int i = 0; i < 100; i++)
+            {
+                client.Send(BitConverter.GetBytes(next));
+                var got = server.Receive(buffer);
+                Assert.Equal(next++, BitConverter.ToInt32(buffer));
+                server.Send(got.RoutingId, buffer.AsSpan(0, got.Length));
+                client.Receive(buffer);
+            }
+        }
+    }
+
+    [Fact]
     public async Task BurstsOfEverySize_AreDeliveredWholeWithPausesBetween()
     {
         await using var server = BoundServer();
