@@ -71,6 +71,32 @@ public sealed class ClientSocket : ThreadSafeSocket
         return SendAsyncCore(data, 0, _trySend, cancellationToken);
     }
 
+    /// <summary>Sends a pooled buffer without copying it, waiting up to <see cref="ZmqSocket.SendTimeout"/>
+    /// while every peer queue is full. <paramref name="message"/> is emptied: the library owns the
+    /// buffer and returns it to the pool once written, or when the send fails.</summary>
+    /// <exception cref="TimeoutException">No peer took the message in time.</exception>
+    public void Send(ref MessageBuffer message)
+    {
+        ThrowIfDisposed();
+        SendCore(ref message, 0, _trySend);
+    }
+
+    /// <summary>Queues a pooled buffer (emptying <paramref name="message"/>) if a peer queue has room;
+    /// never waits. When it returns false the buffer is still the caller's.</summary>
+    public bool TrySend(ref MessageBuffer message)
+    {
+        ThrowIfDisposed();
+        return TrySendNow(ref message, 0);
+    }
+
+    /// <summary>Sends a pooled buffer without copying it, waiting asynchronously while every peer queue
+    /// is full. <paramref name="message"/> is emptied at once: the library owns the buffer.</summary>
+    public ValueTask SendAsync(ref MessageBuffer message, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return SendAsyncCore(ref message, 0, _trySend, cancellationToken);
+    }
+
     private protected override Pipe? PipeWithRoom(uint routingId) => _loadBalancer.NextWithRoom();
 
     private protected override bool IsCompatiblePeer(string peerSocketType) => peerSocketType == "SERVER";

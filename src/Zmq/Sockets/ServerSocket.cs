@@ -114,6 +114,38 @@ public sealed class ServerSocket : ThreadSafeSocket
         return SendAsyncCore(data, routingId, _trySend, cancellationToken);
     }
 
+    /// <summary>Sends a pooled buffer to a peer without copying it, waiting up to
+    /// <see cref="ZmqSocket.SendTimeout"/> while its queue is full. <paramref name="message"/> is
+    /// emptied: the library owns the buffer and returns it to the pool once written, or when the send
+    /// fails. (A received <see cref="MessageBuffer"/> can be sent back this way as it is.)</summary>
+    /// <exception cref="HostUnreachableException">No connected peer has that id.</exception>
+    /// <exception cref="TimeoutException">The peer's queue stayed full.</exception>
+    public void Send(uint routingId, ref MessageBuffer message)
+    {
+        ThrowIfDisposed();
+        CheckRoutingId(routingId);
+        SendCore(ref message, routingId, _trySend);
+    }
+
+    /// <summary>Queues a pooled buffer (emptying <paramref name="message"/>) if the peer's queue has
+    /// room; never waits. When it returns false the buffer is still the caller's.</summary>
+    /// <exception cref="HostUnreachableException">No connected peer has that id (the buffer is gone to the pool).</exception>
+    public bool TrySend(uint routingId, ref MessageBuffer message)
+    {
+        ThrowIfDisposed();
+        CheckRoutingId(routingId);
+        return TrySendNow(ref message, routingId);
+    }
+
+    /// <summary>Sends a pooled buffer to a peer, waiting asynchronously while its queue is full.
+    /// <paramref name="message"/> is emptied at once: the library owns the buffer.</summary>
+    public ValueTask SendAsync(uint routingId, ref MessageBuffer message, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        CheckRoutingId(routingId);
+        return SendAsyncCore(ref message, routingId, _trySend, cancellationToken);
+    }
+
     /// <summary>The routing ids of the peers connected now.</summary>
     public IReadOnlyList<uint> Peers
     {

@@ -111,6 +111,111 @@ public abstract class ThreadSafeSocket : ZmqSocket
         return TrySendCore(ref msg, routingId) ? default : SendAsyncCore(msg, routingId, trySend, ct);
     }
 
+    /// <summary>Sends a pooled buffer, waiting up to <see cref="ZmqSocket.SendTimeout"/>; the library
+    /// owns it from the call, and returns it to the pool if the send fails.</summary>
+    private protected void SendCore(ref MessageBuffer buffer, uint routingId, TrySendRule<uint> trySend)
+    {
+        var msg = buffer.ToMsg();
+        buffer.Forget();
+        if (!TrySendSmall(ref msg, routingId))
+        {
+            SendBlocking(ref msg, routingId, trySend, SendTimeout);
+        }
+    }
+
+    /// <summary>Queues a pooled buffer if there is room now; the caller keeps it when this returns
+    /// false, and loses it (back to the pool) when this throws.</summary>
+    private protected bool TrySendNow(ref MessageBuffer buffer, uint routingId)
+    {
+        var msg = buffer.ToMsg();
+        try
+        {
+            if (!(TrySendSmall(ref msg, routingId) || (msg.Length > Msg.InlineCapacity && TrySendCore(ref msg, routingId))))
+            {
+                return false;
+            }
+        }
+        catch (HostUnreachableException)
+        {
+            buffer.Forget();
+            throw;
+        }
+        buffer.Forget();
+        return true;
+    }
+
+    /// <summary>Sends a pooled buffer, waiting asynchronously for room; the library owns it from the call.</summary>
+    private protected ValueTask SendAsyncCore(ref MessageBuffer buffer, uint routingId, TrySendRule<uint> trySend, CancellationToken ct)
+    {
+        var msg = buffer.ToMsg();
+        buffer.Forget();
+        return TrySendSmall(ref msg, routingId) || TrySendCore(ref msg, routingId) ? default : SendAsyncCore(msg, routingId, trySend, ct);
+    }
+
+    /// <summary>A pooled payload short enough to be inline is copied into the queue slot and its buffer
+    /// returned at once, so it costs the write loop nothing.</summary>
+    private bool TrySendSmall(ref Msg msg, uint routingId)
+    {
+        if (msg.Length > Msg.InlineCapacity)
+        {
+            return false;
+        }
+        bool sent;
+        try
+        {
+            sent = TrySendInline(msg.Span, routingId);
+        }
+        catch (HostUnreachableException)
+        {
+            msg.Release();
+            throw;
+        }
+        if (sent)
+        {
+            msg.Release();
+        }
+        return sent;
+    }
+
+    /// <summary>Receives the next message as a pooled buffer, waiting up to
+    /// <see cref="ZmqSocket.ReceiveTimeout"/>: no copy, nothing allocated. Dispose it once read.</summary>
+    /// <exception cref="TimeoutException">Nothing arrived in time.</exception>
+    /// <exception cref="ObjectDisposedException">The socket is (or got) disposed.</exception>
+    public MessageBuffer ReceiveBuffer()
+    {
+        NoteReceiveIntoBuffers();
+        return MessageBuffer.FromReceived(ReceiveBlocking(_tryReceive, ReceiveTimeout));
+    }
+
+    /// <summary>Takes the next message as a pooled buffer if one is waiting; never waits.</summary>
+    public bool TryReceiveBuffer(out MessageBuffer buffer)
+    {
+        ThrowIfDisposed();
+        NoteReceiveIntoBuffers();
+        if (TryReceiveCore(out var msg, int.MaxValue))
+        {
+            buffer = MessageBuffer.FromReceived(msg);
+            return true;
+        }
+        buffer = default;
+        return false;
+    }
+
+    /// <summary>Receives the next message as a pooled buffer asynchronously. Dispose it once read.</summary>
+    public ValueTask<MessageBuffer> ReceiveBufferAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        NoteReceiveIntoBuffers();
+        if (TryReceiveCore(out var msg, int.MaxValue))
+        {
+            return new ValueTask<MessageBuffer>(MessageBuffer.FromReceived(msg));
+        }
+        return Slow(cancellationToken);
+
+        async ValueTask<MessageBuffer> Slow(CancellationToken ct) =>
+            MessageBuffer.FromReceived(await ReceiveAsyncCore(_tryReceive, ct).ConfigureAwait(false));
+    }
+
     /// <summary>Receives the next message, waiting up to <see cref="ZmqSocket.ReceiveTimeout"/>.</summary>
     /// <exception cref="TimeoutException">Nothing arrived in time.</exception>
     /// <exception cref="ObjectDisposedException">The socket is (or got) disposed.</exception>
