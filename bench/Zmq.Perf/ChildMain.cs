@@ -72,7 +72,7 @@ internal static class ChildMain
 
     private static void Bind(Workload w, Settings s)
     {
-        using var socket = w.Variant.Create(bindSide: true);
+        using var socket = w.Variant.Create(bindSide: true, w.Size);
         string endpoint = socket.Bind(w.BindEndpoint);
         Console.Out.WriteLine(ReadyPrefix + endpoint);
         Console.Out.Flush();
@@ -106,7 +106,7 @@ internal static class ChildMain
         int count = w.Kind == Kind.Shared ? 1 : w.Senders;
         for (int i = 0; i < count; i++)
         {
-            var socket = w.Variant.Create(bindSide: false);
+            var socket = w.Variant.Create(bindSide: false, w.Size);
             owned.Add(socket);
             socket.Connect(endpoint);
         }
@@ -127,7 +127,7 @@ internal static class InProcess
     {
         long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         double Wall() => System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        using var bindSocket = w.Variant.Create(bindSide: true);
+        using var bindSocket = w.Variant.Create(bindSide: true, w.Size);
         string endpoint = bindSocket.Bind(w.BindEndpoint);
         var bindTask = new TaskCompletionSource<SideResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         new Thread(() =>

@@ -132,13 +132,12 @@ internal static class Sides
     /// <summary>Returns the count sent when the warm-up ended and the count at the end.</summary>
     private static (long AtWarm, long AtEnd) SendStream(IBenchSocket socket, int size, long warmEnd, long stopAt, long max)
     {
-        var payload = new byte[size];
         long sent = 0;
         long atWarm = 0;
         bool warm = Stopwatch.GetTimestamp() >= warmEnd;
         while (sent < max)
         {
-            socket.Send(payload);
+            socket.Send(size);
             sent++;
             if ((sent & ClockMask) == 0)
             {
@@ -154,21 +153,20 @@ internal static class Sides
                 }
             }
         }
-        socket.Send([]);
+        socket.Send(0);
         return (atWarm, sent);
     }
 
     /// <summary>The latency client: one request at a time, each round trip timed separately.</summary>
     public static SideResult RoundTrips(IBenchSocket socket, int size, Settings settings)
     {
-        var payload = new byte[size];
         long bad = 0;
         long t0 = Stopwatch.GetTimestamp();
         long warmEnd = t0 + (long)(settings.Warmup.TotalSeconds * Stopwatch.Frequency);
         long trips = 0;
         while (trips < settings.MaxMessages && Stopwatch.GetTimestamp() < warmEnd)
         {
-            socket.Send(payload);
+            socket.Send(size);
             bad += socket.Receive() != size ? 1 : 0;
             trips++;
         }
@@ -181,7 +179,7 @@ internal static class Sides
         while (i < cap)
         {
             long a = Stopwatch.GetTimestamp();
-            socket.Send(payload);
+            socket.Send(size);
             bad += socket.Receive() != size ? 1 : 0;
             long b = Stopwatch.GetTimestamp();
             ticks[i++] = b - a;
@@ -191,7 +189,7 @@ internal static class Sides
             }
         }
         var end = Snapshot.Take(i);
-        socket.Send([]);
+        socket.Send(0);
         return Snapshot.Between("client", start, end, bad, Stats(ticks.AsSpan(0, i)));
     }
 

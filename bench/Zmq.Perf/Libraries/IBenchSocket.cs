@@ -12,9 +12,13 @@ internal interface IBenchSocket : IDisposable
 
     void Connect(string endpoint);
 
-    void Send(ReadOnlySpan<byte> data);
+    /// <summary>Sends a message of <paramref name="length"/> bytes built in the library's own message
+    /// buffer, contents unset, as libzmq's <c>remote_thr</c> does with <c>zmq_msg_init_size</c>.
+    /// Length 0 is the end marker.</summary>
+    void Send(int length);
 
-    /// <summary>Receives one message and returns its length.</summary>
+    /// <summary>Receives one message without copying it out (as <c>local_thr</c> does into one reused
+    /// <c>zmq_msg_t</c>) and returns its length.</summary>
     int Receive();
 
     /// <summary>Receives one message and sends it back to its sender, unless it is empty (the end

@@ -4,14 +4,18 @@ using static Zmq.Perf.Libraries.LibZmqNative;
 
 namespace Zmq.Perf.Libraries;
 
-/// <summary>A libzmq socket over P/Invoke. All sockets of a process share one context, as in an
-/// application; <see cref="Shutdown"/> terminates it once they are closed.</summary>
+/// <summary>A libzmq socket over P/Invoke, through zmq_msg_t as libzmq's own perf tools use it: a send
+/// sizes a new message and sends it, a receive reuses one message, an echo sends the received one back.
+/// All sockets of a process share one context, as in an application; <see cref="Shutdown"/>
+/// terminates it once they are closed.</summary>
 internal sealed class LibZmqBenchSocket : IBenchSocket
 {
     private static readonly Lock ContextLock = new();
     private static IntPtr s_context;
 
-    private readonly byte[] _buffer = new byte[BenchSocketDefaults.MaxMessage];
+    /// <summary>The reused received message; a second one is built for each send.</summary>
+    private readonly IntPtr _received = Marshal.AllocHGlobal(MsgSize);
+    private readonly IntPtr _outgoing = Marshal.AllocHGlobal(MsgSize);
     private IntPtr _socket;
 
     public LibZmqBenchSocket(Pattern pattern, bool bindSide)
@@ -23,6 +27,7 @@ internal sealed class LibZmqBenchSocket : IBenchSocket
             _ => throw new NotSupportedException("Debian's libzmq has no CLIENT/SERVER (draft API)"),
         };
         _socket = NewBenchSocket(Context(), type);
+        Check(zmq_msg_init(_received), "zmq_msg_init");
     }
 
     public static void Shutdown()
@@ -60,22 +65,19 @@ internal sealed class LibZmqBenchSocket : IBenchSocket
 
     public void Connect(string endpoint) => Check(zmq_connect(_socket, Utf8z(endpoint)), "zmq_connect " + endpoint);
 
-    public void Send(ReadOnlySpan<byte> data)
+    public void Send(int length)
     {
-        while (zmq_send(_socket, ref MemoryMarshal.GetReference(data), (nuint)data.Length, 0) < 0)
-        {
-            Retry("zmq_send");
-        }
+        Check(zmq_msg_init_size(_outgoing, (nuint)length), "zmq_msg_init_size");
+        SendMsg(_outgoing);
     }
 
     public int Receive()
     {
-        int n;
-        while ((n = zmq_recv(_socket, ref _buffer[0], (nuint)_buffer.Length, 0)) < 0)
+        while (zmq_msg_recv(_received, _socket, 0) < 0)
         {
-            Retry("zmq_recv");
+            Retry("zmq_msg_recv");
         }
-        return n;
+        return (int)zmq_msg_size(_received);
     }
 
     public int Echo()
@@ -83,9 +85,18 @@ internal sealed class LibZmqBenchSocket : IBenchSocket
         int n = Receive();
         if (n > 0)
         {
-            Send(_buffer.AsSpan(0, Math.Min(n, _buffer.Length)));
+            // A sent message is emptied (and the reused one is still initialised for the next receive).
+            SendMsg(_received);
         }
         return n;
+    }
+
+    private void SendMsg(IntPtr msg)
+    {
+        while (zmq_msg_send(msg, _socket, 0) < 0)
+        {
+            Retry("zmq_msg_send");
+        }
     }
 
     public void Dispose()
@@ -94,6 +105,9 @@ internal sealed class LibZmqBenchSocket : IBenchSocket
         {
             _ = zmq_close(_socket);
             _socket = IntPtr.Zero;
+            _ = zmq_msg_close(_received);
+            Marshal.FreeHGlobal(_received);
+            Marshal.FreeHGlobal(_outgoing);
         }
     }
 

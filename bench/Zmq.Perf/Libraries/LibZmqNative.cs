@@ -112,6 +112,27 @@ internal static class LibZmqNative
     [DllImport(Lib)]
     public static extern int zmq_recv(IntPtr socket, ref byte buffer, nuint length, int flags);
 
+    /// <summary>zmq_msg_t is 64 opaque bytes; the harness keeps them in unmanaged memory.</summary>
+    public const int MsgSize = 64;
+
+    [DllImport(Lib)]
+    public static extern int zmq_msg_init(IntPtr msg);
+
+    [DllImport(Lib)]
+    public static extern int zmq_msg_init_size(IntPtr msg, nuint size);
+
+    [DllImport(Lib)]
+    public static extern int zmq_msg_send(IntPtr msg, IntPtr socket, int flags);
+
+    [DllImport(Lib)]
+    public static extern int zmq_msg_recv(IntPtr msg, IntPtr socket, int flags);
+
+    [DllImport(Lib)]
+    public static extern nuint zmq_msg_size(IntPtr msg);
+
+    [DllImport(Lib)]
+    public static extern int zmq_msg_close(IntPtr msg);
+
     [DllImport(Lib)]
     public static extern int zmq_errno();
 

@@ -51,10 +51,11 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern)
     public static Variant Parse(string id) =>
         All.FirstOrDefault(v => v.Id == id) ?? throw new ArgumentException($"unknown variant '{id}' (known: {string.Join(", ", All.Select(v => v.Id))})");
 
-    /// <summary>Creates a socket; <paramref name="bindSide"/> picks SERVER/PULL/REP over CLIENT/PUSH/REQ.</summary>
-    public IBenchSocket Create(bool bindSide) => Library switch
+    /// <summary>Creates a socket; <paramref name="bindSide"/> picks SERVER/PULL/REP over CLIENT/PUSH/REQ,
+    /// and <paramref name="size"/> is the row's message size.</summary>
+    public IBenchSocket Create(bool bindSide, int size) => Library switch
     {
-        Library.Zmq => new ZmqBenchSocket(bindSide),
+        Library.Zmq => new ZmqBenchSocket(bindSide, size),
         Library.NetMQ => NetMQBenchSocket.Create(Pattern, bindSide),
         _ => new LibZmqBenchSocket(Pattern, bindSide),
     };

@@ -1,15 +1,21 @@
 namespace Zmq.Perf.Libraries;
 
-/// <summary>This project's CLIENT (connect side) or SERVER (bind side), through its public sync API,
-/// receiving into one reused buffer (as libzmq's perf tools reuse one zmq_msg_t).</summary>
+/// <summary>This project's CLIENT (connect side) or SERVER (bind side), through the public sync API an
+/// application would pick for the row's message size: up to 64 bytes (stored inline, copied once, as
+/// libzmq copies its very small messages) from and into one reused buffer; larger ones as pooled
+/// <see cref="MessageBuffer"/>s, sent and received without a copy.</summary>
 internal sealed class ZmqBenchSocket : IBenchSocket
 {
-    private readonly byte[] _buffer = new byte[1024 * 1024];
+    /// <summary>The largest payload this library stores inline.</summary>
+    private const int InlineLimit = 64;
+
+    private readonly byte[] _buffer = new byte[InlineLimit];
+    private readonly bool _buffers;
     private readonly ClientSocket? _client;
     private readonly ServerSocket? _server;
-    private readonly ZmqSocket _socket;
+    private readonly ThreadSafeSocket _socket;
 
-    public ZmqBenchSocket(bool bindSide)
+    public ZmqBenchSocket(bool bindSide, int size)
     {
         if (bindSide)
         {
@@ -19,6 +25,7 @@ internal sealed class ZmqBenchSocket : IBenchSocket
         {
             _socket = _client = new ClientSocket();
         }
+        _buffers = size > InlineLimit;
         _socket.SendHighWatermark = BenchSocketDefaults.Hwm;
         _socket.ReceiveHighWatermark = BenchSocketDefaults.Hwm;
         _socket.SendTimeout = BenchSocketDefaults.Stall;
@@ -35,25 +42,48 @@ internal sealed class ZmqBenchSocket : IBenchSocket
 
     public void Connect(string endpoint) => _socket.Connect(endpoint);
 
-    public void Send(ReadOnlySpan<byte> data)
+    public void Send(int length)
     {
-        if (_client is null)
+        var client = _client ?? throw new InvalidOperationException("the SERVER side only echoes");
+        if (length <= InlineLimit)
         {
-            throw new InvalidOperationException("the SERVER side only echoes");
+            client.Send(_buffer.AsSpan(0, length));
+            return;
         }
-        _client.Send(data);
+        var message = MessageBuffer.Rent(length);
+        client.Send(ref message);
     }
 
-    public int Receive() => _server is not null ? _server.Receive(_buffer).Length : _client!.Receive(_buffer).Length;
+    public int Receive()
+    {
+        if (!_buffers)
+        {
+            return _socket.Receive(_buffer).Length;
+        }
+        using var message = _socket.ReceiveBuffer();
+        return message.Length;
+    }
 
     public int Echo()
     {
-        var m = _server!.Receive(_buffer);
-        if (m.Length > 0)
+        var server = _server!;
+        if (!_buffers)
         {
-            _server.Send(m.RoutingId, _buffer.AsSpan(0, m.Length));
+            var m = server.Receive(_buffer);
+            if (m.Length > 0)
+            {
+                server.Send(m.RoutingId, _buffer.AsSpan(0, m.Length));
+            }
+            return m.Length;
         }
-        return m.Length;
+        var message = server.ReceiveBuffer();
+        int length = message.Length;
+        if (length > 0)
+        {
+            server.Send(message.RoutingId, ref message);
+        }
+        message.Dispose();
+        return length;
     }
 
     public void Dispose() => _socket.Dispose();

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Zmq.Engine;
 
@@ -8,7 +9,9 @@ namespace Zmq.Engine;
 // cached async state between batches, so idle connections hold none.
 internal sealed partial class ZmtpConnection
 {
-    /// <summary>Sends all of <c>buffer[0..count)</c>.</summary>
+    /// <summary>Sends all of <c>buffer[0..count)</c>. (Pooled: with the kernel's buffer full, as it often
+    /// is under large messages, each call suspends, and a plain async ValueTask would allocate its box.)</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAllAsync(byte[] buffer, int count, CancellationToken ct)
     {
         int sent = SendNow(buffer.AsSpan(0, count));
@@ -20,6 +23,7 @@ internal sealed partial class ZmtpConnection
     }
 
     /// <summary>Sends what is batched plus a large body in one call, the body from its own array.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendGatherAsync(byte[] head, int headCount, byte[] body, int bodyCount)
     {
         _gather ??= [default, default];
