@@ -127,6 +127,24 @@ internal sealed class NodePeer : PeerProcess
         return (uint.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture), Convert.FromHexString(fields[2]));
     }
 
+    /// <summary>Interactive mode: every frame of the next message the libzmq socket received.</summary>
+    public async Task<byte[][]> ReceiveFramesAsync(string what, TimeSpan? timeout = null)
+    {
+        string[] fields = (await WaitForLineAsync(l => l.StartsWith("MSG ", StringComparison.Ordinal), $"MSG ({what})", timeout)).Split(' ');
+        return [.. fields[2].Split(',').Select(Convert.FromHexString)];
+    }
+
+    /// <summary>Interactive mode: the libzmq PUB sends a multipart message.</summary>
+    public Task SendFramesAsync(params byte[][] frames) => SendLineAsync($"SEND 0 {string.Join(',', frames.Select(Convert.ToHexStringLower))}");
+
+    /// <summary>Interactive mode: the libzmq SUB subscribes to (or cancels) <paramref name="topic"/>; returns once it has.</summary>
+    public async Task SubscribeAsync(byte[] topic, bool subscribe = true)
+    {
+        string command = subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE";
+        await SendLineAsync($"{command} {Convert.ToHexStringLower(topic)}");
+        await WaitForLineAsync(l => l == command + "D", command, null);
+    }
+
     /// <summary>Interactive mode: waits for libzmq's monitor event <paramref name="name"/> (e.g. handshake, disconnect).</summary>
     public Task WaitForEventAsync(string name, TimeSpan? timeout = null) =>
         WaitForLineAsync(l => l == "EVENT " + name, $"EVENT {name}", timeout);

@@ -35,6 +35,9 @@ internal interface IPeerHost
 
     long MaxMessageSize { get; }
 
+    /// <summary>True for publishers, which take SUBSCRIBE and CANCEL commands from their peers.</summary>
+    bool ReceivesSubscriptions { get; }
+
     /// <summary>Whether received bodies should come from the buffer pool (the application copies
     /// them out and returns them) rather than be exact arrays it keeps.</summary>
     bool PooledReceive { get; }

@@ -101,9 +101,9 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     }
 
     /// <summary><see cref="Write"/> for a payload that fits inline, copied straight into its slot.</summary>
-    public void WriteInline(ReadOnlySpan<byte> data)
+    public void WriteInline(ReadOnlySpan<byte> data, bool more = false)
     {
-        Outbound.NextSlot().SetInline(data);
+        Outbound.NextSlot().SetInline(data, more);
         Outbound.CommitEnqueue();
         Written();
     }

@@ -45,6 +45,15 @@ public readonly struct Message : IEquatable<Message>
     /// <see cref="ServerSocket.Send(uint, ReadOnlySpan{byte})"/> to reply. Zero elsewhere.</summary>
     public uint RoutingId { get; }
 
+    /// <summary>On a socket with multipart messages: another frame of the same message follows
+    /// (libzmq ZMQ_RCVMORE). Always false on CLIENT and SERVER.</summary>
+    public bool More { get; private init; }
+
+    /// <summary>Hands a received message to the application: an array-backed payload as it is (an
+    /// inproc sender's pooled array included: the pool just rents a new one), an inline one copied out.</summary>
+    internal static Message FromReceived(in Zmq.Messages.Msg msg) =>
+        (msg.Buffer is { } buffer ? new Message(buffer, msg.Length, msg.RoutingId) : new Message(msg.Span.ToArray(), msg.RoutingId)) with { More = msg.More };
+
     /// <summary>The payload decoded as UTF-8.</summary>
     public override string ToString() => Encoding.UTF8.GetString(Span);
 

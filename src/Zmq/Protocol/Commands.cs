@@ -11,6 +11,8 @@ internal static class Commands
     public const string Error = "ERROR";
     public const string Ping = "PING";
     public const string Pong = "PONG";
+    public const string Subscribe = "SUBSCRIBE";
+    public const string Cancel = "CANCEL";
 
     public const string SocketTypeProperty = "Socket-Type";
     public const string IdentityProperty = "Identity";

@@ -418,10 +418,7 @@ public abstract class ThreadSafeSocket : ZmqSocket
         }
     }
 
-    /// <summary>An array-backed payload is handed over as it is (an inproc sender's pooled array
-    /// included: the pool just rents a new one); an inline one is copied out.</summary>
-    private static Message ToMessage(in Msg msg) =>
-        msg.Buffer is { } buffer ? new(buffer, msg.Length, msg.RoutingId) : new(msg.Span.ToArray(), msg.RoutingId);
+    private static Message ToMessage(in Msg msg) => Message.FromReceived(msg);
 
     private protected override void OnPipeInboundReady(Pipe pipe)
     {
@@ -434,10 +431,4 @@ public abstract class ThreadSafeSocket : ZmqSocket
 
     private protected static NotSupportedException MultipartNotSupported(string socketType) =>
         new($"{socketType} sockets carry single-frame messages only (libzmq refuses SNDMORE with EINVAL): join the parts into one message");
-
-    private protected static byte[] Utf8(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        return Encoding.UTF8.GetBytes(text);
-    }
 }

@@ -263,6 +263,17 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     /// <summary>A pipe will carry no more traffic; its unread inbound messages may still be received.</summary>
     private protected abstract void OnPipeRemoved(Pipe pipe);
 
+    /// <summary>A connection finished its handshake on the pipe (a connecting pipe again after each
+    /// reconnect); its peer knows nothing of this socket yet.</summary>
+    private protected virtual void OnPipeConnected(Pipe pipe)
+    {
+    }
+
+    /// <summary>The pipe's connection ended, both its loops done.</summary>
+    private protected virtual void OnPipeDisconnected(Pipe pipe)
+    {
+    }
+
     /// <summary>Messages arrived in a pipe's inbound queue (or the pipe ended).</summary>
     private protected abstract void OnPipeInboundReady(Pipe pipe);
 
@@ -285,6 +296,10 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     bool IPeerHost.IsCompatible(string peerSocketType) => IsCompatiblePeer(peerSocketType);
 
     bool IPeerHost.AcceptsMultipart => AcceptsMultipart;
+
+    bool IPeerHost.ReceivesSubscriptions => ReceivesSubscriptions;
+
+    private protected virtual bool ReceivesSubscriptions => false;
 
     bool IPeerHost.PooledReceive => ReceivesIntoBuffers;
 
@@ -316,6 +331,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
                 OnPipeAdded(pipe);
             }
         }
+        OnPipeConnected(pipe);
         // Messages queued before the connection existed go out now.
         pipe.WakeWriter();
         SendGate.Pulse();
@@ -324,6 +340,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
 
     void IPeerHost.Detach(ZmtpConnection connection, Pipe pipe, ConnectionEnd end)
     {
+        OnPipeDisconnected(pipe);
         pipe.Connection = null;
         if (end != ConnectionEnd.Closed && !_disposed && MessageOnConnectionLost(pipe) is { } notice)
         {
@@ -357,6 +374,12 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     void IPeerHost.OutboundProgress(Pipe pipe) => SendGate.Pulse();
 
     bool IPeerHost.HasBlockedSenders => SendGate.HasWaiters;
+
+    private protected static byte[] Utf8(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return System.Text.Encoding.UTF8.GetBytes(text);
+    }
 
     private protected void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 

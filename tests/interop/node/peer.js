@@ -13,10 +13,11 @@
 //       with every index in arrival order when the message with index N arrives. With S, it stops
 //       receiving after S messages and prints STALLED with those indices instead: libzmq then fills
 //       its queue and stops reading, so the sender's data backs up in flight.
-//   {"mode":"interactive", "socket":"server"|"client"|"dealer"|"router", "bind"|"connect":"...", "timeoutMs":T}
+//   {"mode":"interactive", "socket":"server"|"client"|"dealer"|"router"|"pub"|"sub", "bind"|"connect":"...", "timeoutMs":T}
 //       Driven line by line from the test. Prints MSG <routingId> <hex>[,<hex>...] per received
 //       message (routing id 0 where the type has none; one hex field per frame) and EVENT <name> per
-//       libzmq monitor event. Reads stdin lines SEND <routingId> <hex> and CLOSE.
+//       libzmq monitor event. Reads stdin lines SEND <routingId> <hex>[,<hex>...] (one hex field per
+//       frame), SUBSCRIBE <hex> and UNSUBSCRIBE <hex> (a SUB's topic; empty for all) and CLOSE.
 //   Any mode: "heartbeatIntervalMs" and "heartbeatTimeoutMs" turn on libzmq's ZMTP PING;
 //   "receiveBufferSize" and "receiveHighWaterMark" set those options; "helloMsg", "disconnectMsg"
 //   and "hiccupMsg" (text) set the draft options ZMQ_HELLO_MSG / ZMQ_DISCONNECT_MSG / ZMQ_HICCUP_MSG.
@@ -28,7 +29,7 @@
 // zeromq/draft warns on load that the draft API is unstable; the test treats stderr as diagnostics.
 process.removeAllListeners("warning")
 const { Server, Client } = require("zeromq/draft")
-const { Dealer, Router } = require("zeromq")
+const { Dealer, Router, Publisher, Subscriber } = require("zeromq")
 const crypto = require("crypto")
 
 const config = JSON.parse(process.argv[2] || "{}")
@@ -195,9 +196,9 @@ async function runSink() {
 }
 
 async function runInteractive() {
-  const types = { server: Server, client: Client, dealer: Dealer, router: Router }
+  const types = { server: Server, client: Client, dealer: Dealer, router: Router, pub: Publisher, sub: Subscriber }
   const Type = types[config.socket]
-  if (!Type) fail(`unknown socket ${JSON.stringify(config.socket)}; use server, client, dealer or router`)
+  if (!Type) fail(`unknown socket ${JSON.stringify(config.socket)}; use one of ${Object.keys(types).join(", ")}`)
   const socket = newSocket(Type)
   const events = ["connect", "accept", "handshake", "handshake:error:protocol", "handshake:error:other", "disconnect"]
   for (const name of events) socket.events.on(name, () => console.log(`EVENT ${name}`))
@@ -212,12 +213,22 @@ async function runInteractive() {
       console.log("CLOSED")
       process.exit(0)
     }
+    if (command === "SUBSCRIBE" || command === "UNSUBSCRIBE") {
+      // The topic is the second field here.
+      const topic = Buffer.from(routingId || "", "hex")
+      if (command === "SUBSCRIBE") socket.subscribe(topic)
+      else socket.unsubscribe(topic)
+      console.log(`${command}D`)
+      return
+    }
     if (command !== "SEND") fail(`unknown command ${JSON.stringify(line)}`)
-    const body = Buffer.from(hex || "", "hex")
-    const sent = Type === Server ? socket.send(body, { routingId: Number(routingId) }) : socket.send(body)
+    const frames = (hex || "").split(",").map(h => Buffer.from(h, "hex"))
+    const sent = Type === Server ? socket.send(frames[0], { routingId: Number(routingId) }) : socket.send(frames.length === 1 ? frames[0] : frames)
     sent.catch(e => fail(`SEND ${line}: ${e.message}`))
   })
 
+  // A publisher receives nothing: it just serves the commands.
+  if (Type === Publisher) return
   for (;;) {
     const parts = await socket.receive()
     const meta = parts.find(p => !Buffer.isBuffer(p))

@@ -1,0 +1,285 @@
+using Zmq.Tests.Support;
+
+namespace Zmq.Tests.Sockets;
+
+/// <summary>PUB/SUB (RFC 29) over every transport: prefix filtering at both ends, counted
+/// subscriptions, whole multipart messages, fan-out, drop at the high-water mark, and
+/// subscriptions sent again after a reconnect.</summary>
+public abstract class PubSubTests : TransportTestBase
+{
+    private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(100);
+
+    protected static PublisherSocket NewPublisher() => new() { Linger = TimeSpan.Zero };
+
+    protected static SubscriberSocket NewSubscriber() => new() { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
+
+    [Fact]
+    public async Task Subscriber_ReceivesOnlyMessagesStartingWithItsTopics()
+    {
+        await using var pub = BoundPublisher();
+        await using var sub = NewSubscriber();
+        sub.Connect(pub.LastEndpoint!);
+        sub.Subscribe("weather.");
+        sub.Subscribe("news");
+        await SubscribedAsync(pub, sub, "news");
+
+        foreach (var m in new[] { "sport.1", "weather.rain", "weathe", "news", "newsflash", "other", "weather.sun" })
+        {
+            pub.Send(m);
+        }
+        pub.Send("news-end");
+        Assert.Equal(["weather.rain", "news", "newsflash", "weather.sun", "news-end"], ReceiveTexts(sub, 5));
+        Assert.False(sub.TryReceive(out var extra, Short), $"unexpected {extra}");
+    }
+
+    [Fact]
+    public async Task EmptyTopic_SubscribesToEverything()
+    {
+        await using var pub = BoundPublisher();
+        await using var sub = NewSubscriber();
+        sub.Connect(pub.LastEndpoint!);
+        sub.Subscribe("");
+        await SubscribedAsync(pub, sub, "");
+        pub.Send([]);
+        pub.Send("anything");
+        Assert.Equal(0, sub.Receive().Length);
+        Assert.Equal("anything", sub.ReceiveString());
+    }
+
+    [Fact]
+    public async Task Unsubscribe_StopsTheTopicAtOnceAndLeavesTheOthers()
+    {
+        await using var pub = BoundPublisher();
+        await using var sub = NewSubscriber();
+        sub.Connect(pub.LastEndpoint!);
+        sub.Subscribe("A");
+        sub.Subscribe("Z");
+        await SubscribedAsync(pub, sub, "A");
+        await SubscribedAsync(pub, sub, "Z");
+
+        sub.Unsubscribe("A");
+        // Sent before the publisher may have heard of the cancel: the subscriber filters it out itself.
+        pub.Send("A-after");
+        pub.Send("Z-end");
+        Assert.Equal("Z-end", sub.ReceiveString());
+        Assert.False(sub.TryReceive(out var extra, Short), $"unexpected {extra}");
+    }
+
+    [Fact]
+    public async Task Subscriptions_AreCounted_TwoSubscribesNeedTwoUnsubscribes()
+    {
+        await using var pub = BoundPublisher();
+        await using var sub = NewSubscriber();
+        sub.Connect(pub.LastEndpoint!);
+        sub.Subscribe("T");
+        sub.Subscribe("T");
+        sub.Unsubscribe("T");
+        sub.Unsubscribe("never subscribed");
+        await SubscribedAsync(pub, sub, "T");
+        pub.Send("T1");
+        Assert.Equal("T1", sub.ReceiveString());
+
+        sub.Unsubscribe("T");
+        pub.Send("T2");
+        Assert.False(sub.TryReceive(out var extra, Short), $"unexpected {extra}");
+    }
+
+    [Fact]
+    public async Task Multipart_ArrivesWhole_AndANonMatchingOneIsDroppedWhole()
+    {
+        await using var pub = BoundPublisher();
+        await using var sub = NewSubscriber();
+        sub.Connect(pub.LastEndpoint!);
+        sub.Subscribe("A");
+        await SubscribedAsync(pub, sub, "A");
+
+        pub.Send("B", more: true);
+        pub.Send("A-but-not-first", more: false);
+        pub.Send("A", more: true);
+        pub.Send(new byte[1000], more: true);
+        pub.Send("last");
+        var frames = sub.ReceiveMultipart();
+        Assert.Equal(3, frames.Count);
+        Assert.Equal("A", frames[0].ToString());
+        Assert.Equal(1000, frames[1].Length);
+        Assert.Equal("last", frames[2].ToString());
+        Assert.Equal([true, true, false], frames.Select(f => f.More));
+        Assert.False(sub.TryReceive(out var extra, Short), $"unexpected {extra}");
+    }
+
+    [Fact]
+    public async Task EveryMatchingSubscriber_GetsEachMessage()
+    {
+        await using var pub = BoundPublisher();
+        var subs = Enumerable.Range(0, 3).Select(_ => NewSubscriber()).ToList();
+        try
+        {
+            foreach (var (sub, i) in subs.Select((s, i) => (s, i)))
+            {
+                sub.Connect(pub.LastEndpoint!);
+                sub.Subscribe(i == 2 ? "odd" : "even");
+                await SubscribedAsync(pub, sub, i == 2 ? "odd" : "even");
+            }
+            // Probes for a later subscriber also reached the earlier ones on the same topic.
+            foreach (var sub in subs)
+            {
+                DrainProbes(sub);
+            }
+            for (int n = 0; n < 100; n++)
+            {
+                pub.Send((n % 2 == 0 ? "even" : "odd") + n);
+            }
+            pub.Send("even-end");
+            pub.Send("odd-end");
+            for (int i = 0; i < 3; i++)
+            {
+                string parity = i == 2 ? "odd" : "even";
+                var expected = Enumerable.Range(0, 100).Where(n => (n % 2 == 1) == (i == 2)).Select(n => parity + n).Append(parity + "-end");
+                Assert.Equal(expected, ReceiveTexts(subs[i], 51));
+            }
+        }
+        finally
+        {
+            foreach (var s in subs)
+            {
+                await s.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task AtTheHighWaterMark_ThePublisherDropsAndNeverWaits()
+    {
+        await using var pub = NewPublisher();
+        pub.SendHighWatermark = 10;
+        pub.Bind(AnyEndpoint);
+        await using var sub = NewSubscriber();
+        sub.ReceiveHighWatermark = 10;
+        sub.Connect(pub.LastEndpoint!);
+        sub.Subscribe("");
+        await SubscribedAsync(pub, sub, "");
+
+        // The subscriber does not read: every send must still return.
+        var sending = Task.Run(() =>
+        {
+            for (int i = 0; i < 100_000; i++)
+            {
+                pub.Send(BitConverter.GetBytes(i));
+            }
+        });
+        await sending.WaitAsync(Timeout);
+        var got = new List<int>();
+        while (sub.TryReceive(out var m, Short))
+        {
+            got.Add(BitConverter.ToInt32(m.Span));
+        }
+        Assert.InRange(got.Count, 1, 99_999);
+        Assert.Equal(got.Order(), got); // what does arrive keeps its order
+    }
+
+    [Fact]
+    public async Task Subscriber_ConnectedToSeveralPublishers_FairQueuesThem()
+    {
+        await using var pub1 = BoundPublisher();
+        await using var pub2 = BoundPublisher();
+        await using var sub = NewSubscriber();
+        sub.Subscribe("");
+        sub.Connect(pub1.LastEndpoint!);
+        sub.Connect(pub2.LastEndpoint!);
+        await SubscribedAsync(pub1, sub, "");
+        await SubscribedAsync(pub2, sub, "");
+        for (int i = 0; i < 50; i++)
+        {
+            pub1.Send("one");
+            pub2.Send("two");
+        }
+        var texts = ReceiveTexts(sub, 100);
+        Assert.Equal(50, texts.Count(t => t == "one"));
+        Assert.Equal(50, texts.Count(t => t == "two"));
+    }
+
+    [Fact]
+    public async Task Subscriptions_AreSentAgainAfterAReconnect()
+    {
+        if (!Reconnects)
+        {
+            return; // inproc never re-dials
+        }
+        var pub = BoundPublisher();
+        string endpoint = pub.LastEndpoint!;
+        await using var sub = NewSubscriber();
+        var events = sub.Monitor();
+        sub.Connect(endpoint);
+        sub.Subscribe("kept");
+        await SubscribedAsync(pub, sub, "kept");
+        await pub.DisposeAsync();
+        await events.NextAsync(SocketEventType.Disconnected);
+
+        await using var again = NewPublisher();
+        again.Bind(endpoint);
+        await SubscribedAsync(again, sub, "kept");
+        again.Send("dropped: not subscribed");
+        again.Send("kept-end");
+        Assert.Equal("kept-end", sub.ReceiveString());
+    }
+
+    [Fact]
+    public void WrongUse_ThrowsWithAClearMessage()
+    {
+        var sub = NewSubscriber();
+        sub.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => sub.Subscribe("x"));
+        var pub = NewPublisher();
+        pub.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => pub.Send("x"));
+        Assert.Throws<ArgumentNullException>(() => new SubscriberSocket().Subscribe((string)null!));
+    }
+
+    private PublisherSocket BoundPublisher()
+    {
+        var pub = NewPublisher();
+        pub.Bind(AnyEndpoint);
+        return pub;
+    }
+
+    /// <summary>Publishes probes on <paramref name="topic"/> until one arrives (the subscription has
+    /// reached the publisher), then drains the probes that followed it.</summary>
+    private static async Task SubscribedAsync(PublisherSocket pub, SubscriberSocket sub, string topic)
+    {
+        string probe = topic + "\u0001probe";
+        await Support.Wait.UntilAsync(() =>
+        {
+            pub.Send(probe);
+            return sub.TryReceive(out var m, TimeSpan.FromMilliseconds(20)) && m.ToString() == probe;
+        }, $"the subscription to '{topic}' reaches the publisher");
+        DrainProbes(sub);
+    }
+
+    private static void DrainProbes(SubscriberSocket sub)
+    {
+        while (sub.TryReceive(out var m, TimeSpan.FromMilliseconds(50)))
+        {
+            Assert.EndsWith("\u0001probe", m.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    private static List<string> ReceiveTexts(SubscriberSocket sub, int count) =>
+        [.. Enumerable.Range(0, count).Select(_ => sub.ReceiveString())];
+}
+
+public sealed class PubSubOverTcp : PubSubTests
+{
+    protected override string AnyEndpoint => "tcp://127.0.0.1:*";
+}
+
+public sealed class PubSubOverIpc : PubSubTests
+{
+    protected override string AnyEndpoint => "ipc://*";
+}
+
+public sealed class PubSubOverInproc : PubSubTests
+{
+    protected override string AnyEndpoint => $"inproc://pub-sub-{Guid.NewGuid():N}";
+
+    protected override bool Reconnects => false;
+}
