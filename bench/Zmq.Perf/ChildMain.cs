@@ -76,7 +76,7 @@ internal static class ChildMain
         string endpoint = socket.Bind(w.BindEndpoint);
         Console.Out.WriteLine(ReadyPrefix + endpoint);
         Console.Out.Flush();
-        var r = Sides.BindSide(socket, echo: w.Kind == Kind.Latency, w.Size, s.Warmup, w.Senders);
+        var r = w.Kind == Kind.FanOut ? FanOutSides.Publish(socket, w.Size, s) : Sides.BindSide(socket, echo: w.Kind == Kind.Latency, w.Size, s.Warmup, w.Senders);
         Report("bind", r);
     }
 
@@ -86,7 +86,7 @@ internal static class ChildMain
         try
         {
             var senders = Senders(w, endpoint, sockets);
-            var r = w.Kind == Kind.Latency ? Sides.RoundTrips(senders[0], w.Size, s) : Sides.SendSide(senders, w.Size, s);
+            var r = ConnectSide(w, s, senders);
             Report("connect", r);
             _ = Console.In.ReadLineAsync().Wait(ExitWait);
         }
@@ -98,6 +98,13 @@ internal static class ChildMain
             }
         }
     }
+
+    public static SideResult ConnectSide(Workload w, Settings s, IReadOnlyList<IBenchSocket> sockets) => w.Kind switch
+    {
+        Kind.Latency => Sides.RoundTrips(sockets[0], w.Size, s),
+        Kind.FanOut => FanOutSides.Subscribe(sockets, w.Size, s),
+        _ => Sides.SendSide(sockets, w.Size, s),
+    };
 
     /// <summary>Creates and connects the connect side's sockets into <paramref name="owned"/> and
     /// returns one per sending thread: for <see cref="Kind.Shared"/> that is the one socket again and again.</summary>
@@ -134,7 +141,9 @@ internal static class InProcess
         {
             try
             {
-                bindTask.SetResult(Sides.BindSide(bindSocket, echo: w.Kind == Kind.Latency, w.Size, s.Warmup, w.Senders));
+                bindTask.SetResult(w.Kind == Kind.FanOut
+                    ? FanOutSides.Publish(bindSocket, w.Size, s)
+                    : Sides.BindSide(bindSocket, echo: w.Kind == Kind.Latency, w.Size, s.Warmup, w.Senders));
             }
 #pragma warning disable CA1031 // Handed to the caller through the task.
             catch (Exception e)
@@ -149,7 +158,7 @@ internal static class InProcess
         try
         {
             var senders = ChildMain.Senders(w, endpoint, sockets);
-            var connect = w.Kind == Kind.Latency ? Sides.RoundTrips(senders[0], w.Size, s) : Sides.SendSide(senders, w.Size, s);
+            var connect = ChildMain.ConnectSide(w, s, senders);
             if (!bindTask.Task.Wait(s.Deadline))
             {
                 return WorkloadResult.Failed(w, $"the bind side did not finish within {s.Deadline.TotalSeconds:0} s", Wall());

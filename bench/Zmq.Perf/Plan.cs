@@ -19,6 +19,11 @@ internal static class Plan
     private static readonly Variant[] SharedVariants = [Variant.NetMQClientServer, Variant.ZmqClientServer];
 
     private static readonly Variant[] StreamVariants = [Variant.LibZmqPushPull, Variant.NetMQClientServer, Variant.NetMQPushPull, Variant.ZmqClientServer];
+    private static readonly Variant[] FanOutVariants = [Variant.LibZmqPubSub, Variant.NetMQPubSub, Variant.ZmqPubSub];
+
+    /// <summary>Subscribers of the fan-out workload.</summary>
+    public const int Subscribers = 10;
+
     private static readonly Variant[] LatencyVariants = [Variant.LibZmqReqRep, Variant.NetMQReqRep, Variant.NetMQClientServer, Variant.ZmqClientServer];
 
     public static Settings SettingsFor(bool quick) => quick
@@ -59,6 +64,7 @@ internal static class Plan
                 Add(plan, Kind.ManyToOne, transport, 64, StreamVariants, ManySenders, p);
             }
             Add(plan, Kind.Shared, "tcp", 64, SharedVariants, SharingThreads, p);
+            Add(plan, Kind.FanOut, "tcp", 64, FanOutVariants, Subscribers, p);
         }
 
         // inproc cannot span processes, so these rows are one-process whatever --procs says.

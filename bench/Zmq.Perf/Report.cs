@@ -24,7 +24,8 @@ internal static class Report
         {
             var lib = Find(results, r.Workload.Group, v => v.Library == Library.LibZmq);
             bool fromTcp = r.Workload.Transport == "ipc";
-            var net = Find(results, (fromTcp ? r.Workload with { Transport = "tcp" } : r.Workload).Group, v => v == Variant.NetMQClientServer);
+            var netPattern = r.Workload.Kind == Kind.FanOut ? Pattern.PubSub : Pattern.ClientServer;
+            var net = Find(results, (fromTcp ? r.Workload with { Transport = "tcp" } : r.Workload).Group, v => v.Library == Library.NetMQ && v.Pattern == netPattern);
             rows.Add(new Row(r, Ratio(r, lib), Ratio(r, net), fromTcp && net is not null));
         }
         return rows;
@@ -52,7 +53,8 @@ internal static class Report
         var latency = rows.Where(r => r.Workload.Kind == Kind.Latency).ToList();
         if (streams.Count > 0)
         {
-            sb.AppendLine("Throughput (counted at the receiver; ×libzmq / ×NetMQ: message rate relative to libzmq PUSH/PULL / NetMQ CLIENT/SERVER, >1 = faster)");
+            sb.AppendLine("Throughput (counted at the receiver; ×libzmq / ×NetMQ: message rate relative to libzmq PUSH/PULL / NetMQ CLIENT/SERVER, >1 = faster;");
+            sb.AppendLine("  fan-out rows: PUB/SUB of each library, messages delivered to all subscribers together)");
             var t = new TextTable("workload", "library", "msgs/s", "MB/s", "B/msg", "CPU µs/msg", "×libzmq", "×NetMQ", "spread");
             Fill(t, streams, failures, r => [Rate(r.Result.MessagesPerSecond), r.Result.MegabytesPerSecond.ToString("0.0", Inv)]);
             sb.Append(t.Render());

@@ -14,6 +14,9 @@ internal enum Kind
     /// <summary>Several threads stream through one shared (thread-safe) socket into one receiver;
     /// compared with the one-thread <see cref="Throughput"/> row of the same library.</summary>
     Shared,
+    /// <summary>One publisher to <see cref="Workload.Senders"/> subscribers (each its own socket and
+    /// thread), all subscribed to everything; counted at the subscribers, summed.</summary>
+    FanOut,
     /// <summary>Many connections to one SERVER, each a few round trips: connect time and the
     /// server's memory per idle connection (<see cref="Workload.Senders"/> is the connection count).</summary>
     Scale,
@@ -28,6 +31,7 @@ internal sealed record Workload(Kind Kind, string Transport, int Size, Variant V
         Kind.Latency => "lat",
         Kind.Shared => $"{Senders} thr→1 sock",
         Kind.Scale => $"scale {Senders}",
+        Kind.FanOut => $"1→{Senders} fan-out",
         _ => $"{Senders}→1",
     };
 

@@ -5,8 +5,9 @@ internal sealed record WorkloadResult(Workload Workload, SideResult? Bind, SideR
 {
     public bool Ok => Error is null && Bind is not null && Connect is not null;
 
-    /// <summary>The side whose count and clock define the result: the receiver for streams, the client for latency.</summary>
-    public SideResult? Measuring => Workload.Kind == Kind.Latency ? Connect : Bind;
+    /// <summary>The side whose count and clock define the result: the receiver for streams (the
+    /// subscribers for fan-out), the client for latency.</summary>
+    public SideResult? Measuring => Workload.Kind is Kind.Latency or Kind.FanOut ? Connect : Bind;
 
     public double MessagesPerSecond => Ok && Measuring!.Seconds > 0 ? Measuring.Messages / Measuring.Seconds : double.NaN;
 

@@ -24,10 +24,15 @@ internal sealed class LibZmqBenchSocket : IBenchSocket
         {
             Pattern.PushPull => bindSide ? Pull : Push,
             Pattern.ReqRep => bindSide ? Rep : Req,
+            Pattern.PubSub => bindSide ? Pub : Sub,
             _ => throw new NotSupportedException("Debian's libzmq has no CLIENT/SERVER (draft API)"),
         };
         _socket = NewBenchSocket(Context(), type);
         Check(zmq_msg_init(_received), "zmq_msg_init");
+        if (pattern == Pattern.PubSub && !bindSide)
+        {
+            Check(zmq_setsockopt(_socket, Subscribe, [], 0), "zmq_setsockopt(ZMQ_SUBSCRIBE)");
+        }
     }
 
     public static void Shutdown()

@@ -7,6 +7,8 @@ internal static class LibZmqNative
 {
     private const string Lib = "libzmq.so.5";
 
+    public const int Pub = 1;
+    public const int Sub = 2;
     public const int Req = 3;
     public const int Dealer = 5;
     public const int Router = 6;
@@ -14,6 +16,7 @@ internal static class LibZmqNative
     public const int Pull = 7;
     public const int Push = 8;
 
+    public const int Subscribe = 6;
     public const int Linger = 17;
     public const int SndHwm = 23;
     public const int RcvHwm = 24;
@@ -95,6 +98,9 @@ internal static class LibZmqNative
 
     [DllImport(Lib)]
     public static extern int zmq_setsockopt(IntPtr socket, int option, ref int value, nuint size);
+
+    [DllImport(Lib)]
+    public static extern int zmq_setsockopt(IntPtr socket, int option, byte[] value, nuint size);
 
     [DllImport(Lib)]
     public static extern int zmq_getsockopt(IntPtr socket, int option, byte[] value, ref nuint size);

@@ -2,7 +2,9 @@ using NetMQ;
 using NetMQ.Sockets;
 // This namespace sits inside Zmq, whose own CLIENT/SERVER types would win over the usings.
 using NetMQClientSocket = NetMQ.Sockets.ClientSocket;
+using NetMQPublisherSocket = NetMQ.Sockets.PublisherSocket;
 using NetMQServerSocket = NetMQ.Sockets.ServerSocket;
+using NetMQSubscriberSocket = NetMQ.Sockets.SubscriberSocket;
 using NetMQThreadSafeSocket = NetMQ.ThreadSafeSocket;
 
 namespace Zmq.Perf.Libraries;
@@ -17,8 +19,15 @@ internal abstract class NetMQBenchSocket : IBenchSocket
     {
         Pattern.ClientServer => new ThreadSafe(bindSide ? new NetMQServerSocket() : new NetMQClientSocket()),
         Pattern.PushPull => new Classic(bindSide ? new PullSocket() : new PushSocket()),
+        Pattern.PubSub => new Classic(bindSide ? new NetMQPublisherSocket() : Everything(new NetMQSubscriberSocket())),
         _ => new Classic(bindSide ? new ResponseSocket() : new RequestSocket()),
     };
+
+    private static NetMQSubscriberSocket Everything(NetMQSubscriberSocket sub)
+    {
+        sub.SubscribeToAnyTopic();
+        return sub;
+    }
 
     /// <summary>Stops NetMQ's I/O threads; without it they outlive the last socket.</summary>
     public static void Shutdown() => NetMQConfig.Cleanup(block: false);

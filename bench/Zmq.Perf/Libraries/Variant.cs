@@ -6,6 +6,8 @@ internal enum Pattern
     ClientServer,
     PushPull,
     ReqRep,
+    /// <summary>PUB (bind side) to SUBs subscribed to everything (fan-out workload only).</summary>
+    PubSub,
     /// <summary>libzmq's stand-in for CLIENT/SERVER where replies must find their sender (scale workload only).</summary>
     DealerRouter,
 }
@@ -27,9 +29,12 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern)
     public static readonly Variant LibZmqPushPull = new("libzmq-pushpull", Library.LibZmq, Pattern.PushPull);
     public static readonly Variant LibZmqReqRep = new("libzmq-reqrep", Library.LibZmq, Pattern.ReqRep);
     public static readonly Variant LibZmqDealerRouter = new("libzmq-dealerrouter", Library.LibZmq, Pattern.DealerRouter);
+    public static readonly Variant ZmqPubSub = new("zmq-pubsub", Library.Zmq, Pattern.PubSub);
+    public static readonly Variant NetMQPubSub = new("netmq-pubsub", Library.NetMQ, Pattern.PubSub);
+    public static readonly Variant LibZmqPubSub = new("libzmq-pubsub", Library.LibZmq, Pattern.PubSub);
 
     public static readonly IReadOnlyList<Variant> All =
-        [LibZmqPushPull, LibZmqReqRep, LibZmqDealerRouter, NetMQClientServer, NetMQPushPull, NetMQReqRep, ZmqClientServer];
+        [LibZmqPushPull, LibZmqReqRep, LibZmqDealerRouter, LibZmqPubSub, NetMQClientServer, NetMQPushPull, NetMQReqRep, NetMQPubSub, ZmqClientServer, ZmqPubSub];
 
     public string LibraryName => Library switch
     {
@@ -43,6 +48,7 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern)
         Pattern.ClientServer => "CLIENT/SERVER",
         Pattern.PushPull => "PUSH/PULL",
         Pattern.DealerRouter => "DEALER/ROUTER",
+        Pattern.PubSub => "PUB/SUB",
         _ => "REQ/REP",
     };
 
@@ -55,7 +61,7 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern)
     /// and <paramref name="size"/> is the row's message size.</summary>
     public IBenchSocket Create(bool bindSide, int size) => Library switch
     {
-        Library.Zmq => new ZmqBenchSocket(bindSide, size),
+        Library.Zmq => new ZmqBenchSocket(Pattern, bindSide, size),
         Library.NetMQ => NetMQBenchSocket.Create(Pattern, bindSide),
         _ => new LibZmqBenchSocket(Pattern, bindSide),
     };

@@ -1,31 +1,37 @@
 namespace Zmq.Perf.Libraries;
 
-/// <summary>This project's CLIENT (connect side) or SERVER (bind side), through the public sync API an
-/// application would pick for the row's message size: up to 64 bytes (stored inline, copied once, as
-/// libzmq copies its very small messages) from and into one reused buffer; larger ones as pooled
-/// <see cref="MessageBuffer"/>s, sent and received without a copy.</summary>
+/// <summary>This project's sockets through the public sync API an application would pick for the
+/// row's message size: up to 64 bytes (stored inline, copied once, as libzmq copies its very small
+/// messages) from and into one reused buffer; larger ones as pooled <see cref="MessageBuffer"/>s,
+/// sent and received without a copy. CLIENT sends and SERVER receives or echoes; for fan-out, PUB
+/// (bind side) publishes and SUBs subscribed to everything receive.</summary>
 internal sealed class ZmqBenchSocket : IBenchSocket
 {
     /// <summary>The largest payload this library stores inline.</summary>
     private const int InlineLimit = 64;
 
-    private readonly byte[] _buffer = new byte[InlineLimit];
+    private readonly byte[] _buffer;
     private readonly bool _buffers;
     private readonly ClientSocket? _client;
     private readonly ServerSocket? _server;
-    private readonly ThreadSafeSocket _socket;
+    private readonly PublisherSocket? _publisher;
+    private readonly SubscriberSocket? _subscriber;
+    private readonly ZmqSocket _socket;
 
-    public ZmqBenchSocket(bool bindSide, int size)
+    public ZmqBenchSocket(Pattern pattern, bool bindSide, int size)
     {
-        if (bindSide)
+        _socket = (pattern, bindSide) switch
         {
-            _socket = _server = new ServerSocket();
-        }
-        else
-        {
-            _socket = _client = new ClientSocket();
-        }
-        _buffers = size > InlineLimit;
+            (Pattern.ClientServer, true) => _server = new ServerSocket(),
+            (Pattern.ClientServer, false) => _client = new ClientSocket(),
+            (Pattern.PubSub, true) => _publisher = new PublisherSocket(),
+            (Pattern.PubSub, false) => _subscriber = new SubscriberSocket(),
+            _ => throw new NotSupportedException($"no {pattern} here"),
+        };
+        _subscriber?.Subscribe("");
+        // PUB and SUB have no pooled-buffer API: they copy to and from one buffer at every size.
+        _buffers = size > InlineLimit && pattern == Pattern.ClientServer;
+        _buffer = new byte[_buffers ? InlineLimit : Math.Max(size, InlineLimit)];
         _socket.SendHighWatermark = BenchSocketDefaults.Hwm;
         _socket.ReceiveHighWatermark = BenchSocketDefaults.Hwm;
         _socket.SendTimeout = BenchSocketDefaults.Stall;
@@ -44,8 +50,13 @@ internal sealed class ZmqBenchSocket : IBenchSocket
 
     public void Send(int length)
     {
+        if (_publisher is not null)
+        {
+            _publisher.Send(_buffer.AsSpan(0, length));
+            return;
+        }
         var client = _client ?? throw new InvalidOperationException("the SERVER side only echoes");
-        if (length <= InlineLimit)
+        if (!_buffers)
         {
             client.Send(_buffer.AsSpan(0, length));
             return;
@@ -56,17 +67,22 @@ internal sealed class ZmqBenchSocket : IBenchSocket
 
     public int Receive()
     {
+        if (_subscriber is not null)
+        {
+            return _subscriber.Receive(_buffer).Length;
+        }
+        var socket = (ThreadSafeSocket?)_server ?? _client!;
         if (!_buffers)
         {
-            return _socket.Receive(_buffer).Length;
+            return socket.Receive(_buffer).Length;
         }
-        using var message = _socket.ReceiveBuffer();
+        using var message = socket.ReceiveBuffer();
         return message.Length;
     }
 
     public int Echo()
     {
-        var server = _server!;
+        var server = _server ?? throw new InvalidOperationException("only a SERVER echoes");
         if (!_buffers)
         {
             var m = server.Receive(_buffer);

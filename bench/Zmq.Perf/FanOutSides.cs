@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Zmq.Perf.Libraries;
+
+namespace Zmq.Perf;
+
+/// <summary>
+/// The two ends of the fan-out workload. A publisher drops what a full subscriber queue cannot
+/// take, so neither the start nor the end can be agreed by a message that must arrive: the
+/// publisher publishes for a fixed time that covers the subscribers' start-up, then repeats its end
+/// marker for a while; the subscribers count over a window that opens a warm-up after every one of
+/// them has its first message and closes at the last data message each received.
+/// </summary>
+internal static class FanOutSides
+{
+    /// <summary>Publishing time allowed for the subscribing process to start and connect.</summary>
+    public static readonly TimeSpan StartUp = TimeSpan.FromSeconds(1.5);
+
+    private static readonly TimeSpan EndMarkers = TimeSpan.FromSeconds(1);
+
+    public static SideResult Publish(IBenchSocket socket, int size, Settings settings)
+    {
+        long stopAt = Stopwatch.GetTimestamp() + Ticks(StartUp + settings.Warmup + settings.Duration);
+        var start = Snapshot.Take(0);
+        long sent = 0;
+        while (sent < settings.MaxMessages && ((sent & 63) != 0 || Stopwatch.GetTimestamp() < stopAt))
+        {
+            socket.Send(size);
+            sent++;
+        }
+        var end = Snapshot.Take(sent);
+        long markersUntil = Stopwatch.GetTimestamp() + Ticks(EndMarkers);
+        while (Stopwatch.GetTimestamp() < markersUntil)
+        {
+            socket.Send(0);
+            Thread.Sleep(5);
+        }
+        return Snapshot.Between("publisher", start, end, 0);
+    }
+
+    public static SideResult Subscribe(IReadOnlyList<IBenchSocket> sockets, int size, Settings settings)
+    {
+        int n = sockets.Count;
+        var counts = new long[n];
+        var lastData = new long[n];
+        var bad = new long[n];
+        var errors = new Exception?[n];
+        using var done = new CountdownEvent(n);
+        for (int i = 0; i < n; i++)
+        {
+            int index = i;
+            new Thread(() =>
+            {
+                try
+                {
+                    int length;
+                    while ((length = sockets[index].Receive()) > 0)
+                    {
+                        bad[index] += length != size ? 1 : 0;
+                        lastData[index] = Stopwatch.GetTimestamp();
+                        Volatile.Write(ref counts[index], counts[index] + 1);
+                    }
+                }
+                catch (Exception e) when (e is TimeoutException or InvalidOperationException or ObjectDisposedException)
+                {
+                    errors[index] = e;
+                }
+                finally
+                {
+                    done.Signal();
+                }
+            })
+            { Name = $"subscriber-{index}", IsBackground = true }.Start();
+        }
+
+        // The window opens a warm-up after the last subscriber got its first message.
+        long giveUp = Stopwatch.GetTimestamp() + Ticks(StartUp + BenchSocketDefaults.Stall);
+        while (!done.IsSet && Enumerable.Range(0, n).Any(i => Volatile.Read(ref counts[i]) == 0) && Stopwatch.GetTimestamp() < giveUp)
+        {
+            Thread.Sleep(1);
+        }
+        done.Wait(settings.Warmup);
+        var start = Snapshot.Take(Enumerable.Range(0, n).Sum(i => Volatile.Read(ref counts[i])));
+        done.Wait();
+        var error = errors.FirstOrDefault(e => e is not null);
+        if (error is not null)
+        {
+            throw new InvalidOperationException($"a subscriber failed: {error.Message}", error);
+        }
+        var end = Snapshot.Take(counts.Sum());
+        // The clock stops at the last data message, not at the end marker that came after a pause.
+        end = end with { Ticks = lastData.Max() };
+        return Snapshot.Between("subscribers", start, end, bad.Sum());
+    }
+
+    private static long Ticks(TimeSpan t) => (long)(t.TotalSeconds * Stopwatch.Frequency);
+}
