@@ -14,6 +14,10 @@ internal sealed class SubscriptionTrie<T>(bool counted = true)
     private readonly Node _root = new();
     private readonly HashSet<T> _matched = [];
 
+    /// <summary>While only the empty prefix is subscribed (the usual publisher with subscribers that
+    /// take everything), every message matches the same set: kept here until the next change.</summary>
+    private HashSet<T>? _everyone;
+
     /// <summary>Whether anything at all is subscribed.</summary>
     public bool IsEmpty => _root.IsEmpty;
 
@@ -21,6 +25,7 @@ internal sealed class SubscriptionTrie<T>(bool counted = true)
     /// true when it is the subscriber's first to that prefix.</summary>
     public bool Add(ReadOnlySpan<byte> prefix, T subscriber)
     {
+        _everyone = null;
         var node = _root;
         foreach (byte b in prefix)
         {
@@ -42,6 +47,7 @@ internal sealed class SubscriptionTrie<T>(bool counted = true)
     /// Cancelling what was never subscribed does nothing (and returns false).</summary>
     public bool Remove(ReadOnlySpan<byte> prefix, T subscriber)
     {
+        _everyone = null;
         // Iterative, with the path kept, so that a peer's very long topic cannot exhaust the stack.
         var path = new Node[prefix.Length + 1];
         var node = _root;
@@ -72,12 +78,24 @@ internal sealed class SubscriptionTrie<T>(bool counted = true)
     }
 
     /// <summary>Drops every subscription of <paramref name="subscriber"/> (it left).</summary>
-    public void RemoveAll(T subscriber) => RemoveAll(_root, subscriber);
+    public void RemoveAll(T subscriber)
+    {
+        _everyone = null;
+        RemoveAll(_root, subscriber);
+    }
 
-    /// <summary>The subscribers with a prefix of <paramref name="message"/>, each once. The set is
-    /// reused by the next call.</summary>
+    /// <summary>The subscribers with a prefix of <paramref name="message"/>, each once. The set is the
+    /// trie's own: read it before the next call or change.</summary>
     public HashSet<T> Match(ReadOnlySpan<byte> message)
     {
+        if (_everyone is { } everyone)
+        {
+            return everyone;
+        }
+        if (_root.Children is null || _root.Children.Count == 0)
+        {
+            return _everyone = [.. _root.Subscribers?.Keys ?? Enumerable.Empty<T>()];
+        }
         _matched.Clear();
         var node = _root;
         int i = 0;
