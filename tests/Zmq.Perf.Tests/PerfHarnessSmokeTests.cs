@@ -52,6 +52,21 @@ public class PerfHarnessSmokeTests
     }
 
     [Fact]
+    public void FanOut_InOneProcess_EverySubscriberCountsAndStopsAtTheEndMarkers()
+    {
+        // A publisher cannot be capped by a message count (it drops before subscribers exist), so
+        // this one runs for its start-up allowance plus a short window.
+        var w = new Workload(Kind.FanOut, "tcp", 64, Variant.ZmqPubSub, Senders: 4, Procs: 1);
+        var r = InProcess.Run(w, new Settings(TimeSpan.Zero, TimeSpan.FromSeconds(0.2)));
+
+        Assert.True(r.Ok, r.Error);
+        Assert.True(r.Connect!.Messages > 0, "the subscribers counted nothing");
+        Assert.Equal(0, r.Connect.Bad);
+        Assert.InRange(r.Connect.Messages, 1, 4 * r.Bind!.Messages);
+        Assert.Same(r.Connect, r.Measuring);
+    }
+
+    [Fact]
     public void Throughput_InTwoProcesses_RunsTheHarnessAsChildren()
     {
         var r = Runner.Run(new Workload(Kind.Throughput, "tcp", 256, Variant.ZmqClientServer), Few);
