@@ -282,4 +282,19 @@ public sealed class PubSubOverInproc : PubSubTests
     protected override string AnyEndpoint => $"inproc://pub-sub-{Guid.NewGuid():N}";
 
     protected override bool Reconnects => false;
+
+    [Fact]
+    public async Task Subscriber_ConnectedAndSubscribedBeforeThePublisherBinds_GetsItsTopics()
+    {
+        string endpoint = AnyEndpoint;
+        await using var sub = NewSubscriber();
+        sub.Connect(endpoint);
+        sub.Subscribe("early");
+        await using var pub = NewPublisher();
+        pub.Bind(endpoint);
+        // inproc links at once, subscriptions included: the first message already matches.
+        pub.Send("other");
+        pub.Send("early-1");
+        Assert.Equal("early-1", sub.ReceiveString());
+    }
 }
