@@ -86,9 +86,19 @@ internal static class FanOutSides
         {
             throw new InvalidOperationException($"a subscriber failed: {error.Message}", error);
         }
+        int starved = Array.IndexOf(counts, 0L);
+        if (starved >= 0)
+        {
+            throw new InvalidOperationException($"subscriber {starved} received no message: its subscription never reached the publisher");
+        }
         var end = Snapshot.Take(counts.Sum());
         // The clock stops at the last data message, not at the end marker that came after a pause.
-        end = end with { Ticks = lastData.Max() };
+        long last = lastData.Max();
+        if (last <= start.Ticks)
+        {
+            throw new InvalidOperationException("the publisher stopped before the measured window opened: lengthen the run");
+        }
+        end = end with { Ticks = last };
         return Snapshot.Between("subscribers", start, end, bad.Sum());
     }
 

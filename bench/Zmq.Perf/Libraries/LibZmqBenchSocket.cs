@@ -73,7 +73,16 @@ internal sealed class LibZmqBenchSocket : IBenchSocket
     public void Send(int length)
     {
         Check(zmq_msg_init_size(_outgoing, (nuint)length), "zmq_msg_init_size");
-        SendMsg(_outgoing);
+        try
+        {
+            SendMsg(_outgoing);
+        }
+        catch (TimeoutException)
+        {
+            // A sent message is emptied by libzmq; one that failed still holds its buffer.
+            _ = zmq_msg_close(_outgoing);
+            throw;
+        }
     }
 
     public int Receive()

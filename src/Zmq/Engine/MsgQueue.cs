@@ -37,6 +37,7 @@ internal sealed class MsgQueue
         [FieldOffset(CacheLine)] public long Written;
         [FieldOffset(CacheLine + 8)] public long ReadSeen;
         [FieldOffset(CacheLine + 16)] public int TailIndex;
+        [FieldOffset(CacheLine + 20)] public int Unpublished;
 
         // The consumer's line.
         [FieldOffset(2 * CacheLine)] public long Read;
@@ -47,6 +48,10 @@ internal sealed class MsgQueue
     private Segment _head;
     private Segment _tail;
     private Positions _p;
+
+    /// <summary>Producer only: where the first frame not yet published sits (see <see cref="Stage"/>).</summary>
+    private Segment? _stagedSegment;
+    private int _stagedIndex;
 
     /// <summary>Emptied segments waiting for reuse: 8 × 128 messages covers the default HWM of 1000.</summary>
     private readonly Segment?[] _spares = new Segment?[8];
@@ -73,11 +78,12 @@ internal sealed class MsgQueue
         return _p.Written - _p.ReadSeen < limit;
     }
 
-    /// <summary>Producer only.</summary>
+    /// <summary>Producer only. A frame with <see cref="Msg.More"/> set waits unseen for the last
+    /// frame of its message (see <see cref="Commit"/>).</summary>
     public void Enqueue(in Msg msg)
     {
         NextSlot() = msg;
-        CommitEnqueue();
+        Commit(msg.More);
     }
 
     /// <summary>Producer only: the slot the next message goes into, to be filled in place (no copy
@@ -95,12 +101,77 @@ internal sealed class MsgQueue
         return ref _tail.Items[_p.TailIndex];
     }
 
-    /// <summary>Producer only: publishes the slot filled through <see cref="NextSlot"/>.</summary>
+    /// <summary>Producer only: publishes the slot filled through <see cref="NextSlot"/>, together with
+    /// any frames staged before it.</summary>
     public void CommitEnqueue()
     {
         _p.TailIndex++;
-        // Publishes the item (and any new segment link) to the consumer.
-        Volatile.Write(ref _p.Written, _p.Written + 1);
+        long written = _p.Written + 1;
+        if (_p.Unpublished != 0)
+        {
+            written += _p.Unpublished;
+            _p.Unpublished = 0;
+        }
+        // Publishes the items (and any new segment link) to the consumer.
+        Volatile.Write(ref _p.Written, written);
+    }
+
+    /// <summary>Producer only: commits the filled slot, publishing it unless more frames of its
+    /// message are to follow. A multipart message thus becomes visible whole, at its last frame, as
+    /// libzmq's pipes flush it, and a consumer never waits in the middle of one.</summary>
+    public void Commit(bool more)
+    {
+        if (more)
+        {
+            Stage();
+        }
+        else
+        {
+            CommitEnqueue();
+        }
+    }
+
+    private void Stage()
+    {
+        if (_p.Unpublished == 0)
+        {
+            _stagedSegment = _tail;
+            _stagedIndex = _p.TailIndex;
+        }
+        _p.TailIndex++;
+        _p.Unpublished++;
+    }
+
+    /// <summary>Producer only: drops the frames of a message whose last frame will never come (its
+    /// connection ended, or its peer left), returning pooled payloads; returns how many.</summary>
+    public int RollbackStaged()
+    {
+        int n = _p.Unpublished;
+        if (n == 0)
+        {
+            return 0;
+        }
+        var segment = _stagedSegment!;
+        int index = _stagedIndex;
+        for (int i = 0; i < n; i++)
+        {
+            if (index == segment.Items.Length)
+            {
+                segment = segment.Next!;
+                index = 0;
+            }
+            segment.Items[index].Release();
+            segment.Items[index] = default;
+            index++;
+        }
+        // Segments linked after the first staged frame were never published: the consumer cannot
+        // be in them, so they are simply cut off.
+        _tail = _stagedSegment!;
+        _tail.Next = null;
+        _p.TailIndex = _stagedIndex;
+        _p.Unpublished = 0;
+        _stagedSegment = null;
+        return n;
     }
 
     /// <summary>Consumer only.</summary>

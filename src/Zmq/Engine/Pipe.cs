@@ -93,19 +93,26 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     /// <summary>Producer side (the read loop).</summary>
     public bool IsInboundFull => ReceiveHwm > 0 && !Inbound.HasRoomBelow(ReceiveHwm);
 
-    /// <summary>Queues an outgoing message and wakes the write loop if it sleeps.</summary>
+    /// <summary>Queues an outgoing message and wakes the write loop if it sleeps. A frame with more
+    /// to follow stays unseen until the last one is written.</summary>
     public void Write(in Msg msg)
     {
         Outbound.Enqueue(msg);
-        Written();
+        if (!msg.More)
+        {
+            Written();
+        }
     }
 
     /// <summary><see cref="Write"/> for a payload that fits inline, copied straight into its slot.</summary>
     public void WriteInline(ReadOnlySpan<byte> data, bool more = false)
     {
         Outbound.NextSlot().SetInline(data, more);
-        Outbound.CommitEnqueue();
-        Written();
+        Outbound.Commit(more);
+        if (!more)
+        {
+            Written();
+        }
     }
 
     private void Written()

@@ -325,7 +325,7 @@ internal sealed partial class ZmtpConnection
                 {
                     if (Keep(slot.More))
                     {
-                        pipe.Inbound.CommitEnqueue();
+                        pipe.Inbound.Commit(slot.More);
                         _queuedInbound = true;
                     }
                 }

@@ -29,11 +29,10 @@ internal sealed class SubscriptionTrie<T>(bool counted = true)
         var node = _root;
         foreach (byte b in prefix)
         {
-            node.Children ??= [];
-            if (!node.Children.TryGetValue(b, out var child))
+            if (!node.TryGetChild(b, out var child))
             {
                 child = new Node();
-                node.Children[b] = child;
+                node.AddChild(b, child);
             }
             node = child;
         }
@@ -54,7 +53,7 @@ internal sealed class SubscriptionTrie<T>(bool counted = true)
         path[0] = node;
         for (int i = 0; i < prefix.Length; i++)
         {
-            if (node.Children is null || !node.Children.TryGetValue(prefix[i], out node))
+            if (!node.TryGetChild(prefix[i], out node))
             {
                 return false;
             }
@@ -72,7 +71,7 @@ internal sealed class SubscriptionTrie<T>(bool counted = true)
         node.Subscribers.Remove(subscriber);
         for (int i = prefix.Length; i > 0 && path[i].IsEmpty; i--)
         {
-            path[i - 1].Children!.Remove(prefix[i - 1]);
+            path[i - 1].RemoveChild(prefix[i - 1]);
         }
         return true;
     }
@@ -92,7 +91,7 @@ internal sealed class SubscriptionTrie<T>(bool counted = true)
         {
             return everyone;
         }
-        if (_root.Children is null || _root.Children.Count == 0)
+        if (!_root.HasChildren)
         {
             return _everyone = [.. _root.Subscribers?.Keys ?? Enumerable.Empty<T>()];
         }
@@ -108,7 +107,7 @@ internal sealed class SubscriptionTrie<T>(bool counted = true)
                     _matched.Add(s);
                 }
             }
-            if (i == message.Length || node.Children is null || !node.Children.TryGetValue(message[i], out var next))
+            if (i == message.Length || !node.TryGetChild(message[i], out var next))
             {
                 return _matched;
             }
@@ -127,7 +126,7 @@ internal sealed class SubscriptionTrie<T>(bool counted = true)
             {
                 return true;
             }
-            if (i == message.Length || node.Children is null || !node.Children.TryGetValue(message[i], out var next))
+            if (i == message.Length || !node.TryGetChild(message[i], out var next))
             {
                 return false;
             }
@@ -147,26 +146,85 @@ internal sealed class SubscriptionTrie<T>(bool counted = true)
             {
                 node.Subscribers?.Remove(subscriber);
                 stack.Push((node, true));
-                foreach (var child in node.Children?.Values ?? Enumerable.Empty<Node>())
+                foreach (var (_, child) in node.Children())
                 {
                     stack.Push((child, false));
                 }
             }
-            else if (node.Children is { Count: > 0 } children)
+            else
             {
-                foreach (var (b, child) in children.Where(c => c.Value.IsEmpty).ToList())
+                foreach (var (b, _) in node.Children().Where(c => c.Node.IsEmpty).ToList())
                 {
-                    children.Remove(b);
+                    node.RemoveChild(b);
                 }
             }
         }
     }
 
+    /// <summary>A trie node. Most nodes of a topic's chain have one child, kept in a field: a long
+    /// topic costs tens of bytes per byte (as in libzmq), not a dictionary per byte.</summary>
     private sealed class Node
     {
-        public Dictionary<byte, Node>? Children;
         public Dictionary<T, int>? Subscribers;
+        private byte _onlyKey;
+        private Node? _only;
+        private Dictionary<byte, Node>? _more;
 
-        public bool IsEmpty => (Subscribers is null || Subscribers.Count == 0) && (Children is null || Children.Count == 0);
+        public bool HasChildren => _only != null || _more is { Count: > 0 };
+
+        public bool IsEmpty => (Subscribers is null || Subscribers.Count == 0) && !HasChildren;
+
+        public bool TryGetChild(byte key, out Node child)
+        {
+            if (_only != null && _onlyKey == key)
+            {
+                child = _only;
+                return true;
+            }
+            if (_more != null && _more.TryGetValue(key, out var found))
+            {
+                child = found;
+                return true;
+            }
+            child = null!;
+            return false;
+        }
+
+        public void AddChild(byte key, Node child)
+        {
+            if (_only == null)
+            {
+                _onlyKey = key;
+                _only = child;
+            }
+            else
+            {
+                (_more ??= [])[key] = child;
+            }
+        }
+
+        public void RemoveChild(byte key)
+        {
+            if (_only != null && _onlyKey == key)
+            {
+                _only = null;
+            }
+            else
+            {
+                _more?.Remove(key);
+            }
+        }
+
+        public IEnumerable<(byte Key, Node Node)> Children()
+        {
+            if (_only != null)
+            {
+                yield return (_onlyKey, _only);
+            }
+            foreach (var (key, node) in _more ?? [])
+            {
+                yield return (key, node);
+            }
+        }
     }
 }

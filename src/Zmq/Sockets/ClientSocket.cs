@@ -77,15 +77,15 @@ public sealed class ClientSocket : ThreadSafeSocket
     /// <exception cref="TimeoutException">No peer took the message in time.</exception>
     public void Send(ref MessageBuffer message)
     {
-        ThrowIfDisposed();
+        TakeIfRefused(ref message, 0, byRoutingId: false);
         SendCore(ref message, 0, _trySend);
     }
 
     /// <summary>Queues a pooled buffer (emptying <paramref name="message"/>) if a peer queue has room;
-    /// never waits. When it returns false the buffer is still the caller's.</summary>
+    /// never waits. When it returns false the buffer is still the caller's; an exception empties it.</summary>
     public bool TrySend(ref MessageBuffer message)
     {
-        ThrowIfDisposed();
+        TakeIfRefused(ref message, 0, byRoutingId: false);
         return TrySendNow(ref message, 0);
     }
 
@@ -93,7 +93,7 @@ public sealed class ClientSocket : ThreadSafeSocket
     /// is full. <paramref name="message"/> is emptied at once: the library owns the buffer.</summary>
     public ValueTask SendAsync(ref MessageBuffer message, CancellationToken cancellationToken = default)
     {
-        ThrowIfDisposed();
+        TakeIfRefused(ref message, 0, byRoutingId: false);
         return SendAsyncCore(ref message, 0, _trySend, cancellationToken);
     }
 

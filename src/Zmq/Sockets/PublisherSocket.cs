@@ -16,6 +16,10 @@ public sealed class PublisherSocket : ZmqSocket
     private readonly ShortLock _lock = new();
     private readonly SubscriptionTrie<Pipe> _subscriptions = new(counted: false);
 
+    /// <summary>The pipes whose subscriptions count: a pipe left behind (by Disconnect, say) may
+    /// still deliver some, which must not bring it back.</summary>
+    private readonly HashSet<Pipe> _pipes = [];
+
     /// <summary>The subscribers taking the multipart message being sent.</summary>
     private readonly List<Pipe> _sending = [];
     private bool _inMessage;
@@ -84,20 +88,41 @@ public sealed class PublisherSocket : ZmqSocket
     private protected override void OnPipeAdded(Pipe pipe)
     {
         // A subscriber gets nothing until it subscribes.
+        using (_lock.Enter())
+        {
+            _pipes.Add(pipe);
+        }
     }
 
-    private protected override void OnPipeRemoved(Pipe pipe) => Forget(pipe);
-
-    /// <summary>A connecting pipe outlives its connection; the peer sends its subscriptions again
-    /// after reconnecting, so the old ones go now.</summary>
-    private protected override void OnPipeDisconnected(Pipe pipe) => Forget(pipe);
-
-    private void Forget(Pipe pipe)
+    private protected override void OnPipeRemoved(Pipe pipe)
     {
         using (_lock.Enter())
         {
-            _subscriptions.RemoveAll(pipe);
-            _sending.Remove(pipe);
+            _pipes.Remove(pipe);
+            Forget(pipe);
+        }
+    }
+
+    /// <summary>A connecting pipe outlives its connection, and the peer sends its subscriptions again
+    /// after reconnecting: the old ones go now, and so does what was queued for them, so the new
+    /// connection starts on a message boundary with only what it subscribes to.</summary>
+    private protected override void OnPipeDisconnected(Pipe pipe)
+    {
+        using (_lock.Enter())
+        {
+            Forget(pipe);
+            pipe.DrainOutbound();
+        }
+    }
+
+    /// <summary>Under the lock: no more messages for <paramref name="pipe"/>, and the part of one
+    /// being sent, written but not yet published, is taken back.</summary>
+    private void Forget(Pipe pipe)
+    {
+        _subscriptions.RemoveAll(pipe);
+        if (_sending.Remove(pipe))
+        {
+            pipe.Outbound.RollbackStaged();
         }
     }
 
@@ -110,7 +135,7 @@ public sealed class PublisherSocket : ZmqSocket
             while (pipe.Inbound.TryDequeue(out var msg))
             {
                 var body = msg.Span;
-                if (!pipe.Terminated && body.Length > 0 && body[0] <= 1)
+                if (_pipes.Contains(pipe) && body.Length > 0 && body[0] <= 1)
                 {
                     if (body[0] == 1)
                     {

@@ -122,18 +122,16 @@ public sealed class ServerSocket : ThreadSafeSocket
     /// <exception cref="TimeoutException">The peer's queue stayed full.</exception>
     public void Send(uint routingId, ref MessageBuffer message)
     {
-        ThrowIfDisposed();
-        CheckRoutingId(routingId);
+        TakeIfRefused(ref message, routingId, byRoutingId: true);
         SendCore(ref message, routingId, _trySend);
     }
 
     /// <summary>Queues a pooled buffer (emptying <paramref name="message"/>) if the peer's queue has
-    /// room; never waits. When it returns false the buffer is still the caller's.</summary>
+    /// room; never waits. When it returns false the buffer is still the caller's; an exception empties it.</summary>
     /// <exception cref="HostUnreachableException">No connected peer has that id (the buffer is gone to the pool).</exception>
     public bool TrySend(uint routingId, ref MessageBuffer message)
     {
-        ThrowIfDisposed();
-        CheckRoutingId(routingId);
+        TakeIfRefused(ref message, routingId, byRoutingId: true);
         return TrySendNow(ref message, routingId);
     }
 
@@ -141,8 +139,7 @@ public sealed class ServerSocket : ThreadSafeSocket
     /// <paramref name="message"/> is emptied at once: the library owns the buffer.</summary>
     public ValueTask SendAsync(uint routingId, ref MessageBuffer message, CancellationToken cancellationToken = default)
     {
-        ThrowIfDisposed();
-        CheckRoutingId(routingId);
+        TakeIfRefused(ref message, routingId, byRoutingId: true);
         return SendAsyncCore(ref message, routingId, _trySend, cancellationToken);
     }
 
@@ -162,7 +159,7 @@ public sealed class ServerSocket : ThreadSafeSocket
     {
         if (routingId == 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(routingId), "routing id 0 names no peer: reply with the RoutingId of a received Message");
+            throw RoutingIdZero();
         }
     }
 

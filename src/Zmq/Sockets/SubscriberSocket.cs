@@ -183,11 +183,28 @@ public sealed class SubscriberSocket : ZmqSocket
         while (true)
         {
             var from = _continuing ?? _fairQueue.Current();
-            if (from == null || (_continuing != null && !from.Inbound.HasMessage))
+            if (from != null && _continuing != null && !from.Inbound.HasMessage)
             {
-                // Nothing waiting, or the rest of a multipart message has not arrived yet.
+                // Queues publish a multipart message whole, so its rest is there unless the pipe
+                // went meanwhile; then the message simply ends.
+                if (from.Terminated)
+                {
+                    _continuing = null;
+                    _dropping = false;
+                    continue;
+                }
+                from = null;
+            }
+            if (from == null)
+            {
                 msg = default;
                 return false;
+            }
+            if (_continuing == null)
+            {
+                // The topic decides before the length: a message this socket does not take is
+                // dropped, never refused for its size.
+                _dropping = !_topics.Matches(from.Inbound.Head().Span);
             }
             if (!_dropping && maxLength < int.MaxValue && from.Inbound.PeekLength() is int length && length > maxLength)
             {
@@ -197,7 +214,6 @@ public sealed class SubscriberSocket : ZmqSocket
             if (_continuing == null)
             {
                 _fairQueue.Taken(from);
-                _dropping = !_topics.Matches(msg.Span);
             }
             else
             {

@@ -111,6 +111,22 @@ public abstract class ThreadSafeSocket : ZmqSocket
         return TrySendCore(ref msg, routingId) ? default : SendAsyncCore(msg, routingId, trySend, ct);
     }
 
+    /// <summary>Checks a buffer send before it starts; one that is refused at once (disposed socket,
+    /// routing id 0) still returns the buffer to the pool, so that every exception from a buffer
+    /// send leaves the caller's variable empty.</summary>
+    private protected void TakeIfRefused(ref MessageBuffer message, uint routingId, bool byRoutingId)
+    {
+        if (IsDisposed || (byRoutingId && routingId == 0))
+        {
+            message.Dispose();
+            ThrowIfDisposed();
+            throw RoutingIdZero();
+        }
+    }
+
+    private protected static ArgumentOutOfRangeException RoutingIdZero() =>
+        new("routingId", "routing id 0 names no peer: reply with the RoutingId of a received Message");
+
     /// <summary>Sends a pooled buffer, waiting up to <see cref="ZmqSocket.SendTimeout"/>; the library
     /// owns it from the call, and returns it to the pool if the send fails.</summary>
     private protected void SendCore(ref MessageBuffer buffer, uint routingId, TrySendRule<uint> trySend)

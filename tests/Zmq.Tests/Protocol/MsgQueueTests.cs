@@ -101,6 +101,48 @@ public class MsgQueueTests
     }
 
     [Fact]
+    public void MultipartMessage_BecomesVisibleOnlyAtItsLastFrame()
+    {
+        var q = new MsgQueue();
+        q.Enqueue(Msg.CopyOf("a"u8, more: true));
+        q.Enqueue(Msg.CopyOf("b"u8, more: true));
+        Assert.False(q.HasMessage);
+        Assert.Equal(0, q.Count);
+        q.Enqueue(Msg.CopyOf("c"u8));
+        Assert.Equal(3, q.Count);
+        Assert.True(q.TryDequeue(out var a) && a.More && a.Span.SequenceEqual("a"u8));
+        Assert.True(q.TryDequeue(out var b) && b.More);
+        Assert.True(q.TryDequeue(out var c) && !c.More && c.Span.SequenceEqual("c"u8));
+    }
+
+    [Fact]
+    public void RollbackStaged_DropsAnUnfinishedMessageEvenAcrossSegments_AndTheQueueGoesOn()
+    {
+        var q = new MsgQueue();
+        q.Enqueue(Msg.CopyOf("before"u8));
+        // 300 frames of one message span several segments; its last frame never comes.
+        for (int i = 0; i < 300; i++)
+        {
+            q.Enqueue(Msg.CopyOf(new byte[100], more: true));
+        }
+        Assert.Equal(300, q.RollbackStaged());
+        Assert.Equal(0, q.RollbackStaged());
+        q.Enqueue(Msg.CopyOf("after"u8));
+        for (int i = 0; i < 500; i++)
+        {
+            q.Enqueue(Msg.CopyOf(BitConverter.GetBytes(i)));
+        }
+        Assert.True(q.TryDequeue(out var first) && first.Span.SequenceEqual("before"u8));
+        Assert.True(q.TryDequeue(out var second) && second.Span.SequenceEqual("after"u8));
+        for (int i = 0; i < 500; i++)
+        {
+            Assert.True(q.TryDequeue(out var m));
+            Assert.Equal(i, BitConverter.ToInt32(m.Span));
+        }
+        Assert.False(q.TryDequeue(out _));
+    }
+
+    [Fact]
     public void MsgQueue_DrainAndReleaseEmptiesTheQueue()
     {
         var q = new MsgQueue();

@@ -62,6 +62,27 @@ public class SubscriptionTrieTests
     }
 
     [Fact]
+    public void SiblingTopics_SurviveTheRemovalOfAnyOfThem()
+    {
+        var trie = new SubscriptionTrie<Peer>();
+        var p = new Peer("p");
+        foreach (var t in new[] { "xa", "xb", "xc", "x" })
+        {
+            trie.Add(B(t), p);
+        }
+        trie.Remove(B("xa"), p);
+        Assert.True(trie.Matches(B("xb1")));
+        Assert.True(trie.Matches(B("xc1")));
+        trie.Remove(B("x"), p);
+        Assert.False(trie.Matches(B("xa1")));
+        Assert.False(trie.Matches(B("x")));
+        trie.Remove(B("xb"), p);
+        Assert.True(trie.Matches(B("xc")));
+        trie.Remove(B("xc"), p);
+        Assert.True(trie.IsEmpty);
+    }
+
+    [Fact]
     public void AVeryLongTopic_IsAddedAndRemovedWithoutRecursion()
     {
         var trie = new SubscriptionTrie<Peer>();

@@ -80,7 +80,7 @@ public abstract class MessageBufferTests : TransportTestBase
     }
 
     [Fact]
-    public async Task SendToUnknownPeer_ThrowsAndTakesTheBuffer()
+    public async Task EveryFailedSend_ThrowsAndTakesTheBuffer()
     {
         await using var server = BoundServer();
         var buffer = MessageBuffer.Rent(300);
@@ -89,6 +89,15 @@ public abstract class MessageBufferTests : TransportTestBase
         buffer = MessageBuffer.Rent(3);
         Assert.Throws<HostUnreachableException>(() => server.TrySend(77, ref buffer));
         Assert.False(buffer.IsAllocated);
+        buffer = MessageBuffer.Rent(3);
+        Assert.Throws<ArgumentOutOfRangeException>(() => server.Send(0, ref buffer));
+        Assert.False(buffer.IsAllocated, "a refused argument empties the variable too");
+
+        var client = NewClient();
+        await client.DisposeAsync();
+        buffer = MessageBuffer.Rent(3);
+        Assert.Throws<ObjectDisposedException>(() => client.Send(ref buffer));
+        Assert.False(buffer.IsAllocated, "so does a disposed socket");
     }
 
     [Fact]

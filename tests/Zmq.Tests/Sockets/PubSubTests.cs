@@ -1,3 +1,4 @@
+using System.Text;
 using Zmq.Tests.Support;
 
 namespace Zmq.Tests.Sockets;
@@ -63,6 +64,26 @@ public abstract class PubSubTests : TransportTestBase
         pub.Send("Z-end");
         Assert.Equal("Z-end", sub.ReceiveString());
         Assert.False(sub.TryReceive(out var extra, Short), $"unexpected {extra}");
+    }
+
+    [Fact]
+    public async Task ReceiveIntoASmallBuffer_DropsALargeMessageOnACancelledTopicInsteadOfRefusingIt()
+    {
+        await using var pub = BoundPublisher();
+        await using var sub = NewSubscriber();
+        sub.Connect(pub.LastEndpoint!);
+        sub.Subscribe("A");
+        sub.Subscribe("Z");
+        await SubscribedAsync(pub, sub, "A");
+        await SubscribedAsync(pub, sub, "Z");
+        pub.Send("A" + new string('x', 999));
+        pub.Send("Z-end");
+        sub.Unsubscribe("A");
+
+        var buffer = new byte[100];
+        var got = sub.Receive(buffer);
+        Assert.Equal("Z-end", Encoding.UTF8.GetString(buffer, 0, got.Length));
+        Assert.False(got.More);
     }
 
     [Fact]
