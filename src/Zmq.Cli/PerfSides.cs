@@ -34,6 +34,11 @@ internal readonly record struct SideResult(double Seconds, long Allocated, long 
 /// </summary>
 internal static class PerfSides
 {
+    /// <summary>Payloads up to this size are stored inline: sent from and received into one reused
+    /// buffer. Larger ones go as pooled <see cref="MessageBuffer"/>s, copied neither way, as
+    /// libzmq's perf tools pass zmq_msg_t.</summary>
+    private const int InlineLimit = 64;
+
     // A finished run has nothing queued; after a failed one, closing must not wait for a peer that is gone.
     private static readonly TimeSpan CloseLinger = TimeSpan.FromSeconds(1);
 
@@ -64,14 +69,14 @@ internal static class PerfSides
         long bad = 0;
         for (int i = 0; i < c.Warmup; i++)
         {
-            bad += server.Receive(buffer).Length != c.Size ? 1 : 0;
+            bad += ReceiveOne(server, buffer) != c.Size ? 1 : 0;
         }
-        bad += server.Receive(buffer).Length != c.Size ? 1 : 0;
+        bad += ReceiveOne(server, buffer) != c.Size ? 1 : 0;
         long a0 = GC.GetTotalAllocatedBytes(precise: true);
         long t0 = Stopwatch.GetTimestamp();
         for (int i = 1; i < c.Count; i++)
         {
-            bad += server.Receive(buffer).Length != c.Size ? 1 : 0;
+            bad += ReceiveOne(server, buffer) != c.Size ? 1 : 0;
         }
         long t1 = Stopwatch.GetTimestamp();
         long a1 = GC.GetTotalAllocatedBytes(precise: true);
@@ -83,13 +88,13 @@ internal static class PerfSides
         var payload = new byte[c.Size];
         for (int i = 0; i < c.Warmup; i++)
         {
-            client.Send(payload);
+            SendOne(client, payload);
         }
         long a0 = GC.GetTotalAllocatedBytes(precise: true);
         long t0 = Stopwatch.GetTimestamp();
         for (int i = 0; i < c.Count; i++)
         {
-            client.Send(payload);
+            SendOne(client, payload);
         }
         long t1 = Stopwatch.GetTimestamp();
         long a1 = GC.GetTotalAllocatedBytes(precise: true);
@@ -103,16 +108,13 @@ internal static class PerfSides
         long bad = 0;
         for (int i = 0; i < c.Warmup; i++)
         {
-            var m = server.Receive(buffer);
-            server.Send(m.RoutingId, buffer.AsSpan(0, m.Length));
+            EchoOne(server, buffer);
         }
         long a0 = GC.GetTotalAllocatedBytes(precise: true);
         long t0 = Stopwatch.GetTimestamp();
         for (int i = 0; i < c.Count; i++)
         {
-            var m = server.Receive(buffer);
-            bad += m.Length != c.Size ? 1 : 0;
-            server.Send(m.RoutingId, buffer.AsSpan(0, m.Length));
+            bad += EchoOne(server, buffer) != c.Size ? 1 : 0;
         }
         long t1 = Stopwatch.GetTimestamp();
         long a1 = GC.GetTotalAllocatedBytes(precise: true);
@@ -127,20 +129,56 @@ internal static class PerfSides
         long bad = 0;
         for (int i = 0; i < c.Warmup; i++)
         {
-            client.Send(payload);
-            bad += client.Receive(buffer).Length != c.Size ? 1 : 0;
+            SendOne(client, payload);
+            bad += ReceiveOne(client, buffer) != c.Size ? 1 : 0;
         }
         long a0 = GC.GetTotalAllocatedBytes(precise: true);
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < c.Count; i++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            client.Send(payload);
-            bad += client.Receive(buffer).Length != c.Size ? 1 : 0;
+            SendOne(client, payload);
+            bad += ReceiveOne(client, buffer) != c.Size ? 1 : 0;
             ticks[i] = Stopwatch.GetTimestamp() - t0;
         }
         long end = Stopwatch.GetTimestamp();
         long a1 = GC.GetTotalAllocatedBytes(precise: true);
         return new SideResult(Stopwatch.GetElapsedTime(start, end).TotalSeconds, a1 - a0, bad);
+    }
+
+    private static void SendOne(ClientSocket client, byte[] payload)
+    {
+        if (payload.Length <= InlineLimit)
+        {
+            client.Send(payload);
+            return;
+        }
+        var message = MessageBuffer.Rent(payload.Length);
+        client.Send(ref message);
+    }
+
+    private static int ReceiveOne(ThreadSafeSocket socket, byte[] buffer)
+    {
+        if (buffer.Length <= InlineLimit)
+        {
+            return socket.Receive(buffer).Length;
+        }
+        using var message = socket.ReceiveBuffer();
+        return message.Length;
+    }
+
+    /// <summary>Receives a message and sends it back as it is; returns its length.</summary>
+    private static int EchoOne(ServerSocket server, byte[] buffer)
+    {
+        if (buffer.Length <= InlineLimit)
+        {
+            var m = server.Receive(buffer);
+            server.Send(m.RoutingId, buffer.AsSpan(0, m.Length));
+            return m.Length;
+        }
+        var message = server.ReceiveBuffer();
+        int length = message.Length;
+        server.Send(message.RoutingId, ref message);
+        return length;
     }
 }

@@ -17,12 +17,8 @@ public abstract class PubSubTests : TransportTestBase
     [Fact]
     public async Task Subscriber_ReceivesOnlyMessagesStartingWithItsTopics()
     {
-        await using var pub = BoundPublisher();
-        await using var sub = NewSubscriber();
-        sub.Connect(pub.LastEndpoint!);
-        sub.Subscribe("weather.");
-        sub.Subscribe("news");
-        await SubscribedAsync(pub, sub, "news");
+        await using var pair = await SubscribedPairAsync("weather.", "news");
+        var (pub, sub) = (pair.Pub, pair.Sub);
 
         foreach (var m in new[] { "sport.1", "weather.rain", "weathe", "news", "newsflash", "other", "weather.sun" })
         {
@@ -36,11 +32,8 @@ public abstract class PubSubTests : TransportTestBase
     [Fact]
     public async Task EmptyTopic_SubscribesToEverything()
     {
-        await using var pub = BoundPublisher();
-        await using var sub = NewSubscriber();
-        sub.Connect(pub.LastEndpoint!);
-        sub.Subscribe("");
-        await SubscribedAsync(pub, sub, "");
+        await using var pair = await SubscribedPairAsync("");
+        var (pub, sub) = (pair.Pub, pair.Sub);
         pub.Send([]);
         pub.Send("anything");
         Assert.Equal(0, sub.Receive().Length);
@@ -50,13 +43,8 @@ public abstract class PubSubTests : TransportTestBase
     [Fact]
     public async Task Unsubscribe_StopsTheTopicAtOnceAndLeavesTheOthers()
     {
-        await using var pub = BoundPublisher();
-        await using var sub = NewSubscriber();
-        sub.Connect(pub.LastEndpoint!);
-        sub.Subscribe("A");
-        sub.Subscribe("Z");
-        await SubscribedAsync(pub, sub, "A");
-        await SubscribedAsync(pub, sub, "Z");
+        await using var pair = await SubscribedPairAsync("A", "Z");
+        var (pub, sub) = (pair.Pub, pair.Sub);
 
         sub.Unsubscribe("A");
         // Sent before the publisher may have heard of the cancel: the subscriber filters it out itself.
@@ -69,13 +57,8 @@ public abstract class PubSubTests : TransportTestBase
     [Fact]
     public async Task ReceiveIntoASmallBuffer_DropsALargeMessageOnACancelledTopicInsteadOfRefusingIt()
     {
-        await using var pub = BoundPublisher();
-        await using var sub = NewSubscriber();
-        sub.Connect(pub.LastEndpoint!);
-        sub.Subscribe("A");
-        sub.Subscribe("Z");
-        await SubscribedAsync(pub, sub, "A");
-        await SubscribedAsync(pub, sub, "Z");
+        await using var pair = await SubscribedPairAsync("A", "Z");
+        var (pub, sub) = (pair.Pub, pair.Sub);
         pub.Send("A" + new string('x', 999));
         pub.Send("Z-end");
         sub.Unsubscribe("A");
@@ -108,11 +91,8 @@ public abstract class PubSubTests : TransportTestBase
     [Fact]
     public async Task Multipart_ArrivesWhole_AndANonMatchingOneIsDroppedWhole()
     {
-        await using var pub = BoundPublisher();
-        await using var sub = NewSubscriber();
-        sub.Connect(pub.LastEndpoint!);
-        sub.Subscribe("A");
-        await SubscribedAsync(pub, sub, "A");
+        await using var pair = await SubscribedPairAsync("A");
+        var (pub, sub) = (pair.Pub, pair.Sub);
 
         pub.Send("B", more: true);
         pub.Send("A-but-not-first", more: false);
@@ -254,6 +234,32 @@ public abstract class PubSubTests : TransportTestBase
         pub.Dispose();
         Assert.Throws<ObjectDisposedException>(() => pub.Send("x"));
         Assert.Throws<ArgumentNullException>(() => new SubscriberSocket().Subscribe((string)null!));
+    }
+
+    /// <summary>A bound publisher and a connected subscriber whose subscriptions to
+    /// <paramref name="topics"/> have all reached the publisher.</summary>
+    private async Task<PubSubPair> SubscribedPairAsync(params string[] topics)
+    {
+        var pair = new PubSubPair(BoundPublisher(), NewSubscriber());
+        pair.Sub.Connect(pair.Pub.LastEndpoint!);
+        foreach (string topic in topics)
+        {
+            pair.Sub.Subscribe(topic);
+        }
+        foreach (string topic in topics)
+        {
+            await SubscribedAsync(pair.Pub, pair.Sub, topic);
+        }
+        return pair;
+    }
+
+    protected sealed record PubSubPair(PublisherSocket Pub, SubscriberSocket Sub) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Sub.DisposeAsync();
+            await Pub.DisposeAsync();
+        }
     }
 
     private PublisherSocket BoundPublisher()
