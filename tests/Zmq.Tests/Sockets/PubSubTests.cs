@@ -160,12 +160,16 @@ public abstract class PubSubTests : TransportTestBase
         sub.Subscribe("");
         await SubscribedAsync(pub, sub, "");
 
-        // The subscriber does not read: every send must still return.
+        // The subscriber does not read: every send must still return. Messages this large fill
+        // the kernel's socket buffers after a few dozen, so most of them must be dropped.
+        const int Count = 2000;
+        var payload = new byte[64 * 1024];
         var sending = Task.Run(() =>
         {
-            for (int i = 0; i < 100_000; i++)
+            for (int i = 0; i < Count; i++)
             {
-                pub.Send(BitConverter.GetBytes(i));
+                BitConverter.TryWriteBytes(payload, i);
+                pub.Send(payload);
             }
         });
         await sending.WaitAsync(Timeout);
@@ -174,7 +178,7 @@ public abstract class PubSubTests : TransportTestBase
         {
             got.Add(BitConverter.ToInt32(m.Span));
         }
-        Assert.InRange(got.Count, 1, 99_999);
+        Assert.InRange(got.Count, 1, Count / 2);
         Assert.Equal(got.Order(), got); // what does arrive keeps its order
     }
 
