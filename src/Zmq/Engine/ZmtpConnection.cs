@@ -414,10 +414,7 @@ internal sealed partial class ZmtpConnection
             case Commands.Subscribe or Commands.Cancel when _host.ReceivesSubscriptions:
                 // ZMTP 3.1's command form becomes the message form 3.0 peers send (0x01 or 0x00, then
                 // the topic), so a publisher reads one form only.
-                var form = new byte[data.Length + 1];
-                form[0] = name == Commands.Subscribe ? (byte)1 : (byte)0;
-                data.CopyTo(form.AsSpan(1));
-                DeliverMessage(pipe, Msg.Wrap(form));
+                DeliverMessage(pipe, Msg.Wrap(Commands.SubscriptionMessage(name == Commands.Subscribe, data)));
                 break;
             default:
                 // PONG and commands of other patterns need no action here.

@@ -84,6 +84,16 @@ internal static class Commands
     }
 
     /// <summary>Builds the PONG answering a PING's data (TTL + context); the context is cut to 16 bytes.</summary>
+    /// <summary>A subscription in ZMTP 3.0's message form: 0x01 (subscribe) or 0x00 (cancel), then
+    /// the topic. Every ZMTP 3.x publisher accepts it.</summary>
+    public static byte[] SubscriptionMessage(bool subscribe, ReadOnlySpan<byte> topic)
+    {
+        var form = new byte[topic.Length + 1];
+        form[0] = subscribe ? (byte)1 : (byte)0;
+        topic.CopyTo(form.AsSpan(1));
+        return form;
+    }
+
     public static byte[] BuildPongFrame(ReadOnlySpan<byte> pingData)
     {
         var context = pingData.Length > 2 ? pingData[2..] : [];

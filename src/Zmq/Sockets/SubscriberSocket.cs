@@ -1,5 +1,6 @@
 using Zmq.Engine;
 using Zmq.Messages;
+using Zmq.Protocol;
 using Zmq.Routing;
 
 namespace Zmq;
@@ -69,10 +70,7 @@ public sealed class SubscriberSocket : ZmqSocket
     public ReceiveResult Receive(Span<byte> buffer)
     {
         var msg = ReceiveBlocking(_tryReceive, ReceiveTimeout, buffer.Length);
-        var result = new ReceiveResult(msg.Length, 0) { More = msg.More };
-        msg.Span.CopyTo(buffer);
-        msg.Release();
-        return result;
+        return CopyOut(ref msg, buffer);
     }
 
     /// <summary>Takes the next frame if one is waiting; never waits.</summary>
@@ -87,16 +85,9 @@ public sealed class SubscriberSocket : ZmqSocket
     /// <summary>Waits up to <paramref name="timeout"/> for a frame; false if none came.</summary>
     public bool TryReceive(out Message message, TimeSpan timeout)
     {
-        try
-        {
-            message = Message.FromReceived(ReceiveBlocking(_tryReceive, timeout));
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            message = default;
-            return false;
-        }
+        bool got = TryReceiveWithin(_tryReceive, timeout, out var msg);
+        message = got ? Message.FromReceived(msg) : default;
+        return got;
     }
 
     /// <summary>Receives the next frame asynchronously.</summary>
@@ -145,23 +136,11 @@ public sealed class SubscriberSocket : ZmqSocket
         }
     }
 
-    /// <summary>Queues a subscription in the legacy message form (0x01 or 0x00, then the topic),
-    /// which every ZMTP 3.x publisher accepts. Subscriptions ignore the high-water mark: they are
-    /// few, and dropping one would silently change what this socket receives.</summary>
-    private static void Tell(Pipe pipe, ReadOnlySpan<byte> topic, bool subscribe)
-    {
-        var form = new byte[topic.Length + 1];
-        form[0] = subscribe ? (byte)1 : (byte)0;
-        topic.CopyTo(form.AsSpan(1));
-        if (form.Length <= Msg.InlineCapacity)
-        {
-            pipe.WriteInline(form);
-        }
-        else
-        {
-            pipe.Write(Msg.Wrap(form));
-        }
-    }
+    /// <summary>Queues a subscription in ZMTP 3.0's message form, which every 3.x publisher accepts.
+    /// Subscriptions ignore the high-water mark: they are few, and dropping one would silently
+    /// change what this socket receives.</summary>
+    private static void Tell(Pipe pipe, ReadOnlySpan<byte> topic, bool subscribe) =>
+        pipe.Write(Msg.Wrap(Commands.SubscriptionMessage(subscribe, topic)));
 
     /// <summary>A publisher that does not yet know this socket's subscriptions is sent all of them.</summary>
     private void TellAll(Pipe pipe)

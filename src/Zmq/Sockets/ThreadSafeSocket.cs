@@ -289,14 +289,6 @@ public abstract class ThreadSafeSocket : ZmqSocket
         }
     }
 
-    private static ReceiveResult CopyOut(ref Msg msg, Span<byte> buffer)
-    {
-        var result = new ReceiveResult(msg.Length, msg.RoutingId);
-        msg.Span.CopyTo(buffer);
-        msg.Release();
-        return result;
-    }
-
     /// <summary>Receives the next message as UTF-8 text.</summary>
     public string ReceiveString() => Receive().ToString();
 
@@ -316,16 +308,9 @@ public abstract class ThreadSafeSocket : ZmqSocket
     /// <summary>Waits up to <paramref name="timeout"/> for a message; false if none came.</summary>
     public bool TryReceive(out Message message, TimeSpan timeout)
     {
-        try
-        {
-            message = ToMessage(ReceiveBlocking(_tryReceive, timeout));
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            message = default;
-            return false;
-        }
+        bool got = TryReceiveWithin(_tryReceive, timeout, out var msg);
+        message = got ? ToMessage(msg) : default;
+        return got;
     }
 
     /// <summary>Receives the next message asynchronously.</summary>

@@ -131,6 +131,31 @@ public abstract partial class ZmqSocket
         }
     }
 
+    /// <summary><see cref="ReceiveBlocking"/> bounded by <paramref name="timeout"/>: false when
+    /// nothing came in time.</summary>
+    private protected bool TryReceiveWithin(TryReceiveRule tryReceive, TimeSpan timeout, out Msg msg)
+    {
+        try
+        {
+            msg = ReceiveBlocking(tryReceive, timeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            msg = default;
+            return false;
+        }
+    }
+
+    /// <summary>Copies a received message into the caller's buffer and returns its payload.</summary>
+    private protected static ReceiveResult CopyOut(ref Msg msg, Span<byte> buffer)
+    {
+        var result = new ReceiveResult(msg.Length, msg.RoutingId) { More = msg.More };
+        msg.Span.CopyTo(buffer);
+        msg.Release();
+        return result;
+    }
+
     private protected async ValueTask<Msg> ReceiveAsyncCore(TryReceiveRule tryReceive, CancellationToken ct, int maxLength = int.MaxValue)
     {
         ReceiveGate.Enter();
