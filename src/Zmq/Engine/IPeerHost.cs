@@ -62,6 +62,10 @@ internal interface IPeerHost
     /// <summary>A message to send to every new peer first (libzmq ZMQ_HELLO_MSG), or null.</summary>
     byte[]? HelloMessage { get; }
 
+    /// <summary>Whether the socket's receivers read for a read loop that found the pipe full
+    /// (<see cref="ZmtpConnection.TryReadForConsumer"/>, called by the fair queue).</summary>
+    bool ReadsWhenEmpty { get; }
+
     /// <summary>The read loop queued messages into the pipe.</summary>
     void InboundReady(Pipe pipe);
 

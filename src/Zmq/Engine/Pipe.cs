@@ -264,6 +264,10 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
         ResumeBlockedReader();
     }
 
+    /// <summary>Consumer side, the inbound queue found empty after a full fence: reads for the
+    /// connection's read loop if it has handed reading over; true when messages were queued.</summary>
+    public bool ReadForConsumer() => Connection is { } connection && connection.TryReadForConsumer(this);
+
     private void ResumeBlockedReader()
     {
         if (Volatile.Read(ref _readerBlocked) != 0 && Interlocked.Exchange(ref _readerBlocked, 0) != 0)

@@ -149,8 +149,11 @@ internal sealed partial class ZmtpConnection
         {
             // The read loop owns the buffer from here (it returns it to the pool while idle); this
             // frame must not keep it alive.
-            var reading = ReadLoopAsync(pipe, rx, start, end);
+            _rx = rx;
+            _rxStart = start;
+            _rxEnd = end;
             rx = null!;
+            var reading = ReadLoopAsync(pipe);
             result = await reading.ConfigureAwait(false);
         }
         catch (ProtocolException e)
@@ -220,15 +223,21 @@ internal sealed partial class ZmtpConnection
         }
     }
 
-    private async Task<ConnectionEnd> ReadLoopAsync(Pipe pipe, byte[] rx, int start, int end)
+    /// <summary>The read loop's buffer and the undecoded part of it, <c>_rx[_rxStart.._rxEnd)</c>. Fields,
+    /// not locals, because a receiving thread may take them over (ZmtpConnection.DirectRead.cs).</summary>
+    private byte[] _rx = [];
+    private int _rxStart;
+    private int _rxEnd;
+
+    private async Task<ConnectionEnd> ReadLoopAsync(Pipe pipe)
     {
         try
         {
             while (true)
             {
-                if (start < end || _decoder.RemainingBody >= LargeMessage)
+                if (_rxStart < _rxEnd || _decoder.RemainingBody >= LargeMessage)
                 {
-                    bool full = DecodeBatch(pipe, rx, ref start, end);
+                    bool full = DecodeBatch(pipe);
                     if (_queuedInbound)
                     {
                         _queuedInbound = false;
@@ -236,9 +245,17 @@ internal sealed partial class ZmtpConnection
                     }
                     if (full)
                     {
-                        if (pipe.PrepareReaderWait())
+                        if (_host.ReadsWhenEmpty && !_consumerStalled)
                         {
-                            await pipe.ReaderWake.WaitAsync().ConfigureAwait(false);
+                            await HandOverReadingAsync(pipe).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            _consumerStalled = false;
+                            if (pipe.PrepareReaderWait())
+                            {
+                                await pipe.ReaderWake.WaitAsync().ConfigureAwait(false);
+                            }
                         }
                         if (_stopped)
                         {
@@ -272,19 +289,19 @@ internal sealed partial class ZmtpConnection
                     }
                     continue;
                 }
-                if (rx.Length == 0)
+                if (_rx.Length == 0)
                 {
-                    rx = ArrayPool<byte>.Shared.Rent(BufferSize);
+                    _rx = ArrayPool<byte>.Shared.Rent(BufferSize);
                 }
                 // After a large frame, read only as far as the next header: if that frame is large
                 // too, its body is then received straight into its own array, not copied out of rx.
-                int n = ReceiveNow(_decoder.IsIdle && _decoder.LastFrameAtLeast(LargeMessage) ? rx.AsSpan(0, FrameFlags.LongHeaderSize) : rx);
+                int n = ReceiveNow(_decoder.IsIdle && _decoder.LastFrameAtLeast(LargeMessage) ? _rx.AsSpan(0, FrameFlags.LongHeaderSize) : _rx);
                 if (n < 0)
                 {
                     // Nothing to read: wait for bytes without holding a receive buffer, so an idle
                     // connection costs a few kilobytes, not 64 KiB.
-                    ArrayPool<byte>.Shared.Return(rx);
-                    rx = [];
+                    ArrayPool<byte>.Shared.Return(_rx);
+                    _rx = [];
                     await ReadableAsync().ConfigureAwait(false);
                     continue;
                 }
@@ -293,23 +310,25 @@ internal sealed partial class ZmtpConnection
                     return _closing ? ConnectionEnd.Closed : ConnectionEnd.Disconnected;
                 }
                 Volatile.Write(ref _lastReceivedTicks, Environment.TickCount64);
-                start = 0;
-                end = n;
+                _rxStart = 0;
+                _rxEnd = n;
             }
         }
         finally
         {
-            if (rx.Length > 0)
+            StopStallTimer();
+            if (_rx.Length > 0)
             {
-                ArrayPool<byte>.Shared.Return(rx);
+                ArrayPool<byte>.Shared.Return(_rx);
+                _rx = [];
             }
         }
     }
 
-    /// <summary>Decodes frames until the input is used up or the pipe is full (returns true).</summary>
-    private bool DecodeBatch(Pipe pipe, byte[] rx, ref int start, int end)
+    /// <summary>Decodes the frames in <c>_rx</c> until they are used up or the pipe is full (returns true).</summary>
+    private bool DecodeBatch(Pipe pipe)
     {
-        ReadOnlySpan<byte> input = rx.AsSpan(start, end - start);
+        ReadOnlySpan<byte> input = _rx.AsSpan(_rxStart, _rxEnd - _rxStart);
         _decoder.PooledBodies = _host.PooledReceive;
         try
         {
@@ -342,7 +361,7 @@ internal sealed partial class ZmtpConnection
         }
         finally
         {
-            start = end - input.Length;
+            _rxStart = _rxEnd - input.Length;
         }
     }
 

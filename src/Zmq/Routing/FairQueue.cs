@@ -78,7 +78,7 @@ internal sealed class FairQueue
             Volatile.Write(ref pipe.InboundActive, 0);
             Interlocked.MemoryBarrier();
             pipe.OnInboundEmptyFenced();
-            if (pipe.Inbound.CanDequeue && Interlocked.CompareExchange(ref pipe.InboundActive, 1, 0) == 0)
+            if ((pipe.ReadForConsumer() || pipe.Inbound.CanDequeue) && Interlocked.CompareExchange(ref pipe.InboundActive, 1, 0) == 0)
             {
                 continue;
             }

@@ -43,6 +43,8 @@ public sealed class SubscriberSocket : ZmqSocket
 
     public override string SocketType => "SUB";
 
+    private protected override bool ReadsWhenEmpty => true;
+
     /// <summary>Receives messages whose first frame starts with <paramref name="topic"/> (all, when
     /// empty). Subscribing twice needs two unsubscribes.</summary>
     public void Subscribe(ReadOnlySpan<byte> topic) => Change(topic, subscribe: true);

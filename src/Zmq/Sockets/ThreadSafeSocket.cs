@@ -28,6 +28,8 @@ public abstract class ThreadSafeSocket : ZmqSocket
 
     private protected override bool AcceptsMultipart => false;
 
+    private protected override bool ReadsWhenEmpty => true;
+
     /// <summary>Under <see cref="SendLock"/>: the pipe the next message for <paramref name="routingId"/>
     /// (ignored where sending is not by id) should go to, or null when that pipe (or every pipe)
     /// is at its high-water mark.</summary>

@@ -50,6 +50,12 @@ public abstract partial class ZmqSocket
 
     bool IPeerHost.ReceivesSubscriptions => ReceivesSubscriptions;
 
+    bool IPeerHost.ReadsWhenEmpty => ReadsWhenEmpty;
+
+    /// <summary>True where receiving goes through a <see cref="Routing.FairQueue"/>, which reads for
+    /// parked read loops.</summary>
+    private protected virtual bool ReadsWhenEmpty => false;
+
     private protected virtual bool ReceivesSubscriptions => false;
 
     bool IPeerHost.PooledReceive => ReceivesIntoBuffers;

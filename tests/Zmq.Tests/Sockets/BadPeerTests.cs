@@ -137,6 +137,30 @@ public sealed class BadPeerTests
     }
 
     [Fact]
+    public async Task BadFrameBehindMoreMessagesThanTheHwm_EndsTheConnectionAfterDeliveringThem()
+    {
+        // With a receive HWM of 5 the read loop parks (or hands reading to the receiver) long before
+        // it reaches the bad frame: whichever thread decodes it, the connection ends with the reason,
+        // and every message before it is delivered.
+        await using var server = new ServerSocket { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero, ReceiveHighWatermark = 5 };
+        var events = server.Monitor();
+        server.Bind("tcp://127.0.0.1:*");
+        await using var peer = await RawPeer.ConnectAsync(server.LastEndpoint!);
+        await peer.HandshakeAsync("CLIENT");
+        var frames = Enumerable.Range(0, 500).Select(i => RawPeer.MessageFrame($"m{i}")).Append([0x80, 0x01, 0x41]);
+        await peer.SendAsync([.. frames]);
+
+        for (int i = 0; i < 500; i++)
+        {
+            Assert.Equal($"m{i}", server.ReceiveString());
+        }
+        Assert.True(await peer.WaitClosedAsync(Timeout), "the socket must close the bad peer's connection");
+        var gone = await events.NextAsync(SocketEventType.Disconnected);
+        Assert.Contains("reserved", gone.Reason, StringComparison.OrdinalIgnoreCase);
+        Assert.False(server.TryReceive(out _));
+    }
+
+    [Fact]
     public async Task PingFromAPeer_IsAnsweredWithPongCarryingItsContext()
     {
         await using var server = new ServerSocket { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };

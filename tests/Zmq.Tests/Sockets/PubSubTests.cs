@@ -109,6 +109,36 @@ public abstract class PubSubTests : TransportTestBase
     }
 
     [Fact]
+    public async Task SlowSubscriberWithASmallHwm_GetsEveryMultipartMessageWholeAndInOrder()
+    {
+        const int count = 5_000;
+        // No send limit at the publisher, so nothing is dropped: the subscriber's small queue is full
+        // most of the time instead, and its reading passes between the read loop and the receiver.
+        await using var pair = await SubscribedPairAsync((pub, sub) => { pub.SendHighWatermark = 0; sub.ReceiveHighWatermark = 3; }, "");
+        var (pub, sub) = (pair.Pub, pair.Sub);
+
+        var publishing = Task.Run(() =>
+        {
+            for (int i = 0; i < count; i++)
+            {
+                pub.Send($"m{i}", more: true);
+                pub.Send(new byte[i % 100], more: true);
+                pub.Send("end");
+            }
+        });
+        for (int i = 0; i < count; i++)
+        {
+            var frames = sub.ReceiveMultipart();
+            Assert.Equal(3, frames.Count);
+            Assert.Equal($"m{i}", frames[0].ToString());
+            Assert.Equal("end", frames[2].ToString());
+            Assert.Equal(i % 100, frames[1].Length);
+        }
+        await publishing;
+        Assert.False(sub.TryReceive(out var extra, Short), $"unexpected {extra}");
+    }
+
+    [Fact]
     public async Task EveryMatchingSubscriber_GetsEachMessage()
     {
         await using var pub = BoundPublisher();
@@ -242,9 +272,13 @@ public abstract class PubSubTests : TransportTestBase
 
     /// <summary>A bound publisher and a connected subscriber whose subscriptions to
     /// <paramref name="topics"/> have all reached the publisher.</summary>
-    private async Task<PubSubPair> SubscribedPairAsync(params string[] topics)
+    private Task<PubSubPair> SubscribedPairAsync(params string[] topics) => SubscribedPairAsync(null, topics);
+
+    private async Task<PubSubPair> SubscribedPairAsync(Action<PublisherSocket, SubscriberSocket>? configure, params string[] topics)
     {
-        var pair = new PubSubPair(BoundPublisher(), NewSubscriber());
+        var pair = new PubSubPair(NewPublisher(), NewSubscriber());
+        configure?.Invoke(pair.Pub, pair.Sub);
+        pair.Pub.Bind(AnyEndpoint);
         pair.Sub.Connect(pair.Pub.LastEndpoint!);
         foreach (string topic in topics)
         {

@@ -1,0 +1,171 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+
+namespace Zmq.Engine;
+
+// Reading by the receiving thread. When the application is the slower side, the read loop keeps
+// filling the pipe to its high-water mark and parking, and every resume is a thread-pool hop: on a
+// busy machine that costs more than the messages themselves. So a read loop that finds the pipe full
+// hands reading over instead of parking on room: the application thread that next finds the pipe
+// empty reads the socket itself (non-blocking, a whole buffer at a time) and decodes straight into
+// the pipe it is about to dequeue from. It hands reading back the moment the socket has nothing
+// (or anything but plain frames: the end of stream, an error, a large body), and the loop goes on
+// as before. A consumer that stops receiving for a while (ConsumerStall) has reading taken back, so
+// that pings, the peer's end and its messages up to the high-water mark are still read while the
+// application is away. Only for sockets whose receive goes through the fair queue
+// (IPeerHost.ReadsWhenEmpty).
+internal sealed partial class ZmtpConnection
+{
+    private const int LoopReads = 0;
+    private const int HandedOver = 1;
+    private const int ConsumerReading = 2;
+
+    /// <summary>Who may read the socket and use the decoder and <c>_rx</c>: the read loop, or (once
+    /// handed over) whichever consumer takes it. Every change is an interlocked operation or is
+    /// followed by one, so the reading state passes between threads with full fences.</summary>
+    private int _readOwner;
+
+    /// <summary>What a consumer's read failed with, for the read loop to end the connection by.</summary>
+    private Exception? _consumerReadError;
+
+    /// <summary>How long a consumer may go without reading before the loop takes reading back. A
+    /// streaming consumer reads a whole buffer every few hundred microseconds at most.</summary>
+    private static readonly TimeSpan ConsumerStall = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Ticks every <see cref="ConsumerStall"/> while reading is handed over; created at the
+    /// first hand-over.</summary>
+    private Timer? _stallTimer;
+
+    /// <summary>Reads made by consumers, and the count the stall timer saw at its last tick.</summary>
+    private int _consumerReads;
+    private int _consumerReadsSeen;
+
+    /// <summary>Reading was last taken back from a consumer that had stopped: the loop then waits for
+    /// room the plain way once, so an application that is away costs one hand-over, not one a tick.</summary>
+    private bool _consumerStalled;
+
+    /// <summary>Read loop, with the pipe full: hands reading to the consumer and waits until it is
+    /// handed back (or the connection is closing).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask HandOverReadingAsync(Pipe pipe)
+    {
+        Volatile.Write(ref _readOwner, HandedOver);
+        Interlocked.MemoryBarrier();
+        // The consumer clears the pipe's active flag, fences, then looks for a hand-over (Dekker):
+        // one that left the pipe before this hand-over showed is seen here, and the loop reads on.
+        if ((Volatile.Read(ref pipe.InboundActive) == 0 || _closing || _stopped)
+            && Interlocked.CompareExchange(ref _readOwner, LoopReads, HandedOver) == HandedOver)
+        {
+            return;
+        }
+        _consumerReadsSeen = Volatile.Read(ref _consumerReads);
+        _stallTimer ??= new Timer(static state => ((ZmtpConnection)state!).CheckConsumerProgress(), this, Timeout.Infinite, Timeout.Infinite);
+        _stallTimer.Change(ConsumerStall, ConsumerStall);
+        await pipe.ReaderWake.WaitAsync().ConfigureAwait(false);
+        _stallTimer.Change(Timeout.Infinite, Timeout.Infinite);
+        _consumerStalled = TakeReadingBack();
+    }
+
+    /// <summary>Stall timer: wakes the loop to take reading back when no consumer has read since the
+    /// last tick. A tick that comes late (after the loop took reading back for another reason) wakes
+    /// it for nothing, which it survives.</summary>
+    private void CheckConsumerProgress()
+    {
+        int reads = Volatile.Read(ref _consumerReads);
+        if (reads == _consumerReadsSeen && Volatile.Read(ref _readOwner) == HandedOver)
+        {
+            _pipe?.ReaderWake.Set();
+        }
+        _consumerReadsSeen = reads;
+    }
+
+    /// <summary>Read loop, woken: reading is its own again once no consumer is in the middle of a
+    /// read (one socket call and one decode, so the wait is short), and a consumer's failure becomes
+    /// the loop's. True when the loop took reading from a consumer that had not handed it back.</summary>
+    private bool TakeReadingBack()
+    {
+        var spin = new SpinWait();
+        int owner;
+        while ((owner = Interlocked.CompareExchange(ref _readOwner, LoopReads, HandedOver)) == ConsumerReading)
+        {
+            spin.SpinOnce();
+        }
+        if (_consumerReadError is { } error)
+        {
+            _consumerReadError = null;
+            ExceptionDispatchInfo.Capture(error).Throw();
+        }
+        return owner == HandedOver;
+    }
+
+    /// <summary>Read loop, at its end.</summary>
+    private void StopStallTimer() => _stallTimer?.Dispose();
+
+    /// <summary>
+    /// Consumer side, with the pipe's queue found empty after a full fence, under the socket's
+    /// receive lock: if the read loop has handed reading over, reads and decodes until at least one
+    /// whole message is queued (true) or the socket has nothing more for now, in which case reading
+    /// goes back to the loop (false).
+    /// </summary>
+    public bool TryReadForConsumer(Pipe pipe)
+    {
+        if (Volatile.Read(ref _readOwner) != HandedOver
+            || Interlocked.CompareExchange(ref _readOwner, ConsumerReading, HandedOver) != HandedOver)
+        {
+            return false;
+        }
+        _consumerReads++;
+        bool queued = false;
+        try
+        {
+            queued = ReadForConsumer(pipe);
+        }
+        catch (Exception e)
+        {
+            // The loop ends the connection with it, as if it had read the bytes itself.
+            _consumerReadError = e;
+        }
+        if (queued)
+        {
+            Interlocked.Exchange(ref _readOwner, HandedOver);
+        }
+        else
+        {
+            Interlocked.Exchange(ref _readOwner, LoopReads);
+            pipe.ReaderWake.Set();
+        }
+        return queued;
+    }
+
+    private bool ReadForConsumer(Pipe pipe)
+    {
+        while (!_closing && !_stopped)
+        {
+            if (_rxStart < _rxEnd)
+            {
+                DecodeBatch(pipe);
+                // The consumer is this thread: no one else needs telling.
+                _queuedInbound = false;
+                if (pipe.Inbound.CanDequeue)
+                {
+                    return true;
+                }
+                continue;
+            }
+            // A large body goes straight into its own array, which is the loop's way of reading.
+            if (_rx.Length == 0 || _decoder.RemainingBody >= LargeMessage || (_decoder.IsIdle && _decoder.LastFrameAtLeast(LargeMessage)))
+            {
+                return false;
+            }
+            int n = ReceiveNow(_rx);
+            if (n <= 0)
+            {
+                return false;
+            }
+            Volatile.Write(ref _lastReceivedTicks, Environment.TickCount64);
+            _rxStart = 0;
+            _rxEnd = n;
+        }
+        return false;
+    }
+}
