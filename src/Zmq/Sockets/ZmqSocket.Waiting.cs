@@ -21,6 +21,7 @@ public abstract partial class ZmqSocket
             throw new TimeoutException($"{SocketType} cannot send now: every peer queue is at SendHighWatermark or no peer is connected (SendTimeout is zero)");
         }
         var deadline = Deadline.After(timeout);
+        bool sent = false;
         SendGate.Enter();
         try
         {
@@ -28,7 +29,7 @@ public abstract partial class ZmqSocket
             {
                 if (trySend(ref msg, state))
                 {
-                    SendGate.Pulse();
+                    sent = true;
                     return;
                 }
                 ThrowIfDisposedReleasing(ref msg);
@@ -42,12 +43,25 @@ public abstract partial class ZmqSocket
         }
         finally
         {
-            SendGate.Exit();
+            ExitSendGate(sent);
+        }
+    }
+
+    /// <summary>A sender that got its message in passes the wake-up on (there may be room for another
+    /// waiting sender's too), after leaving the gate: counted still, it would pulse only itself, and
+    /// its next wait would return for nothing.</summary>
+    private void ExitSendGate(bool sent)
+    {
+        SendGate.Exit();
+        if (sent)
+        {
+            SendGate.Pulse();
         }
     }
 
     private protected async ValueTask SendAsyncCore<TState>(Msg msg, TState state, TrySendRule<TState> trySend, CancellationToken ct)
     {
+        bool sent = false;
         SendGate.Enter();
         try
         {
@@ -55,7 +69,7 @@ public abstract partial class ZmqSocket
             {
                 if (trySend(ref msg, state))
                 {
-                    SendGate.Pulse();
+                    sent = true;
                     return;
                 }
                 ThrowIfDisposedReleasing(ref msg);
@@ -77,7 +91,7 @@ public abstract partial class ZmqSocket
         }
         finally
         {
-            SendGate.Exit();
+            ExitSendGate(sent);
         }
     }
 

@@ -25,6 +25,38 @@ public abstract class WakeupTests : TransportTestBase
     }
 
     [Fact]
+    public async Task SendersBlockedAtTheHwm_AreAllWokenAsRoomAppears()
+    {
+        // Four threads share one CLIENT whose queue holds 5: most sends wait, and each sender that
+        // gets in passes the wake-up on to the next. One left asleep shows as a send timeout.
+        const int perThread = 5_000;
+        const int threads = 4;
+        await using var server = BoundServer();
+        await using var client = NewClient();
+        client.SendHighWatermark = 5;
+        server.ReceiveHighWatermark = 5;
+        client.Connect(server.LastEndpoint!);
+        var senders = Enumerable.Range(0, threads).Select(t => Task.Run(() =>
+        {
+            for (int i = 0; i < perThread; i++)
+            {
+                client.Send(BitConverter.GetBytes((t * perThread) + i));
+            }
+        })).ToArray();
+        var seen = new bool[threads * perThread];
+        var buffer = new byte[4];
+        for (int n = 0; n < seen.Length; n++)
+        {
+            server.Receive(buffer);
+            int i = BitConverter.ToInt32(buffer);
+            Assert.False(seen[i], $"message {i} received twice");
+            seen[i] = true;
+        }
+        await Task.WhenAll(senders);
+        Assert.All(seen, Assert.True);
+    }
+
+    [Fact]
     public async Task StreamingThenRequestReply_SwitchingTheWriteLoopsFencingLosesNothing()
     {
         // Streams make the write loops fence asymmetrically, request-reply switches them back.
