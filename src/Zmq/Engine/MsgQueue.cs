@@ -242,6 +242,9 @@ internal sealed class MsgQueue
         CommitDequeue();
     }
 
+    /// <summary>Any thread: how many messages the consumer has taken so far (a progress mark).</summary>
+    public long Dequeued => Volatile.Read(ref _p.Read);
+
     /// <summary>Consumer only: whether a message is waiting.</summary>
     public bool HasMessage => Available();
 

@@ -28,17 +28,21 @@ internal sealed partial class ZmtpConnection
     /// <summary>What a consumer's read failed with, for the read loop to end the connection by.</summary>
     private Exception? _consumerReadError;
 
-    /// <summary>How long a consumer may go without reading before the loop takes reading back. A
-    /// streaming consumer reads a whole buffer every few hundred microseconds at most.</summary>
+    /// <summary>How long a consumer may go without taking a message before the loop takes reading
+    /// back (after one to two ticks of this).</summary>
     private static readonly TimeSpan ConsumerStall = TimeSpan.FromMilliseconds(1);
 
-    /// <summary>Ticks every <see cref="ConsumerStall"/> while reading is handed over; created at the
-    /// first hand-over.</summary>
+    /// <summary>Ticks while reading is handed over; created at the first hand-over.</summary>
     private Timer? _stallTimer;
 
-    /// <summary>Reads made by consumers, and the count the stall timer saw at its last tick.</summary>
-    private int _consumerReads;
-    private int _consumerReadsSeen;
+    /// <summary>Counts hand-overs, so that a tick can tell a new hand-over from the one it last saw
+    /// (a late tick of an earlier one must not judge it).</summary>
+    private int _handOvers;
+
+    /// <summary>The stall timer's own view at its last tick: which hand-over, and how far the
+    /// consumer had read the queue. Touched only by ticks.</summary>
+    private int _handOverSeen;
+    private long _dequeuedSeen;
 
     /// <summary>Reading was last taken back from a consumer that had stopped: the loop then waits for
     /// room the plain way once, so an application that is away costs one hand-over, not one a tick.</summary>
@@ -49,6 +53,10 @@ internal sealed partial class ZmtpConnection
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask HandOverReadingAsync(Pipe pipe)
     {
+        // Armed before the hand-over is published: nothing can then fail between the two.
+        Interlocked.Increment(ref _handOvers);
+        _stallTimer ??= new Timer(static state => ((ZmtpConnection)state!).CheckConsumerProgress(), this, Timeout.Infinite, Timeout.Infinite);
+        _stallTimer.Change(ConsumerStall, ConsumerStall);
         Volatile.Write(ref _readOwner, HandedOver);
         Interlocked.MemoryBarrier();
         // The consumer clears the pipe's active flag, fences, then looks for a hand-over (Dekker):
@@ -56,27 +64,31 @@ internal sealed partial class ZmtpConnection
         if ((Volatile.Read(ref pipe.InboundActive) == 0 || _closing || _stopped)
             && Interlocked.CompareExchange(ref _readOwner, LoopReads, HandedOver) == HandedOver)
         {
+            _stallTimer.Change(Timeout.Infinite, Timeout.Infinite);
             return;
         }
-        _consumerReadsSeen = Volatile.Read(ref _consumerReads);
-        _stallTimer ??= new Timer(static state => ((ZmtpConnection)state!).CheckConsumerProgress(), this, Timeout.Infinite, Timeout.Infinite);
-        _stallTimer.Change(ConsumerStall, ConsumerStall);
         await pipe.ReaderWake.WaitAsync().ConfigureAwait(false);
         _stallTimer.Change(Timeout.Infinite, Timeout.Infinite);
         _consumerStalled = TakeReadingBack();
     }
 
-    /// <summary>Stall timer: wakes the loop to take reading back when no consumer has read since the
-    /// last tick. A tick that comes late (after the loop took reading back for another reason) wakes
-    /// it for nothing, which it survives.</summary>
+    /// <summary>Stall timer: wakes the loop to take reading back when the consumer has taken nothing
+    /// since the last tick of the same hand-over. A late tick can still wake the loop for nothing,
+    /// which it survives: every waiter re-checks.</summary>
     private void CheckConsumerProgress()
     {
-        int reads = Volatile.Read(ref _consumerReads);
-        if (reads == _consumerReadsSeen && Volatile.Read(ref _readOwner) == HandedOver)
+        if (_pipe is not { } pipe)
         {
-            _pipe?.ReaderWake.Set();
+            return;
         }
-        _consumerReadsSeen = reads;
+        int handOver = Volatile.Read(ref _handOvers);
+        long dequeued = pipe.Inbound.Dequeued;
+        if (handOver == _handOverSeen && dequeued == _dequeuedSeen && Volatile.Read(ref _readOwner) == HandedOver)
+        {
+            pipe.ReaderWake.Set();
+        }
+        _handOverSeen = handOver;
+        _dequeuedSeen = dequeued;
     }
 
     /// <summary>Read loop, woken: reading is its own again once no consumer is in the middle of a
@@ -93,7 +105,12 @@ internal sealed partial class ZmtpConnection
         if (_consumerReadError is { } error)
         {
             _consumerReadError = null;
-            ExceptionDispatchInfo.Capture(error).Throw();
+            // Closing disposes the socket under a consumer's read: that is this side's close, not
+            // a failure to report.
+            if (!_closing && !_stopped)
+            {
+                ExceptionDispatchInfo.Capture(error).Throw();
+            }
         }
         return owner == HandedOver;
     }
@@ -103,9 +120,10 @@ internal sealed partial class ZmtpConnection
 
     /// <summary>
     /// Consumer side, with the pipe's queue found empty after a full fence, under the socket's
-    /// receive lock: if the read loop has handed reading over, reads and decodes until at least one
-    /// whole message is queued (true) or the socket has nothing more for now, in which case reading
-    /// goes back to the loop (false).
+    /// receive lock: if the read loop has handed reading over, decodes what is left of its buffer
+    /// and at most one more receive's worth. True when that queued a whole message; otherwise
+    /// reading goes back to the loop, so a receive never stays here (holding the receive lock) for
+    /// more than one socket call, whatever the peer sends.
     /// </summary>
     public bool TryReadForConsumer(Pipe pipe)
     {
@@ -114,7 +132,6 @@ internal sealed partial class ZmtpConnection
         {
             return false;
         }
-        _consumerReads++;
         bool queued = false;
         try
         {
@@ -139,33 +156,33 @@ internal sealed partial class ZmtpConnection
 
     private bool ReadForConsumer(Pipe pipe)
     {
-        while (!_closing && !_stopped)
+        if (_rxStart < _rxEnd && Decoded(pipe))
         {
-            if (_rxStart < _rxEnd)
-            {
-                DecodeBatch(pipe);
-                // The consumer is this thread: no one else needs telling.
-                _queuedInbound = false;
-                if (pipe.Inbound.CanDequeue)
-                {
-                    return true;
-                }
-                continue;
-            }
-            // A large body goes straight into its own array, which is the loop's way of reading.
-            if (_rx.Length == 0 || _decoder.RemainingBody >= LargeMessage || (_decoder.IsIdle && _decoder.LastFrameAtLeast(LargeMessage)))
-            {
-                return false;
-            }
-            int n = ReceiveNow(_rx);
-            if (n <= 0)
-            {
-                return false;
-            }
-            Volatile.Write(ref _lastReceivedTicks, Environment.TickCount64);
-            _rxStart = 0;
-            _rxEnd = n;
+            return true;
         }
-        return false;
+        // A large body goes straight into its own array, which is the loop's way of reading.
+        if (_closing || _stopped || _rx.Length == 0 || _decoder.RemainingBody >= LargeMessage
+            || (_decoder.IsIdle && _decoder.LastFrameAtLeast(LargeMessage)))
+        {
+            return false;
+        }
+        int n = ReceiveNow(_rx);
+        if (n <= 0)
+        {
+            return false;
+        }
+        Volatile.Write(ref _lastReceivedTicks, Environment.TickCount64);
+        _rxStart = 0;
+        _rxEnd = n;
+        return Decoded(pipe);
+    }
+
+    /// <summary>Decodes the buffered bytes; true when a whole message is now queued.</summary>
+    private bool Decoded(Pipe pipe)
+    {
+        DecodeBatch(pipe);
+        // The consumer is this thread: no one else needs telling.
+        _queuedInbound = false;
+        return pipe.Inbound.CanDequeue;
     }
 }

@@ -147,8 +147,8 @@ internal sealed partial class ZmtpConnection
         ConnectionEnd result;
         try
         {
-            // The read loop owns the buffer from here (it returns it to the pool while idle); this
-            // frame must not keep it alive.
+            // The read loop owns the buffer from here (it returns it to the pool while idle): the
+            // local reference goes, so that only the loop's field holds it.
             _rx = rx;
             _rxStart = start;
             _rxEnd = end;

@@ -161,6 +161,39 @@ public sealed class BadPeerTests
     }
 
     [Fact]
+    public async Task PeerStreamingOnlyDroppedFrames_DoesNotHoldUpANonBlockingReceive()
+    {
+        // The queue fills first, so reading passes to the receiver; then the peer streams multipart
+        // messages, which a SERVER drops. A receiver reading for the loop must not keep reading them.
+        await using var server = new ServerSocket { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero, ReceiveHighWatermark = 5 };
+        server.Bind("tcp://127.0.0.1:*");
+        await using var peer = await RawPeer.ConnectAsync(server.LastEndpoint!);
+        await peer.HandshakeAsync("CLIENT");
+        await peer.SendAsync([.. Enumerable.Range(0, 50).Select(i => RawPeer.MessageFrame($"m{i}"))]);
+        var junk = Enumerable.Range(0, 1000).SelectMany(_ => new[] { RawPeer.MessageFrame("part", more: true), RawPeer.MessageFrame("dropped") }).ToArray();
+        using var stop = new CancellationTokenSource();
+        var streaming = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await peer.SendAsync(junk);
+            }
+        });
+
+        for (int i = 0; i < 50; i++)
+        {
+            Assert.Equal($"m{i}", server.ReceiveString());
+        }
+        var polling = Task.Run(() => server.TryReceive(out _));
+        Assert.Same(polling, await Task.WhenAny(polling, Task.Delay(Timeout)));
+        Assert.False(await polling, "only dropped frames were sent");
+        await stop.CancelAsync();
+        await streaming;
+        await peer.SendAsync(RawPeer.MessageFrame("after"));
+        Assert.Equal("after", server.ReceiveString());
+    }
+
+    [Fact]
     public async Task PingFromAPeer_IsAnsweredWithPongCarryingItsContext()
     {
         await using var server = new ServerSocket { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
