@@ -160,9 +160,8 @@ internal sealed partial class ZmtpConnection
         {
             return true;
         }
-        // A large body goes straight into its own array, which is the loop's way of reading.
-        if (_closing || _stopped || _rx.Length == 0 || _decoder.RemainingBody >= LargeMessage
-            || (_decoder.IsIdle && _decoder.LastFrameAtLeast(LargeMessage)))
+        // Large bodies are read the loop's way, straight into their own arrays.
+        if (_closing || _stopped || _rx.Length == 0 || _decoder.RemainingBody >= LargeMessage || NextReadIsHeaderOnly)
         {
             return false;
         }

@@ -293,9 +293,7 @@ internal sealed partial class ZmtpConnection
                 {
                     _rx = ArrayPool<byte>.Shared.Rent(BufferSize);
                 }
-                // After a large frame, read only as far as the next header: if that frame is large
-                // too, its body is then received straight into its own array, not copied out of rx.
-                int n = ReceiveNow(_decoder.IsIdle && _decoder.LastFrameAtLeast(LargeMessage) ? _rx.AsSpan(0, FrameFlags.LongHeaderSize) : _rx);
+                int n = ReceiveNow(NextReadIsHeaderOnly ? _rx.AsSpan(0, FrameFlags.LongHeaderSize) : _rx);
                 if (n < 0)
                 {
                     // Nothing to read: wait for bytes without holding a receive buffer, so an idle
@@ -324,6 +322,11 @@ internal sealed partial class ZmtpConnection
             }
         }
     }
+
+    /// <summary>After a large frame, the next read goes only as far as the next header: if that
+    /// frame is large too, its body is then received straight into its own array, not copied out of
+    /// <c>_rx</c>.</summary>
+    private bool NextReadIsHeaderOnly => _decoder.IsIdle && _decoder.LastFrameAtLeast(LargeMessage);
 
     /// <summary>Decodes the frames in <c>_rx</c> until they are used up or the pipe is full (returns true).</summary>
     private bool DecodeBatch(Pipe pipe)
