@@ -201,6 +201,21 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     private int _asymmetricFences;
     private int _sparseSleeps;
 
+    /// <summary>Write loop: declares sleep again without counting a sleep (it waits for a sender
+    /// that is writing), with the fence the current mode asks for.</summary>
+    public void BeginWriterSleepAgain()
+    {
+        Volatile.Write(ref _writerSleeping, 1);
+        if (Volatile.Read(ref _asymmetricFences) == 0)
+        {
+            Interlocked.MemoryBarrier();
+        }
+        else
+        {
+            Interlocked.MemoryBarrierProcessWide();
+        }
+    }
+
     public void CancelWriterSleep() => Volatile.Write(ref _writerSleeping, 0);
 
     /// <summary>Read loop: declares it waits for room. Returns false when room appeared meanwhile.</summary>

@@ -40,10 +40,16 @@ internal sealed partial class ZmtpConnection
         byte[]? tx = null;
         // Messages written since the loop last slept: tells streaming from request-reply traffic.
         int cycleMessages = 0;
+        // The write token (ZmtpConnection.SenderFlush.cs): held from the start, given up for each sleep.
+        bool holding = true;
         try
         {
             while (true)
             {
+                if (_leftover != null)
+                {
+                    await SendLeftoverAsync().ConfigureAwait(false);
+                }
                 int pos = 0;
                 bool wrote = false;
                 while (!_stopped)
@@ -126,14 +132,21 @@ internal sealed partial class ZmtpConnection
                     _ = Task.Delay(DrainedCloseTimeout).ContinueWith(_ => CloseSocket(), TaskScheduler.Default);
                     return;
                 }
+                // Asleep, the loop does not write: a sender that fills its pipe meanwhile may.
+                Volatile.Write(ref _writeToken, WritingFree);
+                holding = false;
                 pipe.BeginWriterSleep(streaming: cycleMessages >= StreamingCycle);
                 cycleMessages = 0;
-                if (pipe.Outbound.CanDequeue || !_control.IsEmpty || _closing || _stopped)
+                if (pipe.Outbound.CanDequeue || !_control.IsEmpty || _closing || _stopped || _leftover != null)
                 {
                     pipe.CancelWriterSleep();
-                    continue;
                 }
-                await pipe.WriterWake.WaitAsync().ConfigureAwait(false);
+                else
+                {
+                    await pipe.WriterWake.WaitAsync().ConfigureAwait(false);
+                }
+                await TakeWritingAsync(pipe).ConfigureAwait(false);
+                holding = true;
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or OperationCanceledException)
@@ -146,6 +159,7 @@ internal sealed partial class ZmtpConnection
             {
                 ArrayPool<byte>.Shared.Return(tx);
             }
+            KeepWritingForGood(holding);
             Volatile.Write(ref _writerFinished, true);
         }
     }
@@ -157,13 +171,18 @@ internal sealed partial class ZmtpConnection
     /// queued) or the next message is large enough to be sent from its own array
     /// (<see cref="Batch.Large"/>: taken out as <paramref name="large"/>). Synchronous, so the
     /// per-message work stays out of the async state machine.</summary>
-    private static Batch EncodeQueued(MsgQueue queue, byte[] tx, ref int pos, ref bool wrote, ref int encoded, out Msg large)
+    private static Batch EncodeQueued(MsgQueue queue, byte[] tx, ref int pos, ref bool wrote, ref int encoded, out Msg large, bool takeLarge = true)
     {
         while (queue.HasMessage)
         {
             ref var msg = ref queue.Head();
             if (msg.Length >= LargeMessage)
             {
+                if (!takeLarge)
+                {
+                    large = default;
+                    return Batch.Large;
+                }
                 wrote = true;
                 large = msg;
                 queue.DropHead();

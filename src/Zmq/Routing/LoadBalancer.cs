@@ -28,6 +28,9 @@ internal sealed class LoadBalancer
         return true;
     }
 
+    /// <summary>The pipe whose turn is next, room or not; null when there is none.</summary>
+    public Pipe? InTurn() => _pipes.Count == 0 ? null : _pipes[_current < _pipes.Count ? _current : 0];
+
     /// <summary>The next pipe in turn with room under its HWM, or null when every pipe is full (or none exists).</summary>
     public Pipe? NextWithRoom()
     {

@@ -99,6 +99,8 @@ public sealed class ClientSocket : ThreadSafeSocket
 
     private protected override Pipe? PipeWithRoom(uint routingId) => _loadBalancer.NextWithRoom();
 
+    private protected override Pipe? FullPipe(uint routingId) => _loadBalancer.InTurn();
+
     private protected override bool IsCompatiblePeer(string peerSocketType) => peerSocketType == "SERVER";
 
     private protected override void OnPipeAdded(Pipe pipe)

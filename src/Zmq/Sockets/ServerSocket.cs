@@ -172,6 +172,8 @@ public sealed class ServerSocket : ThreadSafeSocket
         return pipe.HasSendCapacity ? pipe : null;
     }
 
+    private protected override Pipe? FullPipe(uint routingId) => _routes.TryGet(routingId, out var pipe) ? pipe : null;
+
     private protected override bool IsCompatiblePeer(string peerSocketType) => peerSocketType == "CLIENT";
 
     private protected override void OnPipeAdded(Pipe pipe)

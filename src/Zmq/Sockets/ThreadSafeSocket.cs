@@ -38,40 +38,73 @@ public abstract class ThreadSafeSocket : ZmqSocket
     /// <summary>The socket type's non-blocking send: queues <paramref name="msg"/> if a pipe has room.</summary>
     private protected bool TrySendCore(ref Msg msg, uint routingId)
     {
-        using (SendLock.Enter())
+        for (bool flushed = false; ; flushed = true)
         {
-            Pipe? pipe;
-            try
+            Pipe? full;
+            using (SendLock.Enter())
             {
-                pipe = PipeWithRoom(routingId);
+                Pipe? pipe;
+                try
+                {
+                    pipe = PipeWithRoom(routingId);
+                }
+                catch (HostUnreachableException)
+                {
+                    msg.Release();
+                    throw;
+                }
+                if (pipe != null)
+                {
+                    pipe.Write(msg);
+                    msg = default;
+                    return true;
+                }
+                full = flushed ? null : FullPipe(routingId);
             }
-            catch (HostUnreachableException)
-            {
-                msg.Release();
-                throw;
-            }
-            if (pipe == null)
+            if (!Flush(full))
             {
                 return false;
             }
-            pipe.Write(msg);
-            msg = default;
-            return true;
         }
+    }
+
+    /// <summary>Under <see cref="SendLock"/>, after <see cref="PipeWithRoom"/> found no room: the
+    /// full pipe the message would go to next.</summary>
+    private protected abstract Pipe? FullPipe(uint routingId);
+
+    /// <summary>Outside the send lock: has the full pipe's connection write its queue out now, if
+    /// its write loop is not writing (ZmtpConnection.SenderFlush.cs). True when room was made, which
+    /// other senders waiting at the HWM hear of as they would from the write loop.</summary>
+    private bool Flush(Pipe? full)
+    {
+        if (full?.Connection is not { } connection || !connection.FlushForSender(full))
+        {
+            return false;
+        }
+        SendGate.Pulse();
+        return true;
     }
 
     /// <summary>The send fast path for a payload that fits inline: copied straight into the pipe's
     /// queue, with no message built first.</summary>
     private protected bool TrySendInline(ReadOnlySpan<byte> data, uint routingId)
     {
-        using (SendLock.Enter())
+        for (bool flushed = false; ; flushed = true)
         {
-            if (PipeWithRoom(routingId) is not { } pipe)
+            Pipe? full;
+            using (SendLock.Enter())
+            {
+                if (PipeWithRoom(routingId) is { } pipe)
+                {
+                    pipe.WriteInline(data);
+                    return true;
+                }
+                full = flushed ? null : FullPipe(routingId);
+            }
+            if (!Flush(full))
             {
                 return false;
             }
-            pipe.WriteInline(data);
-            return true;
         }
     }
 
