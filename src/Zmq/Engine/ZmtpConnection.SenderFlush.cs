@@ -46,17 +46,16 @@ internal sealed partial class ZmtpConnection
             {
                 return false;
             }
+            // What is queued now, and no more: other senders may be refilling the queue meanwhile,
+            // and each of them waits for this one.
+            long end = pipe.Outbound.Dequeued + pipe.Outbound.Count;
             tx = ArrayPool<byte>.Shared.Rent(BufferSize);
             while (true)
             {
                 int pos = 0;
                 bool wrote = false;
                 var batch = EncodeQueued(pipe.Outbound, tx, ref pos, ref wrote, ref encoded, out _, takeLarge: false);
-                if (pos == 0)
-                {
-                    break;
-                }
-                int sent = SendNow(tx.AsSpan(0, pos));
+                int sent = pos == 0 ? 0 : SendNow(tx.AsSpan(0, pos));
                 if (sent < pos)
                 {
                     // The kernel is full: the rest goes with the loop, which can wait for room.
@@ -66,7 +65,7 @@ internal sealed partial class ZmtpConnection
                     tx = null;
                     break;
                 }
-                if (batch != Batch.Full)
+                if (batch != Batch.Full || pipe.Outbound.Dequeued >= end)
                 {
                     break;
                 }
