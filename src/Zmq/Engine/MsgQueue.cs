@@ -66,6 +66,11 @@ internal sealed class MsgQueue
 
     public bool IsEmpty => Count == 0;
 
+    /// <summary>Any thread, writing nothing: whether messages are queued. For a thread that is not the
+    /// consumer (<see cref="CanDequeue"/> updates the consumer's state); it may say no while the
+    /// consumer is dequeuing, which is then the consumer's to see.</summary>
+    public bool AnyQueued => Count > 0;
+
     /// <summary>Producer only: whether fewer than <paramref name="limit"/> messages are queued. Reads
     /// the consumer's position only when the last one seen says the queue is full.</summary>
     public bool HasRoomBelow(int limit)

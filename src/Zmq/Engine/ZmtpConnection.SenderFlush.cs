@@ -92,7 +92,7 @@ internal sealed partial class ZmtpConnection
     {
         Volatile.Write(ref _writeToken, WritingFree);
         Interlocked.MemoryBarrier();
-        if (_leftover != null || pipe.Outbound.CanDequeue || !_control.IsEmpty || _closing || _stopped)
+        if (_leftover != null || pipe.Outbound.AnyQueued || !_control.IsEmpty || _closing || _stopped)
         {
             pipe.WakeWriter();
         }

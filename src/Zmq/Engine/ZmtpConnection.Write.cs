@@ -137,7 +137,8 @@ internal sealed partial class ZmtpConnection
                 holding = false;
                 pipe.BeginWriterSleep(streaming: cycleMessages >= StreamingCycle);
                 cycleMessages = 0;
-                if (pipe.Outbound.CanDequeue || !_control.IsEmpty || _closing || _stopped || _leftover != null)
+                // Not the queue's consumer now (a sender may be): a look that writes nothing.
+                if (pipe.Outbound.AnyQueued || !_control.IsEmpty || _closing || _stopped || _leftover != null)
                 {
                     pipe.CancelWriterSleep();
                 }
