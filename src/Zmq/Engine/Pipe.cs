@@ -249,7 +249,12 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
             {
                 if (Inbound.ConsumerCount > peer.SendHwm / 2)
                 {
-                    _sendersResumed = false;
+                    // Written only when it changes: the line it sits on is read by the peer's
+                    // senders on every message.
+                    if (_sendersResumed)
+                    {
+                        _sendersResumed = false;
+                    }
                 }
                 else if (!_sendersResumed && InprocPeerHost!.HasBlockedSenders)
                 {
