@@ -12,7 +12,7 @@ public class MsgQueueTests
     [Fact]
     public void MsgQueue_PreservesFifoOrderAcrossManySegments()
     {
-        const int n = 10_000; // ~40 segments of 256
+        const int n = 10_000; // ~80 segments of 128
         var q = new MsgQueue();
         for (uint i = 0; i < n; i++)
         {
