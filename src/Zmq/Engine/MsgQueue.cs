@@ -53,8 +53,10 @@ internal sealed class MsgQueue
     private Segment? _stagedSegment;
     private int _stagedIndex;
 
-    /// <summary>Emptied segments waiting for reuse: 8 × 128 messages covers the default HWM of 1000.</summary>
-    private readonly Segment?[] _spares = new Segment?[8];
+    /// <summary>Emptied segments waiting for reuse, a ring from the consumer to the producer:
+    /// 16 × 128 messages covers the default HWM of 1000 and an inproc pipe's 2000 (the sender's and
+    /// the receiver's added up), so a queue kept near its HWM allocates no segments.</summary>
+    private readonly Segment?[] _spares = new Segment?[16];
 
     public MsgQueue()
     {
@@ -285,27 +287,37 @@ internal sealed class MsgQueue
 
     private bool Available() => _p.Read != _p.WrittenSeen || CanDequeue;
 
+    /// <summary>Producer only: the spare emptied longest ago (first in, first out). The one emptied
+    /// last is still in the consumer's cache, and filling it costs a transfer per cache line: taken
+    /// last-in-first-out, recycled segments made 64 B inproc slower than allocating new ones (17 M
+    /// msg/s with eight spares and 2.5 B/msg allocated; the ring of 16 gives 22 M and none).</summary>
     private Segment? TakeSpare()
     {
-        for (int i = 0; i < _spares.Length; i++)
+        long taken = _sparesTaken;
+        if (taken == Volatile.Read(ref _sparesPut))
         {
-            if (Volatile.Read(ref _spares[i]) != null && Interlocked.Exchange(ref _spares[i], null) is { } s)
-            {
-                return s;
-            }
+            return null;
         }
-        return null;
+        ref var slot = ref _spares[taken % _spares.Length];
+        var s = slot;
+        slot = null;
+        Volatile.Write(ref _sparesTaken, taken + 1);
+        return s;
     }
 
+    /// <summary>Consumer only: a segment it has emptied (every slot cleared).</summary>
     private void PutSpare(Segment segment)
     {
-        for (int i = 0; i < _spares.Length; i++)
+        long put = _sparesPut;
+        if (put - Volatile.Read(ref _sparesTaken) == _spares.Length)
         {
-            if (Volatile.Read(ref _spares[i]) == null && Interlocked.CompareExchange(ref _spares[i], segment, null) == null)
-            {
-                return;
-            }
+            // All slots full: let the GC have it.
+            return;
         }
-        // All slots full: let the GC have it.
+        _spares[put % _spares.Length] = segment;
+        Volatile.Write(ref _sparesPut, put + 1);
     }
+
+    private long _sparesPut;
+    private long _sparesTaken;
 }
