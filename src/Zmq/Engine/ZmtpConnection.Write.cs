@@ -97,13 +97,6 @@ internal sealed partial class ZmtpConnection
                             msg.Release();
                         }
                         pos = 0;
-                        // A sender blocked at the HWM is resumed once the queue is down to half
-                        // (as for small messages, whose batches each free that much), not only once
-                        // the whole queue of large messages is written.
-                        if (pipe.Outbound.Count <= pipe.SendHwm / 2)
-                        {
-                            _host.OutboundProgress(pipe);
-                        }
                         continue;
                     }
                     // Full: send the batch; the message that did not fit starts the next one.
