@@ -4,13 +4,11 @@ using Zmq.Messages;
 
 namespace Zmq.Engine;
 
-// Writing by the sending thread, in two cases where waking the write loop (a thread-pool
-// continuation) costs more than the write itself:
-// - A sender whose pipe is at its high-water mark would wait for the loop, which a busy machine may
-//   not run for a while, and then be woken by it: a wake-up on each side per queue-full of messages.
-// - In sparse traffic (Pipe.WakeOrWriteNow) every message would pay a thread-pool hop in latency.
-// When the write loop is not writing at that moment, the sender encodes the queue and hands it to
-// the kernel itself, without waiting (what the kernel does not take whole is left to the loop).
+// Writing by the sending thread. A sender whose pipe is at its high-water mark would otherwise wait
+// for the write loop, a thread-pool continuation that a busy machine may not run for a while, and
+// then be woken by it: a wake-up on each side per queue-full of messages. When the write loop is not
+// writing at that moment, the sender encodes the queue and hands it to the kernel itself (without
+// waiting: a send the kernel cannot take whole leaves the rest to the loop), and goes on sending.
 //
 // One thread writes at a time: the write token is held by the write loop while it is awake, by a
 // sender while it flushes, and by the loop for good once it has ended.
