@@ -145,7 +145,7 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
         }
         if (Volatile.Read(ref _writerSleeping) != 0)
         {
-            WakeOrWriteNow();
+            WakeWriter();
         }
         else if (asymmetric != 0 && Volatile.Read(ref _asymmetricFences) == 0)
         {
@@ -160,30 +160,6 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
             }
         }
     }
-
-    /// <summary>The write loop sleeps and a message is waiting. In sparse traffic the sender writes
-    /// it to the kernel itself (ZmtpConnection.SenderFlush.cs): waking the loop would put a
-    /// thread-pool hop into every message's latency. A message that follows the last one written so
-    /// within <see cref="DirectWriteSpacing"/> is taken for the start of a stream, and wakes the loop,
-    /// which batches it with those that follow.</summary>
-    private void WakeOrWriteNow()
-    {
-        long now = System.Diagnostics.Stopwatch.GetTimestamp();
-        if (Connection is { } connection && now - _lastDirectWrite >= DirectWriteSpacing)
-        {
-            _lastDirectWrite = now;
-            if (connection.FlushForSender(this) && !Outbound.AnyQueued)
-            {
-                return;
-            }
-        }
-        WakeWriter();
-    }
-
-    private static readonly long DirectWriteSpacing = System.Diagnostics.Stopwatch.Frequency / 50_000;
-
-    /// <summary>Producer side only (under the socket's send lock).</summary>
-    private long _lastDirectWrite;
 
     public void WakeWriter()
     {
