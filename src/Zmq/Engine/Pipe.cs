@@ -243,6 +243,7 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     {
         if (InprocPeer is { } peer)
         {
+            _takenSinceEmpty++;
             // Room in an inproc queue is room for the peer socket's blocked senders: one resume per
             // fall below half (a pulse per message would have them all contend for the semaphore).
             if (peer.SendHwm > 0)
@@ -269,6 +270,63 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
             ResumeBlockedReader();
         }
     }
+
+    /// <summary>
+    /// Consumer side, having cleared <see cref="InboundActive"/> on finding the queue empty: the
+    /// fence before it looks at the queue again. An inproc producer enqueues, then reads the flag;
+    /// while messages stream, the producer skips its fence and the consumer issues a process-wide
+    /// barrier here instead (asymmetric Dekker, as the write loop does for tcp senders): a receiver
+    /// that keeps up finds the queue empty rarely, a sender fences on every message. Sparse traffic,
+    /// where the queue is found empty after nearly every message, keeps the plain fences.
+    /// </summary>
+    public void FenceAfterInactive()
+    {
+        if (InprocPeer == null)
+        {
+            Interlocked.MemoryBarrier();
+            return;
+        }
+        bool streaming = _takenSinceEmpty >= StreamingRun;
+        _takenSinceEmpty = 0;
+        if (_inboundAsymmetric == 0 && !streaming)
+        {
+            Interlocked.MemoryBarrier();
+            return;
+        }
+        if (streaming)
+        {
+            _sparseEmpties = 0;
+            Volatile.Write(ref _inboundAsymmetric, 1);
+        }
+        else if (++_sparseEmpties >= SparseEmptiesToPlainFences)
+        {
+            _sparseEmpties = 0;
+            Volatile.Write(ref _inboundAsymmetric, 0);
+        }
+        // Also after a switch either way: it covers the producers that read the old mode.
+        Interlocked.MemoryBarrierProcessWide();
+    }
+
+    /// <summary>Inproc producer (the peer socket's sender), its message enqueued: whether it may skip
+    /// its fence and the activation, because the consumer will see the message by itself: the pipe
+    /// is in the consumer's rotation, and the consumer fences with a process-wide barrier before it
+    /// takes the pipe out. The mode is read again after the flag, so that a switch to plain fences
+    /// (followed by such a barrier) in between is noticed.</summary>
+    public bool InboundSeenWithoutFence =>
+        Volatile.Read(ref _inboundAsymmetric) != 0
+        && Volatile.Read(ref InboundActive) != 0
+        && Volatile.Read(ref _inboundAsymmetric) != 0;
+
+    private const int StreamingRun = 256;
+    private const int SparseEmptiesToPlainFences = 16;
+
+    /// <summary>Read by the inproc producer; written by the consumer only.</summary>
+    private int _inboundAsymmetric;
+
+    /// <summary>Consumer only: messages taken since the queue was last found empty.</summary>
+    private int _takenSinceEmpty;
+
+    private int _sparseEmpties;
 
     /// <summary>Consumer side: the inbound queue was found empty, right after a full fence.</summary>
     public void OnInboundEmptyFenced()

@@ -76,7 +76,7 @@ internal sealed class FairQueue
             // Found empty: leave the rotation unless the read loop queued more meanwhile. The flag is
             // cleared before the re-check so that a concurrent Activate re-queues the pipe.
             Volatile.Write(ref pipe.InboundActive, 0);
-            Interlocked.MemoryBarrier();
+            pipe.FenceAfterInactive();
             pipe.OnInboundEmptyFenced();
             if ((pipe.ReadForConsumer() || pipe.Inbound.CanDequeue) && Interlocked.CompareExchange(ref pipe.InboundActive, 1, 0) == 0)
             {

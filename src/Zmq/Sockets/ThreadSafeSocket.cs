@@ -458,6 +458,10 @@ public abstract class ThreadSafeSocket : ZmqSocket
 
     private protected override void OnPipeInboundReady(Pipe pipe)
     {
+        if (pipe.InboundSeenWithoutFence)
+        {
+            return;
+        }
         // One fence orders the producer's queued messages before both flag reads below (the fair
         // queue's active flag and the receive gate's waiter count); an inproc send pays only this one.
         Interlocked.MemoryBarrier();

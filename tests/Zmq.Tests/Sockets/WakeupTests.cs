@@ -1,3 +1,5 @@
+using Zmq.Tests.Support;
+
 namespace Zmq.Tests.Sockets;
 
 /// <summary>
@@ -90,6 +92,47 @@ public abstract class WakeupTests : TransportTestBase
                 client.Receive(buffer);
             }
         }
+    }
+
+    [Fact]
+    public async Task StreamsSentWhileTheReceiverSleeps_EachWakesItAndArrivesWhole()
+    {
+        // Each round the receiver drains a stream (long enough for the inproc consumer to switch
+        // its producers to skipping their fence), finds the queue empty and goes to sleep; the next
+        // stream's first message, sent without a fence, must still wake it.
+        await using var server = BoundServer();
+        await using var client = NewClient();
+        client.Connect(server.LastEndpoint!);
+        const int rounds = 100;
+        const int stream = 600;
+        var receiver = Threads.Run(() =>
+        {
+            var buffer = new byte[16];
+            for (int n = 0; n < rounds * stream; n++)
+            {
+                uint peer = server.Receive(buffer).RoutingId;
+                int got = BitConverter.ToInt32(buffer);
+                if (got != n)
+                {
+                    Assert.Fail($"got {got} where {n} was due");
+                }
+                if (n % stream == stream - 1)
+                {
+                    // Tells the sender this stream is in, so the next starts on a sleeping receiver.
+                    server.Send(peer, buffer.AsSpan(0, 4));
+                }
+            }
+        });
+        var ack = new byte[16];
+        for (int r = 0; r < rounds; r++)
+        {
+            for (int i = 0; i < stream; i++)
+            {
+                client.Send(BitConverter.GetBytes((r * stream) + i));
+            }
+            client.Receive(ack);
+        }
+        await receiver;
     }
 
     [Fact]
