@@ -128,7 +128,8 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
         }
         if (peer != null)
         {
-            // The peer socket fences before it reads its flags.
+            // The peer socket fences before it reads its flags, unless the receiver fences for it
+            // (Pipe.FenceAfterInactive).
             InprocPeerHost!.InboundReady(peer);
             return;
         }
@@ -243,7 +244,6 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     {
         if (InprocPeer is { } peer)
         {
-            _takenSinceEmpty++;
             // Room in an inproc queue is room for the peer socket's blocked senders: one resume per
             // fall below half (a pulse per message would have them all contend for the semaphore).
             if (peer.SendHwm > 0)
@@ -277,17 +277,21 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     /// while messages stream, the producer skips its fence and the consumer issues a process-wide
     /// barrier here instead (asymmetric Dekker, as the write loop does for tcp senders): a receiver
     /// that keeps up finds the queue empty rarely, a sender fences on every message. Sparse traffic,
-    /// where the queue is found empty after nearly every message, keeps the plain fences.
+    /// where the queue is found empty after nearly every message, keeps the plain fences, and so
+    /// does a socket whose producers never skip theirs (<paramref name="producersMaySkip"/> false).
     /// </summary>
-    public void FenceAfterInactive()
+    public void FenceAfterInactive(bool producersMaySkip)
     {
-        if (InprocPeer == null)
+        if (!producersMaySkip || InprocPeer == null)
         {
             Interlocked.MemoryBarrier();
             return;
         }
-        bool streaming = _takenSinceEmpty >= StreamingRun;
-        _takenSinceEmpty = 0;
+        // Counted from the queue's own read position, so that nothing on this object (whose flags
+        // the producer reads on every message) is written per message.
+        long dequeued = Inbound.Dequeued;
+        bool streaming = dequeued - _dequeuedAtEmpty >= StreamingRun;
+        _dequeuedAtEmpty = dequeued;
         if (_inboundAsymmetric == 0 && !streaming)
         {
             Interlocked.MemoryBarrier();
@@ -323,8 +327,8 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     /// <summary>Read by the inproc producer; written by the consumer only.</summary>
     private int _inboundAsymmetric;
 
-    /// <summary>Consumer only: messages taken since the queue was last found empty.</summary>
-    private int _takenSinceEmpty;
+    /// <summary>Consumer only: the queue's read position when it was last found empty.</summary>
+    private long _dequeuedAtEmpty;
 
     private int _sparseEmpties;
 

@@ -10,7 +10,7 @@ namespace Zmq.Routing;
 /// lock-free activation queue when its read loop queues more, so a receive costs the same with ten
 /// thousand idle peers as with one. Dequeue runs under the socket's receive lock.
 /// </summary>
-internal sealed class FairQueue
+internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
 {
     private readonly List<Pipe> _active = [];
     private readonly ConcurrentQueue<Pipe> _activations = new();
@@ -76,7 +76,7 @@ internal sealed class FairQueue
             // Found empty: leave the rotation unless the read loop queued more meanwhile. The flag is
             // cleared before the re-check so that a concurrent Activate re-queues the pipe.
             Volatile.Write(ref pipe.InboundActive, 0);
-            pipe.FenceAfterInactive();
+            pipe.FenceAfterInactive(inprocProducersMaySkipFences);
             pipe.OnInboundEmptyFenced();
             if ((pipe.ReadForConsumer() || pipe.Inbound.CanDequeue) && Interlocked.CompareExchange(ref pipe.InboundActive, 1, 0) == 0)
             {

@@ -17,7 +17,8 @@ public abstract class ThreadSafeSocket : ZmqSocket
 
     /// <summary>Serialises the senders, and guards the socket type's routing state.</summary>
     private protected readonly ShortLock SendLock = new();
-    private readonly FairQueue _fairQueue = new();
+    /// <summary>Its inproc peers skip their fence while streaming (<see cref="OnPipeInboundReady"/>).</summary>
+    private readonly FairQueue _fairQueue = new(inprocProducersMaySkipFences: true);
     private readonly TryReceiveRule _tryReceive;
 
     private protected ThreadSafeSocket(ZmqContext? context)

@@ -136,6 +136,71 @@ public abstract class WakeupTests : TransportTestBase
     }
 
     [Fact]
+    public async Task TwoWaitingReceiversAndAPoller_ShareAStreamWithNothingLostOrTwice()
+    {
+        // Blocking receivers wait in the gate while a poller takes messages outside it; once the
+        // poller has gone, one last message each must still wake the two waiters (a receive that
+        // times out fails the test).
+        const int count = 30_000;
+        await using var server = BoundServer();
+        await using var client = NewClient();
+        client.Connect(server.LastEndpoint!);
+        var seen = new int[count];
+        int taken = 0;
+        var allTaken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Take(int i)
+        {
+            if (Interlocked.Increment(ref seen[i]) != 1)
+            {
+                Assert.Fail($"message {i} received twice");
+            }
+            if (Interlocked.Increment(ref taken) == count)
+            {
+                allTaken.SetResult();
+            }
+        }
+        var waiters = Enumerable.Range(0, 2).Select(_ => Threads.Run(() =>
+        {
+            var buffer = new byte[16];
+            while (true)
+            {
+                server.Receive(buffer);
+                int i = BitConverter.ToInt32(buffer);
+                if (i < 0)
+                {
+                    return;
+                }
+                Take(i);
+            }
+        })).ToArray();
+        var poller = Threads.Run(() =>
+        {
+            var buffer = new byte[16];
+            while (!allTaken.Task.IsCompleted)
+            {
+                if (server.TryReceive(buffer, out var r))
+                {
+                    Take(BitConverter.ToInt32(buffer.AsSpan(0, r.Length)));
+                }
+                else
+                {
+                    Thread.Yield();
+                }
+            }
+        });
+        for (int i = 0; i < count; i++)
+        {
+            client.Send(BitConverter.GetBytes(i));
+        }
+        Assert.Same(allTaken.Task, await Task.WhenAny(allTaken.Task, Task.Delay(Timeout)));
+        await poller;
+        client.Send(BitConverter.GetBytes(-1));
+        client.Send(BitConverter.GetBytes(-1));
+        await Task.WhenAll(waiters);
+        Assert.Equal(count, taken);
+    }
+
+    [Fact]
     public async Task BurstsOfEverySize_AreDeliveredWholeWithPausesBetween()
     {
         await using var server = BoundServer();
