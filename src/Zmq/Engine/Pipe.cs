@@ -139,8 +139,8 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
         // the sender's read comes after the barrier and so sees the flag: senders then skip their
         // fence (asymmetric Dekker). Request-reply traffic keeps the plain fences, which cost a
         // sleeping write loop less than a barrier that interrupts every core.
-        int asymmetric = Volatile.Read(ref _asymmetricFences);
-        if (asymmetric == 0)
+        bool asymmetric = _writerFence.IsAsymmetric;
+        if (!asymmetric)
         {
             Interlocked.MemoryBarrier();
         }
@@ -148,7 +148,7 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
         {
             WakeWriter();
         }
-        else if (asymmetric != 0 && Volatile.Read(ref _asymmetricFences) == 0)
+        else if (asymmetric && !_writerFence.IsAsymmetric)
         {
             // The write loop went back to plain fences after this sender chose to skip its own. The
             // switch was followed by a process-wide barrier: either this read comes after it (and
@@ -176,45 +176,18 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     public void BeginWriterSleep(bool streaming)
     {
         Volatile.Write(ref _writerSleeping, 1);
-        if (_asymmetricFences == 0 && !streaming)
-        {
-            Interlocked.MemoryBarrier();
-            return;
-        }
-        if (streaming)
-        {
-            _sparseSleeps = 0;
-            Volatile.Write(ref _asymmetricFences, 1);
-        }
-        else if (++_sparseSleeps >= SparseSleepsToPlainFences)
-        {
-            _sparseSleeps = 0;
-            Volatile.Write(ref _asymmetricFences, 0);
-        }
-        // Also after a switch either way: it covers the senders that read the old mode.
-        Interlocked.MemoryBarrierProcessWide();
+        _writerFence.Fence(streaming);
     }
 
-    /// <summary>Write loop only: consecutive sleeps after little traffic that return senders to
-    /// fencing themselves.</summary>
-    private const int SparseSleepsToPlainFences = 16;
-
-    private int _asymmetricFences;
-    private int _sparseSleeps;
+    /// <summary>The write loop's side of the senders' fences (Written).</summary>
+    private AdaptiveFence _writerFence;
 
     /// <summary>Write loop: declares sleep again without counting a sleep (it waits for a sender
     /// that is writing), with the fence the current mode asks for.</summary>
     public void BeginWriterSleepAgain()
     {
         Volatile.Write(ref _writerSleeping, 1);
-        if (Volatile.Read(ref _asymmetricFences) == 0)
-        {
-            Interlocked.MemoryBarrier();
-        }
-        else
-        {
-            Interlocked.MemoryBarrierProcessWide();
-        }
+        _writerFence.FenceInCurrentMode();
     }
 
     public void CancelWriterSleep() => Volatile.Write(ref _writerSleeping, 0);
@@ -292,23 +265,7 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
         long dequeued = Inbound.Dequeued;
         bool streaming = dequeued - _dequeuedAtEmpty >= StreamingRun;
         _dequeuedAtEmpty = dequeued;
-        if (_inboundAsymmetric == 0 && !streaming)
-        {
-            Interlocked.MemoryBarrier();
-            return;
-        }
-        if (streaming)
-        {
-            _sparseEmpties = 0;
-            Volatile.Write(ref _inboundAsymmetric, 1);
-        }
-        else if (++_sparseEmpties >= SparseEmptiesToPlainFences)
-        {
-            _sparseEmpties = 0;
-            Volatile.Write(ref _inboundAsymmetric, 0);
-        }
-        // Also after a switch either way: it covers the producers that read the old mode.
-        Interlocked.MemoryBarrierProcessWide();
+        _inboundFence.Fence(streaming);
     }
 
     /// <summary>Inproc producer (the peer socket's sender), its message enqueued: whether it may skip
@@ -317,20 +274,17 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     /// takes the pipe out. The mode is read again after the flag, so that a switch to plain fences
     /// (followed by such a barrier) in between is noticed.</summary>
     public bool InboundSeenWithoutFence =>
-        Volatile.Read(ref _inboundAsymmetric) != 0
+        _inboundFence.IsAsymmetric
         && Volatile.Read(ref InboundActive) != 0
-        && Volatile.Read(ref _inboundAsymmetric) != 0;
+        && _inboundFence.IsAsymmetric;
 
     private const int StreamingRun = 256;
-    private const int SparseEmptiesToPlainFences = 16;
 
-    /// <summary>Read by the inproc producer; written by the consumer only.</summary>
-    private int _inboundAsymmetric;
+    /// <summary>The inproc consumer's side of its producers' fences.</summary>
+    private AdaptiveFence _inboundFence;
 
     /// <summary>Consumer only: the queue's read position when it was last found empty.</summary>
     private long _dequeuedAtEmpty;
-
-    private int _sparseEmpties;
 
     /// <summary>Consumer side: the inbound queue was found empty, right after a full fence.</summary>
     public void OnInboundEmptyFenced()
