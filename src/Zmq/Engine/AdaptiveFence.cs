@@ -11,6 +11,9 @@ namespace Zmq.Engine;
 /// </summary>
 internal struct AdaptiveFence
 {
+    /// <summary>Messages between two idle moments of the consumer that mark the traffic as streaming.</summary>
+    public const int StreamingRun = 256;
+
     private const int SparseToPlain = 16;
 
     private int _asymmetric;

@@ -263,7 +263,7 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
         // Counted from the queue's own read position, so that nothing on this object (whose flags
         // the producer reads on every message) is written per message.
         long dequeued = Inbound.Dequeued;
-        bool streaming = dequeued - _dequeuedAtEmpty >= StreamingRun;
+        bool streaming = dequeued - _dequeuedAtEmpty >= AdaptiveFence.StreamingRun;
         _dequeuedAtEmpty = dequeued;
         _inboundFence.Fence(streaming);
     }
@@ -277,8 +277,6 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
         _inboundFence.IsAsymmetric
         && Volatile.Read(ref InboundActive) != 0
         && _inboundFence.IsAsymmetric;
-
-    private const int StreamingRun = 256;
 
     /// <summary>The inproc consumer's side of its producers' fences.</summary>
     private AdaptiveFence _inboundFence;

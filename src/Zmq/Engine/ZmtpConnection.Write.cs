@@ -13,9 +13,6 @@ internal sealed partial class ZmtpConnection
     /// an idle connection holds no send buffer.</summary>
     private const int SmallBufferSize = 4 * 1024;
 
-    /// <summary>A wake-up that wrote at least this many messages before sleeping again is streaming.</summary>
-    private const int StreamingCycle = 256;
-
     private static byte[] StartBatch(Pipe pipe) =>
         ArrayPool<byte>.Shared.Rent(pipe.Outbound.Count > 32 ? BufferSize : SmallBufferSize);
 
@@ -135,7 +132,7 @@ internal sealed partial class ZmtpConnection
                 // Asleep, the loop does not write: a sender that fills its pipe meanwhile may.
                 Volatile.Write(ref _writeToken, WritingFree);
                 holding = false;
-                pipe.BeginWriterSleep(streaming: cycleMessages >= StreamingCycle);
+                pipe.BeginWriterSleep(streaming: cycleMessages >= AdaptiveFence.StreamingRun);
                 cycleMessages = 0;
                 // Not the queue's consumer now (a sender may be): a look that writes nothing.
                 if (pipe.Outbound.AnyQueued || !_control.IsEmpty || _closing || _stopped || _leftover != null)
