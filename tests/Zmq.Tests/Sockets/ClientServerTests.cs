@@ -125,11 +125,7 @@ public abstract class ClientServerTests : TransportTestBase
     [Fact]
     public async Task Client_MessagesSentBeforeAnyConnectionAreDeliveredOnceOneExists()
     {
-        string endpoint;
-        await using (var probe = BoundServer())
-        {
-            endpoint = probe.LastEndpoint!;
-        }
+        string endpoint = FreshEndpoint();
         await using var client = NewClient();
         client.Connect(endpoint);
         for (int i = 0; i < 3; i++)
@@ -233,8 +229,9 @@ public abstract class ClientServerTests : TransportTestBase
     [Fact]
     public async Task Client_ReconnectsAndDeliversMessagesQueuedWhileTheServerWasGone()
     {
-        var server = BoundServer();
-        string endpoint = server.LastEndpoint!;
+        string endpoint = FreshEndpoint();
+        var server = NewServer();
+        server.Bind(endpoint);
         await using var client = NewClient();
         var events = client.Monitor();
         client.Connect(endpoint);

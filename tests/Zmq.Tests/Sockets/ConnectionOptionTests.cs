@@ -8,11 +8,7 @@ public abstract class ConnectionOptionTests : TransportTestBase
     [Fact]
     public async Task Immediate_QueuesNothingBeforeAConnectionExists()
     {
-        string endpoint;
-        await using (var probe = BoundServer())
-        {
-            endpoint = probe.LastEndpoint!;
-        }
+        string endpoint = FreshEndpoint();
         await using var client = NewClient();
         client.Immediate = true;
         var events = client.Monitor();
@@ -29,11 +25,7 @@ public abstract class ConnectionOptionTests : TransportTestBase
     [Fact]
     public async Task WithoutImmediate_MessagesQueueForAConnectionNotYetMade()
     {
-        string endpoint;
-        await using (var probe = BoundServer())
-        {
-            endpoint = probe.LastEndpoint!;
-        }
+        string endpoint = FreshEndpoint();
         await using var client = NewClient();
         client.Connect(endpoint);
         Assert.True(client.TrySend("queued"u8));
@@ -68,11 +60,7 @@ public abstract class ConnectionOptionTests : TransportTestBase
     [Fact]
     public async Task ReconnectIntervalMax_BacksOffExponentially()
     {
-        string endpoint;
-        await using (var probe = BoundServer())
-        {
-            endpoint = probe.LastEndpoint!;
-        }
+        string endpoint = FreshEndpoint();
         await using var client = NewClient();
         client.ReconnectInterval = TimeSpan.FromMilliseconds(10);
         client.ReconnectIntervalMax = TimeSpan.FromMilliseconds(80);

@@ -7,6 +7,10 @@ public abstract class TransportTestBase
     /// <summary>An endpoint to bind that picks a free address, e.g. tcp://127.0.0.1:*.</summary>
     protected abstract string AnyEndpoint { get; }
 
+    /// <summary>An endpoint of this transport that nothing is bound to, safe to bind, close and bind
+    /// again (a wildcard port, once freed, may go to a test running in parallel).</summary>
+    protected string FreshEndpoint() => Support.Endpoints.FreshLike(AnyEndpoint);
+
     /// <summary>False for inproc, whose connections are made once (as in libzmq), never re-dialled.</summary>
     protected virtual bool Reconnects => true;
 

@@ -1,0 +1,132 @@
+using Zmq.Tests.Support;
+
+namespace Zmq.Tests.Sockets;
+
+/// <summary>"Closing loses nothing": Dispose hands every message queued for a connected peer to the
+/// OS before closing, on accepted connections as on dialled ones, and for every socket type.</summary>
+public abstract class ClosingTests : TransportTestBase
+{
+    private const int Count = 100_000;
+
+    [Fact]
+    public async Task ClosingLosesNothing_ServerDisposedRightAfterReplyingOnAcceptedConnections()
+    {
+        for (int round = 0; round < 5; round++)
+        {
+            var server = BoundServer();
+            server.Linger = Timeout;
+            await using var client = NewClient();
+            client.Connect(server.LastEndpoint!);
+            client.Send("ready");
+            uint id = server.Receive().RoutingId;
+            // The client reads meanwhile, as a real one would: Dispose may wait for it to make room.
+            var receiving = Threads.Run(() =>
+            {
+                for (int i = 0; i < Count; i++)
+                {
+                    Assert.Equal(i, BitConverter.ToInt32(client.Receive().Span));
+                }
+            });
+            var payload = new byte[16];
+            for (int i = 0; i < Count; i++)
+            {
+                BitConverter.TryWriteBytes(payload, i);
+                server.Send(id, payload);
+            }
+            server.Dispose();
+            await receiving.WaitAsync(Timeout);
+        }
+    }
+
+    [Fact]
+    public async Task ClosingLosesNothing_PublisherDisposedRightAfterPublishingOnAcceptedConnections()
+    {
+        for (int round = 0; round < 5; round++)
+        {
+            // No HWM: a publisher drops at its HWM by design, and this is about closing.
+            var pub = new PublisherSocket { SendHighWatermark = 0, Linger = Timeout };
+            pub.Bind(AnyEndpoint);
+            await using var sub = new SubscriberSocket { ReceiveTimeout = Timeout, ReceiveHighWatermark = 0, Linger = TimeSpan.Zero };
+            sub.Subscribe("");
+            sub.Connect(pub.LastEndpoint!);
+            await PubSubTests.SubscribedAsync(pub, sub, "");
+            var receiving = Threads.Run(() =>
+            {
+                for (int i = 0; i < Count; i++)
+                {
+                    Assert.Equal(i, BitConverter.ToInt32(sub.Receive().Span));
+                }
+            });
+            var payload = new byte[16];
+            for (int i = 0; i < Count; i++)
+            {
+                BitConverter.TryWriteBytes(payload, i);
+                pub.Send(payload);
+            }
+            pub.Dispose();
+            await receiving.WaitAsync(Timeout);
+        }
+    }
+}
+
+/// <summary>Closing over a connection that can fail to drain (tcp, ipc): a stalled peer cannot hang
+/// Dispose, and what no connection can take is dropped and logged.</summary>
+public abstract class StreamClosingTests : ClosingTests
+{
+    [Fact]
+    public async Task InfiniteLinger_EndsOnceNothingHasMovedForLingerStallTimeout()
+    {
+        await using var server = NewServer();
+        server.ReceiveHighWatermark = 1;
+        server.Bind(AnyEndpoint);
+        var log = new RecordingLogger();
+        var client = new ClientSocket
+        {
+            SendHighWatermark = 4,
+            Linger = System.Threading.Timeout.InfiniteTimeSpan,
+            LingerStallTimeout = TimeSpan.FromMilliseconds(300),
+            Logger = log,
+        };
+        client.Connect(server.LastEndpoint!);
+        // The server never reads: the kernel buffers and then the client's queue fill and stay full.
+        var payload = new byte[64 * 1024];
+        await Wait.UntilAsync(() => !client.TrySend(payload), "the client's queue is full");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var disposing = client.DisposeAsync().AsTask();
+        Assert.Same(disposing, await Task.WhenAny(disposing, Task.Delay(Timeout)));
+        Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(300), $"Dispose returned after {started.Elapsed}, before the stall timeout");
+    }
+
+    [Fact]
+    public async Task MessagesForAPeerThatIsNotConnected_AreDroppedOnCloseAndLogged()
+    {
+        string nowhere = FreshEndpoint();
+        var log = new RecordingLogger();
+        // The default linger is infinite: there is still nothing to wait for.
+        var client = new ClientSocket { Logger = log };
+        client.Connect(nowhere);
+        for (int i = 0; i < 3; i++)
+        {
+            client.Send("never delivered");
+        }
+        var disposing = client.DisposeAsync().AsTask();
+        Assert.Same(disposing, await Task.WhenAny(disposing, Task.Delay(Timeout)));
+        var entry = await log.WaitForAsync("dropped 3", nowhere);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, entry.Level);
+    }
+}
+
+public sealed class ClosingOverTcp : StreamClosingTests
+{
+    protected override string AnyEndpoint => "tcp://127.0.0.1:*";
+}
+
+public sealed class ClosingOverIpc : StreamClosingTests
+{
+    protected override string AnyEndpoint => "ipc://*";
+}
+
+public sealed class ClosingOverInproc : ClosingTests
+{
+    protected override string AnyEndpoint => $"inproc://closing-{Guid.NewGuid():N}";
+}
