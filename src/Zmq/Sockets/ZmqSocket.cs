@@ -65,11 +65,12 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         Action cleanup = static () => { };
         System.Net.Sockets.Socket socket;
         string last;
+        var options = StreamOptions;
         try
         {
             socket = ep.Transport == "ipc"
-                ? IpcTransport.Listen(ep, Backlog, StreamOptions, out last, out cleanup)
-                : TcpTransport.Listen(ep, Ipv6, Backlog, StreamOptions, out last);
+                ? IpcTransport.Listen(ep, Backlog, options, out last, out cleanup)
+                : TcpTransport.Listen(ep, Ipv6, Backlog, options, out last);
         }
         catch (Exception e) when (e is ZmqException or InvalidEndpointException)
         {
@@ -80,7 +81,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         lock (_endpointLock)
         {
             _listeners[last] = new Listener(socket, last, cleanup);
-            _ = AcceptLoopAsync(socket, last);
+            _ = AcceptLoopAsync(socket, last, options);
             LastEndpoint = last;
         }
     }
@@ -181,7 +182,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         }
     }
 
-    private async Task AcceptLoopAsync(System.Net.Sockets.Socket listener, string endpoint)
+    private async Task AcceptLoopAsync(System.Net.Sockets.Socket listener, string endpoint, StreamOptions options)
     {
         await Task.Yield();
         while (true)
@@ -207,6 +208,11 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
             if (socket.AddressFamily != System.Net.Sockets.AddressFamily.Unix)
             {
                 socket.NoDelay = true;
+            }
+            else
+            {
+                // Accepted tcp sockets inherit the listener's options; Unix domain sockets do not.
+                options.Apply(socket);
             }
             var connection = new ZmtpConnection(socket, this, null, endpoint);
             Emit(new SocketEvent(SocketEventType.Accepted, endpoint) { PeerAddress = connection.PeerAddress });
