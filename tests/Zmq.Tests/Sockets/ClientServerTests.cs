@@ -140,25 +140,70 @@ public abstract class ClientServerTests : TransportTestBase
         }
     }
 
-    /// <summary>Sends until the send side says no, twice in a row 20 ms apart (the queue, the kernel
-    /// buffers and the peer's queue all full). Returns how many messages were taken.</summary>
-    private static async Task<int> FillUntilRefusedAsync(Func<int, bool> trySend)
+    /// <summary>The size of the messages that fill a connection in the HWM tests, and of the kernel
+    /// buffers set on both sockets there (Linux keeps twice that).</summary>
+    private const int Large = 64 * 1024;
+
+    /// <summary>Messages a full tcp or ipc connection holds beyond the two HWMs: the sender's send
+    /// buffer and the receiver's receive buffer (2 × 128 KiB of kernel memory, 4 messages), the batch
+    /// the write loop is sending and the message the read loop is reading (one each), and the one
+    /// more the read loop may decode from its last read before it sees the queue is full.</summary>
+    private const int InFlight = 7;
+
+    /// <summary>False for inproc, where one queue of both HWMs added up joins the two sockets.</summary>
+    protected virtual bool HasKernelBuffers => true;
+
+    private static T WithSmallKernelBuffers<T>(T socket) where T : ZmqSocket
     {
+        socket.SendBufferSize = Large;
+        socket.ReceiveBufferSize = Large;
+        return socket;
+    }
+
+    /// <summary>Sends <see cref="Large"/> messages, without waiting until one is refused and then
+    /// waiting up to <paramref name="sender"/>'s SendTimeout each, until one such send times out: the
+    /// path is full. Fails as soon as more were taken than the HWMs and the kernel buffers can hold
+    /// (a limit that is not applied, or ten times too high); returns how many were taken.</summary>
+    private async Task<int> FillUntilFullAsync(ZmqSocket sender, int sendHwm, int receiveHwm, Func<int, bool> trySend, Action<int> send)
+    {
+        int most = sendHwm + receiveHwm + (HasKernelBuffers ? InFlight : 0);
         int accepted = 0;
-        var deadline = DateTime.UtcNow + Timeout;
-        while (DateTime.UtcNow < deadline)
+        void Taken()
         {
-            if (trySend(accepted))
-            {
-                accepted++;
-                continue;
-            }
-            await Task.Delay(20);
-            if (!trySend(accepted))
-            {
-                break;
-            }
             accepted++;
+            Assert.True(accepted <= most, $"{accepted} messages taken: more than the HWMs ({sendHwm} + {receiveHwm}) and the kernel can hold");
+        }
+        while (trySend(accepted))
+        {
+            Taken();
+        }
+        // A non-blocking send is refused only at the sender's HWM.
+        Assert.True(accepted >= sendHwm, $"refused after {accepted} messages, below the HWM of {sendHwm}");
+        if (!HasKernelBuffers)
+        {
+            // inproc: one queue, nothing between the sockets, so the limit is exact.
+            Assert.Equal(sendHwm + receiveHwm, accepted);
+            return accepted;
+        }
+        // The kernel may still take more as its buffers settle: a send that waits for its whole
+        // timeout shows that nothing more fits.
+        var timeout = sender.SendTimeout;
+        sender.SendTimeout = TimeSpan.FromMilliseconds(50);
+        try
+        {
+            while (true)
+            {
+                await Task.Yield();
+                send(accepted);
+                Taken();
+            }
+        }
+        catch (TimeoutException)
+        {
+        }
+        finally
+        {
+            sender.SendTimeout = timeout;
         }
         return accepted;
     }
@@ -166,22 +211,26 @@ public abstract class ClientServerTests : TransportTestBase
     [Fact]
     public async Task Client_AtHighWatermarkSendWaitsAndNeverDrops()
     {
-        await using var server = NewServer();
+        await using var server = WithSmallKernelBuffers(NewServer());
         server.ReceiveHighWatermark = 5;
         server.Bind(AnyEndpoint);
-        await using var client = NewClient();
+        await using var client = WithSmallKernelBuffers(NewClient());
         client.SendHighWatermark = 5;
         client.Connect(server.LastEndpoint!);
-        var payload = new byte[64 * 1024];
-        int accepted = await FillUntilRefusedAsync(n =>
-        {
-            payload[0] = (byte)n;
-            return client.TrySend(payload);
-        });
-        Assert.False(client.TrySend(payload), "a full CLIENT must refuse a non-blocking send");
-        client.SendTimeout = TimeSpan.FromMilliseconds(50);
-        Assert.Throws<TimeoutException>(() => client.Send(payload));
-        client.SendTimeout = Timeout;
+        client.Send("hi");
+        Assert.Equal("hi", server.ReceiveString());
+        var payload = new byte[Large];
+        int accepted = await FillUntilFullAsync(client, 5, 5,
+            n =>
+            {
+                payload[0] = (byte)n;
+                return client.TrySend(payload);
+            },
+            n =>
+            {
+                payload[0] = (byte)n;
+                client.Send(payload);
+            });
         // A blocked Send completes once the server reads; nothing was dropped.
         var blocked = Support.Threads.Run(() => client.Send(new byte[] { 0xEE }));
         for (int i = 0; i < accepted; i++)
@@ -196,17 +245,16 @@ public abstract class ClientServerTests : TransportTestBase
     [Fact]
     public async Task Server_AtPeerHighWatermarkTrySendReturnsFalseAndSendWaits()
     {
-        await using var server = NewServer();
+        await using var server = WithSmallKernelBuffers(NewServer());
         server.SendHighWatermark = 3;
         server.Bind(AnyEndpoint);
-        await using var client = NewClient();
+        await using var client = WithSmallKernelBuffers(NewClient());
         client.ReceiveHighWatermark = 3;
         client.Connect(server.LastEndpoint!);
         client.Send("hi");
         uint id = server.Receive().RoutingId;
-        var payload = new byte[64 * 1024];
-        int accepted = await FillUntilRefusedAsync(_ => server.TrySend(id, payload));
-        Assert.False(server.TrySend(id, payload));
+        var payload = new byte[Large];
+        int accepted = await FillUntilFullAsync(server, 3, 3, _ => server.TrySend(id, payload), _ => server.Send(id, payload));
         var blocked = Support.Threads.Run(() => server.Send(id, "last"u8));
         for (int i = 0; i < accepted; i++)
         {
@@ -455,6 +503,8 @@ public sealed class ClientServerOverIpc : ClientServerTests
 public sealed class ClientServerOverInproc : ClientServerTests
 {
     protected override string AnyEndpoint => $"inproc://client-server-{Guid.NewGuid():N}";
+
+    protected override bool HasKernelBuffers => false;
 
     protected override bool Reconnects => false;
 }
