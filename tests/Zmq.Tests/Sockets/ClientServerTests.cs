@@ -431,6 +431,31 @@ public abstract class ClientServerTests : TransportTestBase
 
 
     [Fact]
+    public async Task ThreadSafety_AReplyGoesToAWaitingReceiveCall_NotNecessarilyToTheThreadThatAsked()
+    {
+        await using var server = BoundServer();
+        await using var client = NewClient();
+        client.Connect(server.LastEndpoint!);
+        client.Send("hello");
+        uint id = server.Receive().RoutingId;
+
+        // One thread waits in a blocking receive; another sends a request and does not receive.
+        var waiting = Support.Threads.Start(() => client.ReceiveString());
+        await Support.Wait.UntilAsync(() => waiting.Thread.ThreadState.HasFlag(ThreadState.WaitSleepJoin), "the blocking receive waits");
+        client.Send("request from another thread");
+        Assert.Equal("request from another thread", server.ReceiveString());
+        server.Send(id, "the reply");
+        Assert.Equal("the reply", await waiting.Task.WaitAsync(Timeout));
+
+        // The same with an async receive waiting while a blocking one asks.
+        var waitingAsync = client.ReceiveAsync().AsTask();
+        client.Send("request from a third thread");
+        Assert.Equal("request from a third thread", server.ReceiveString());
+        server.Send(id, "the second reply");
+        Assert.Equal("the second reply", (await waitingAsync.WaitAsync(Timeout)).ToString());
+    }
+
+    [Fact]
     public async Task Receive_BlockedCallEndsWithObjectDisposedWhenTheSocketIsDisposed()
     {
         var server = BoundServer();
