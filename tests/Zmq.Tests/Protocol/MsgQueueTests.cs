@@ -81,7 +81,7 @@ public class MsgQueueTests
     }
 
     [Fact]
-    public void QueueFilledToAnInprocHwmAndDrainedAgainAndAgain_AllocatesNothingOnceWarm()
+    public void QueueFilledToAnInprocHwmAndDrainedAgainAndAgain_AllocatesNoSegmentOnceWarm()
     {
         // An inproc pipe holds up to 2000 messages (both sides' HWMs added up): its emptied
         // segments must all fit among the spares, taken back in the order they were emptied.
@@ -106,14 +106,19 @@ public class MsgQueueTests
         }
         Cycle();
         Cycle();
+        // A segment missing from the spares costs 8 KiB per cycle (4 B a message); a stray allocation
+        // on this thread from elsewhere (seen once in five runs: 7,888 bytes) must not fail the test,
+        // so the bound is per message, over enough of them to tell the two apart.
+        const int Cycles = 200;
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int c = 0; c < 20; c++)
+        for (int c = 0; c < Cycles; c++)
         {
             Cycle();
         }
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated == 0, $"{allocated} bytes allocated over 20 cycles of {depth} messages");
-        Assert.Equal(22u * depth, expected);
+        double perMessage = (double)allocated / (Cycles * depth);
+        Assert.True(perMessage < 0.1, $"{allocated} bytes allocated over {Cycles} cycles of {depth} messages ({perMessage:F3} B a message)");
+        Assert.Equal((Cycles + 2u) * depth, expected);
     }
 
     [Fact]

@@ -7,6 +7,12 @@ public sealed class HeartbeatTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
+    // The PONG must come back within the timeout even when the test machine stalls its thread pool
+    // (stalls of up to a second were measured under this suite's load), so the timeout sits well
+    // above that and the interval well below it.
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan PongTimeout = TimeSpan.FromSeconds(2);
+
     [Fact]
     public async Task Heartbeat_SendsPingWithTheConfiguredTtl()
     {
@@ -32,13 +38,15 @@ public sealed class HeartbeatTests
             HeartbeatInterval = TimeSpan.FromMilliseconds(100),
             HeartbeatTimeout = TimeSpan.FromMilliseconds(200),
         };
+        var events = server.Monitor();
         server.Bind("tcp://127.0.0.1:*");
         await using var peer = await RawPeer.ConnectAsync(server.LastEndpoint!);
         await peer.HandshakeAsync("CLIENT");
-        // The peer never answers: interval + timeout + scheduling slack.
-        var started = DateTime.UtcNow;
+        // The peer never answers. No bound on when it is dropped (a loaded machine may run the
+        // timer late): the reason says it was the heartbeat.
         Assert.True(await peer.WaitClosedAsync(Timeout), "a peer that answers no PING must be dropped");
-        Assert.InRange(DateTime.UtcNow - started, TimeSpan.Zero, TimeSpan.FromSeconds(3));
+        var dropped = await events.NextAsync(SocketEventType.Disconnected);
+        Assert.Contains("heartbeat", dropped.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -60,28 +68,37 @@ public sealed class HeartbeatTests
         {
             ReceiveTimeout = Timeout,
             Linger = TimeSpan.Zero,
-            HeartbeatInterval = TimeSpan.FromMilliseconds(50),
-            HeartbeatTimeout = TimeSpan.FromMilliseconds(400),
+            HeartbeatInterval = Interval,
+            HeartbeatTimeout = PongTimeout,
         };
+        var serverEvents = server.Monitor();
         server.Bind("tcp://127.0.0.1:*");
         await using var client = new ClientSocket
         {
             ReceiveTimeout = Timeout,
             Linger = TimeSpan.Zero,
-            HeartbeatInterval = TimeSpan.FromMilliseconds(50),
-            HeartbeatTimeout = TimeSpan.FromMilliseconds(400),
+            HeartbeatInterval = Interval,
+            HeartbeatTimeout = PongTimeout,
         };
+        var clientEvents = client.Monitor();
         client.Connect(server.LastEndpoint!);
         client.Send("first");
         uint id = server.Receive().RoutingId;
-        // Stay idle for several heartbeat timeouts: only PING/PONG traffic flows meanwhile. (The timeout
-        // leaves room for a loaded 2-core machine to schedule the PONG.)
-        await Task.Delay(TimeSpan.FromMilliseconds(1500));
+        // Idle for longer than the timeout, so that the connection is alive only because each PING is
+        // answered: only PING/PONG traffic flows meanwhile. (What is waited for here is time itself.)
+        await Task.Delay(PongTimeout * 2.5);
         client.Send("second");
         var m = server.Receive();
         Assert.Equal("second", m.ToString());
         Assert.Equal(id, m.RoutingId);
         Assert.Equal([id], server.Peers);
+        foreach (var events in new[] { serverEvents, clientEvents })
+        {
+            while (events.TryRead(out var e))
+            {
+                Assert.NotEqual(SocketEventType.Disconnected, e.Type);
+            }
+        }
     }
 }
 
