@@ -131,13 +131,15 @@ internal static class Report
         {
             return;
         }
-        var t = new TextTable("workload", "library", "MB/s", "of loopback");
+        var t = new TextTable("workload", "library", "MB/s", "spread", "of loopback");
+        t.Add(["loopback", "iperf3, one TCP stream", limit.ToString("0.0", Inv), Percent(loopback.Spread), "1.00"]);
         foreach (var r in rows.Where(r => r.Result.Ok && r.Workload is { Kind: Kind.Throughput, Transport: "tcp", Size: LoopbackLimit.RowSize }))
         {
-            t.Add([r.Workload.Group, r.Workload.Variant.Display, r.Result.MegabytesPerSecond.ToString("0.0", Inv), (r.Result.MegabytesPerSecond / limit).ToString("0.00", Inv)]);
+            t.Add([r.Workload.Group, r.Workload.Variant.Display, r.Result.MegabytesPerSecond.ToString("0.0", Inv), Percent(r.Result.Spread),
+                (r.Result.MegabytesPerSecond / limit).ToString("0.00", Inv)]);
         }
         sb.Append(t.Render());
-        sb.AppendLine("of loopback: the row's payload MB/s over iperf3's (target for Zmq ≥ 0.80)");
+        sb.AppendLine("of loopback: the row's payload MB/s over iperf3's, both the best of their runs (one iperf3 run per round; target for Zmq ≥ 0.80)");
     }
 
     private static void Scale(StringBuilder sb, List<Row> rows, List<string> failures)
@@ -194,7 +196,7 @@ internal static class Report
             string alloc = r.Result.AllocatedPerMessage is { } a ? a.ToString(a < 10 ? "0.00" : "0", Inv) : "native";
             string cpu = r.Result.CpuMicrosPerMessage is { } c ? c.ToString(c < 10 ? "0.00" : "0.0", Inv) : "-";
             string dagger = r.NetMQIsTcp ? "†" : "";
-            string spread = r.Result.Spread is { } sp ? $"{sp * 100:0}%" : "";
+            string spread = Percent(r.Result.Spread);
             t.Add([group, r.Workload.Variant.Display, .. values(r), alloc, cpu, Times(r.VsLibZmq), Times(r.VsNetMQ) + dagger, spread]);
         }
     }
@@ -206,6 +208,8 @@ internal static class Report
         >= 1e3 => (perSecond / 1e3).ToString("0.0", Inv) + " k",
         _ => perSecond.ToString("0", Inv),
     };
+
+    private static string Percent(double? fraction) => fraction is { } f ? (f * 100).ToString("0", Inv) + "%" : "";
 
     private static string Times(double? ratio) => ratio is { } r ? r.ToString("0.00", Inv) : "-";
 

@@ -104,6 +104,16 @@ internal static class ResultFiles
                 {
                     j.WriteNull("loopback_mb_per_s");
                 }
+                j.WriteStartArray("loopback_runs_mb_per_s");
+                foreach (double sample in loop.Samples)
+                {
+                    j.WriteNumberValue(sample);
+                }
+                j.WriteEndArray();
+                if (loop.Spread is { } spread)
+                {
+                    j.WriteNumber("loopback_spread", spread);
+                }
                 j.WriteString("loopback_note", loop.Note);
             }
             j.WriteEndObject();
