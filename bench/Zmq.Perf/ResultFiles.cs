@@ -168,6 +168,7 @@ internal static class Chart
     [
         (Variant.LibZmqPushPull, "#1f77b4", ""),
         (Variant.NetMQClientServer, "#ff7f0e", ""),
+        (Variant.NetMQClientServerPooled, "#d62728", ""),
         (Variant.NetMQPushPull, "#ff7f0e", "6,4"),
         (Variant.ZmqClientServer, "#2ca02c", ""),
     ];

@@ -13,6 +13,32 @@ public class PerfHarnessSmokeTests
     // No warm-up and a message cap: each run ends after the cap, long before the duration.
     private static readonly Settings Few = new(TimeSpan.Zero, TimeSpan.FromSeconds(60), MaxMessages: 3000);
 
+    [Fact]
+    public void PooledNetMQ_WithoutItsProcessSetUp_Refuses()
+    {
+        // This test process never installs NetMQ's pooling buffer manager, so a pooled socket here
+        // would measure the default pool under the pooled name.
+        var e = Assert.Throws<InvalidOperationException>(() => Variant.NetMQClientServerPooled.Create(bindSide: true, 64));
+        Assert.Contains("Variant.Setup", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Report_ComparesWithTheFasterNetMQ()
+    {
+        static WorkloadResult Rate(Variant v, long messages) => new(new Workload(Kind.Throughput, "tcp", 64, v),
+            new SideResult("receiver", messages, 1, 0, 0.1, 0), new SideResult("sender", messages, 1, 0, 0.1, 0), null, 1);
+        var zmq = Rate(Variant.ZmqClientServer, 6000);
+        var plain = Rate(Variant.NetMQClientServer, 1000);
+        var pooled = Rate(Variant.NetMQClientServerPooled, 2000);
+
+        var rows = Report.Compare([plain, pooled, zmq]);
+
+        Assert.Equal(3.0, rows.Single(r => r.Result == zmq).VsNetMQ);
+        Assert.Equal(1.0, rows.Single(r => r.Result == pooled).VsNetMQ);
+        Assert.Equal(0.5, rows.Single(r => r.Result == plain).VsNetMQ);
+        Assert.Contains("NetMQ CLIENT/SERVER pooled", Report.Tables(rows), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("tcp")]
     [InlineData("ipc")]
@@ -185,5 +211,9 @@ public class PerfHarnessSmokeTests
         Assert.DoesNotContain(full, w => w.Kind == Kind.Shared && w.Variant.Library == Library.LibZmq);
         Assert.Contains(quick, w => w.Kind == Kind.Scale && w.Senders == Plan.ScaleConnections(quick: true));
         Assert.Contains(full, w => w.Kind == Kind.Scale && w.Senders == 10_000 && w.Variant.Library == Library.Zmq);
+        // NetMQ's reference runs with its default and its pooled buffers wherever it runs.
+        Assert.Equal(full.Count(w => w.Variant == Variant.NetMQClientServer), full.Count(w => w.Variant == Variant.NetMQClientServerPooled));
+        Assert.Equal(full.Count(w => w.Variant == Variant.NetMQPubSub), full.Count(w => w.Variant == Variant.NetMQPubSubPooled));
+        Assert.All(Variant.All, v => Assert.Same(v, Variant.Parse(v.Id)));
     }
 }
