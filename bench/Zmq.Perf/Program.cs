@@ -37,7 +37,7 @@ namespace Zmq.Perf
     {
         public const string Usage = """
             usage: dotnet run --project bench/Zmq.Perf -c Release -- [options]
-              --quick               fewer sizes, shorter windows, one run of each (under 2 minutes)
+              --quick               fewer sizes, shorter windows, one run of each (about 2 minutes)
               --repeat N            run the whole plan N times, keep each workload's best run (default: 2, quick: 1)
               --procs 2|1|both      sender and receiver in separate processes (2, default), in one process (1), or both
               --only LIBS           comma-separated subset of: libzmq, netmq, zmq
