@@ -25,6 +25,7 @@ internal static class ChildMain
         var s = Settings.FromArgs(options);
         try
         {
+            w.Variant.Setup();
             switch (role)
             {
                 case "bind":

@@ -6,15 +6,49 @@ using System.Text.Json;
 
 namespace Zmq.Perf;
 
-/// <summary>What one TCP stream over 127.0.0.1 can carry on this machine (iperf3), or why it is unknown.</summary>
-internal sealed record LoopbackLimit(double? MegabytesPerSecond, string Note)
+/// <summary>What one TCP stream over 127.0.0.1 can carry on this machine (iperf3), sampled once per
+/// round of the plan like the rows it is compared with, or why it is unknown.</summary>
+internal sealed record LoopbackLimit(IReadOnlyList<double> Samples, string? Error = null)
 {
     /// <summary>The largest message size's tcp throughput rows are judged against this.</summary>
     public const int RowSize = 65536;
 
     private const int Seconds = 3;
 
-    public static LoopbackLimit Measure()
+    /// <summary>The best sample, as each row is its best run: interference only slows a run down.</summary>
+    public double? MegabytesPerSecond => Samples.Count > 0 ? Samples.Max() : null;
+
+    /// <summary>(highest − lowest) / best of the samples, as for the rows.</summary>
+    public double? Spread => Samples.Count > 1 ? (Samples.Max() - Samples.Min()) / Samples.Max() : null;
+
+    public string Note
+    {
+        get
+        {
+            if (MegabytesPerSecond is not { } mb)
+            {
+                return Error ?? "no iperf3 result";
+            }
+            string runs = Samples.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $"best of {Samples.Count} runs, spread {Spread * 100:0}%") : "1 run";
+            string failed = Error is null ? "" : $"; a run failed: {Error}";
+            return string.Create(CultureInfo.InvariantCulture, $"iperf3, one TCP stream over 127.0.0.1 for {Seconds} s, received: {mb:0} MB/s ({runs}){failed}");
+        }
+    }
+
+    /// <summary>The samples so far plus one more run of iperf3; once a run has failed (iperf3
+    /// missing, say) no further run is tried.</summary>
+    public static LoopbackLimit Sample(LoopbackLimit? before)
+    {
+        before ??= new LoopbackLimit([]);
+        if (before.Error is not null)
+        {
+            return before;
+        }
+        var (mb, error) = Measure();
+        return mb is { } v ? before with { Samples = [.. before.Samples, v] } : before with { Error = error };
+    }
+
+    private static (double? MegabytesPerSecond, string? Error) Measure()
     {
         int port = FreePort();
         Process server;
@@ -27,7 +61,7 @@ internal sealed record LoopbackLimit(double? MegabytesPerSecond, string Note)
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            return new LoopbackLimit(null, "iperf3 is not installed (apt-get install iperf3), so there is no loopback limit to compare with");
+            return (null, "iperf3 is not installed (apt-get install iperf3), so there is no loopback limit to compare with");
         }
         try
         {
@@ -41,23 +75,22 @@ internal sealed record LoopbackLimit(double? MegabytesPerSecond, string Note)
                 if (!client.WaitForExit(TimeSpan.FromSeconds(Seconds + 20)))
                 {
                     client.Kill();
-                    return new LoopbackLimit(null, "iperf3 did not finish");
+                    return (null, "iperf3 did not finish");
                 }
                 using var json = JsonDocument.Parse(stdout.Result);
                 if (json.RootElement.TryGetProperty("end", out var end) && end.TryGetProperty("sum_received", out var sum)
                     && sum.TryGetProperty("bits_per_second", out var bps))
                 {
-                    double mb = bps.GetDouble() / 8 / 1e6;
-                    return new LoopbackLimit(mb, string.Create(CultureInfo.InvariantCulture, $"iperf3, one TCP stream over 127.0.0.1 for {Seconds} s, received: {mb:0} MB/s"));
+                    return (bps.GetDouble() / 8 / 1e6, null);
                 }
                 lastError = json.RootElement.TryGetProperty("error", out var e) ? e.GetString() : "no result in its JSON";
                 Thread.Sleep(100);
             }
-            return new LoopbackLimit(null, $"iperf3 failed: {lastError}");
+            return (null, $"iperf3 failed: {lastError}");
         }
         catch (JsonException e)
         {
-            return new LoopbackLimit(null, $"iperf3 printed no JSON: {e.Message}");
+            return (null, $"iperf3 printed no JSON: {e.Message}");
         }
         finally
         {

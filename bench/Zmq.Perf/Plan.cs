@@ -16,15 +16,17 @@ internal static class Plan
     public static int ScaleConnections(bool quick) => quick ? 1_000 : 10_000;
 
     /// <summary>libzmq's classic sockets are not thread-safe, so only the CLIENTs can be shared.</summary>
-    private static readonly Variant[] SharedVariants = [Variant.NetMQClientServer, Variant.ZmqClientServer];
+    private static readonly Variant[] SharedVariants = [Variant.NetMQClientServer, Variant.NetMQClientServerPooled, Variant.ZmqClientServer];
 
-    private static readonly Variant[] StreamVariants = [Variant.LibZmqPushPull, Variant.NetMQClientServer, Variant.NetMQPushPull, Variant.ZmqClientServer];
-    private static readonly Variant[] FanOutVariants = [Variant.LibZmqPubSub, Variant.NetMQPubSub, Variant.ZmqPubSub];
+    /// <summary>NetMQ's references (CLIENT/SERVER, and PUB/SUB for fan-out) run with its default
+    /// buffer pool and with its pooling one, so ×NetMQ can compare with the faster of the two.</summary>
+    private static readonly Variant[] StreamVariants = [Variant.LibZmqPushPull, Variant.NetMQClientServer, Variant.NetMQClientServerPooled, Variant.NetMQPushPull, Variant.ZmqClientServer];
+    private static readonly Variant[] FanOutVariants = [Variant.LibZmqPubSub, Variant.NetMQPubSub, Variant.NetMQPubSubPooled, Variant.ZmqPubSub];
 
     /// <summary>Subscribers of the fan-out workload.</summary>
     public const int Subscribers = 10;
 
-    private static readonly Variant[] LatencyVariants = [Variant.LibZmqReqRep, Variant.NetMQReqRep, Variant.NetMQClientServer, Variant.ZmqClientServer];
+    private static readonly Variant[] LatencyVariants = [Variant.LibZmqReqRep, Variant.NetMQReqRep, Variant.NetMQClientServer, Variant.NetMQClientServerPooled, Variant.ZmqClientServer];
 
     public static Settings SettingsFor(bool quick) => quick
         ? new Settings(TimeSpan.FromSeconds(0.4), TimeSpan.FromSeconds(1.5))

@@ -37,7 +37,7 @@ namespace Zmq.Perf
     {
         public const string Usage = """
             usage: dotnet run --project bench/Zmq.Perf -c Release -- [options]
-              --quick               fewer sizes, shorter windows, one run of each (under 2 minutes)
+              --quick               fewer sizes, shorter windows, one run of each (about 2 minutes)
               --repeat N            run the whole plan N times, keep each workload's best run (default: 2, quick: 1)
               --procs 2|1|both      sender and receiver in separate processes (2, default), in one process (1), or both
               --only LIBS           comma-separated subset of: libzmq, netmq, zmq
@@ -171,12 +171,8 @@ namespace Zmq.Perf
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Zmq.Perf {mode}: {plan.Count} workloads × {repeat} run(s), {settings.Warmup.TotalSeconds:0.0} s warm-up + {settings.Duration.TotalSeconds:0.0} s measured each; libzmq {(hasLibZmq ? libZmqVersion : "missing")}, NetMQ {netmq}, .NET {Environment.Version}, {Environment.ProcessorCount} cores"));
 
+            bool wantsLoopback = plan.Any(w => w is { Kind: Kind.Throughput, Transport: "tcp", Size: LoopbackLimit.RowSize });
             LoopbackLimit? loopback = null;
-            if (plan.Any(w => w is { Kind: Kind.Throughput, Transport: "tcp", Size: LoopbackLimit.RowSize }))
-            {
-                loopback = LoopbackLimit.Measure();
-                Console.WriteLine($"Loopback limit: {loopback.Note}");
-            }
 
             // Whole rounds rather than back-to-back repeats, so a slow spell of the shared machine
             // lands on different workloads in each round instead of on all runs of one.
@@ -186,6 +182,14 @@ namespace Zmq.Perf
             for (int round = 1; round <= repeat; round++)
             {
                 string prefix = repeat > 1 ? $"round {round}/{repeat} " : "";
+                if (wantsLoopback)
+                {
+                    // One iperf3 run per round, so the limit is a best of N like the rows it is compared with.
+                    loopback = LoopbackLimit.Sample(loopback);
+                    Console.WriteLine(loopback.Samples.Count == round
+                        ? string.Create(CultureInfo.InvariantCulture, $"[{prefix}loopback] iperf3 {loopback.Samples[^1]:0} MB/s")
+                        : $"[{prefix}loopback] {loopback.Error}");
+                }
                 for (int i = 0; i < plan.Count; i++)
                 {
                     var w = plan[i];

@@ -104,6 +104,16 @@ internal static class ResultFiles
                 {
                     j.WriteNull("loopback_mb_per_s");
                 }
+                j.WriteStartArray("loopback_runs_mb_per_s");
+                foreach (double sample in loop.Samples)
+                {
+                    j.WriteNumberValue(sample);
+                }
+                j.WriteEndArray();
+                if (loop.Spread is { } spread)
+                {
+                    j.WriteNumber("loopback_spread", spread);
+                }
                 j.WriteString("loopback_note", loop.Note);
             }
             j.WriteEndObject();
@@ -158,6 +168,7 @@ internal static class Chart
     [
         (Variant.LibZmqPushPull, "#1f77b4", ""),
         (Variant.NetMQClientServer, "#ff7f0e", ""),
+        (Variant.NetMQClientServerPooled, "#d62728", ""),
         (Variant.NetMQPushPull, "#ff7f0e", "6,4"),
         (Variant.ZmqClientServer, "#2ca02c", ""),
     ];

@@ -5,13 +5,100 @@ namespace Zmq.Perf.Tests;
 
 /// <summary>
 /// Keeps bench/Zmq.Perf working: each workload shape runs a few thousand Zmq messages through the
-/// harness's own measurement code. No timing is asserted (CI machines are too noisy); counts,
-/// sizes and the report files are.
+/// harness's own measurement code, and the reference libraries (libzmq through P/Invoke, NetMQ
+/// with its default and its pooled buffers) run their throughput and latency paths, so a broken
+/// reference fails here rather than in a benchmark run. No timing is asserted (CI machines are
+/// too noisy); counts, sizes and the report files are.
 /// </summary>
 public class PerfHarnessSmokeTests
 {
     // No warm-up and a message cap: each run ends after the cap, long before the duration.
     private static readonly Settings Few = new(TimeSpan.Zero, TimeSpan.FromSeconds(60), MaxMessages: 3000);
+
+    /// <summary>A reference variant by id; libzmq's must be installed, not skipped, or CI would
+    /// stop checking the reference without anyone noticing.</summary>
+    private static Variant Reference(string id)
+    {
+        var v = Variant.Parse(id);
+        Assert.True(v.Library != Library.LibZmq || LibZmqNative.IsAvailable(out _),
+            "libzmq.so.5 is not installed; the libzmq reference rows need it: apt-get install libzmq5");
+        return v;
+    }
+
+    // Through child processes, as a benchmark run does: NetMQ's buffer pool is process-wide, and
+    // a child is where the pooled variant sets it up.
+    [Theory]
+    [InlineData("libzmq-pushpull", "tcp", 2)]
+    [InlineData("libzmq-pushpull", "ipc", 2)]
+    [InlineData("libzmq-pushpull", "inproc", 1)]
+    [InlineData("netmq-cs", "tcp", 2)]
+    [InlineData("netmq-cs-pooled", "tcp", 2)]
+    [InlineData("netmq-cs-pooled", "tcp", 1)]
+    [InlineData("netmq-cs-pooled", "inproc", 1)]
+    [InlineData("netmq-pushpull", "tcp", 2)]
+    public void Throughput_ReferenceLibraries_CountEveryMessage(string variant, string transport, int procs)
+    {
+        var r = Runner.Run(new Workload(Kind.Throughput, transport, 256, Reference(variant), Procs: procs), Few);
+
+        Assert.True(r.Ok, r.Error);
+        Assert.Equal(3000, r.Connect!.Messages);
+        Assert.Equal(2999, r.Bind!.Messages);
+        Assert.Equal(0, r.Bind.Bad);
+        Assert.True(r.MessagesPerSecond > 0);
+    }
+
+    [Theory]
+    [InlineData("libzmq-reqrep", 2)]
+    [InlineData("libzmq-reqrep", 1)]
+    [InlineData("netmq-reqrep", 1)]
+    [InlineData("netmq-cs", 1)]
+    [InlineData("netmq-cs-pooled", 2)]
+    public void Latency_ReferenceLibraries_TimeEveryRoundTrip(string variant, int procs)
+    {
+        var r = Runner.Run(new Workload(Kind.Latency, "tcp", 64, Reference(variant), Procs: procs), Few with { MaxMessages = 500 });
+
+        Assert.True(r.Ok, r.Error);
+        Assert.Equal(500, r.Latency!.Count);
+        Assert.Equal(0, r.Connect!.Bad + r.Bind!.Bad);
+    }
+
+    [Theory]
+    [InlineData("libzmq-pubsub")]
+    [InlineData("netmq-pubsub-pooled")]
+    public void FanOut_ReferenceLibraries_EverySubscriberCounts(string variant)
+    {
+        var r = Runner.Run(new Workload(Kind.FanOut, "tcp", 64, Reference(variant), Senders: 2, Procs: 1), new Settings(TimeSpan.Zero, TimeSpan.FromSeconds(0.2)));
+
+        Assert.True(r.Ok, r.Error);
+        Assert.True(r.Connect!.Messages > 0, "the subscribers counted nothing");
+        Assert.Equal(0, r.Connect.Bad);
+    }
+
+    [Fact]
+    public void PooledNetMQ_WithoutItsProcessSetUp_Refuses()
+    {
+        // This test process never installs NetMQ's pooling buffer manager, so a pooled socket here
+        // would measure the default pool under the pooled name.
+        var e = Assert.Throws<InvalidOperationException>(() => Variant.NetMQClientServerPooled.Create(bindSide: true, 64));
+        Assert.Contains("Variant.Setup", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Report_ComparesWithTheFasterNetMQ()
+    {
+        static WorkloadResult Rate(Variant v, long messages) => new(new Workload(Kind.Throughput, "tcp", 64, v),
+            new SideResult("receiver", messages, 1, 0, 0.1, 0), new SideResult("sender", messages, 1, 0, 0.1, 0), null, 1);
+        var zmq = Rate(Variant.ZmqClientServer, 6000);
+        var plain = Rate(Variant.NetMQClientServer, 1000);
+        var pooled = Rate(Variant.NetMQClientServerPooled, 2000);
+
+        var rows = Report.Compare([plain, pooled, zmq]);
+
+        Assert.Equal(3.0, rows.Single(r => r.Result == zmq).VsNetMQ);
+        Assert.Equal(1.0, rows.Single(r => r.Result == pooled).VsNetMQ);
+        Assert.Equal(0.5, rows.Single(r => r.Result == plain).VsNetMQ);
+        Assert.Contains("NetMQ CLIENT/SERVER pooled", Report.Tables(rows), StringComparison.Ordinal);
+    }
 
     [Theory]
     [InlineData("tcp")]
@@ -128,13 +215,13 @@ public class PerfHarnessSmokeTests
         var scale = WorkloadResult.Failed(new Workload(Kind.Scale, "tcp", 64, Variant.ZmqClientServer, Senders: 10), "no clients", 1);
 
         var pairs = Report.ContentionPairs([single, shared, big]);
-        string table = Report.Tables(Report.Compare([single, shared, big, scale]), new LoopbackLimit(1000, "test loopback"));
+        string table = Report.Tables(Report.Compare([single, shared, big, scale]), new LoopbackLimit([900, 1000]));
 
         var pair = Assert.Single(pairs);
         Assert.Same(single, pair.Single);
         Assert.NotNull(pair.Ratio);
         Assert.Contains("Contention:", table, StringComparison.Ordinal);
-        Assert.Contains("test loopback", table, StringComparison.Ordinal);
+        Assert.Contains("1000 MB/s (best of 2 runs, spread 10%)", table, StringComparison.Ordinal);
         Assert.Contains("of loopback", table, StringComparison.Ordinal);
         Assert.Contains("Scale:", table, StringComparison.Ordinal);
         Assert.Contains("no clients", table, StringComparison.Ordinal);
@@ -185,5 +272,9 @@ public class PerfHarnessSmokeTests
         Assert.DoesNotContain(full, w => w.Kind == Kind.Shared && w.Variant.Library == Library.LibZmq);
         Assert.Contains(quick, w => w.Kind == Kind.Scale && w.Senders == Plan.ScaleConnections(quick: true));
         Assert.Contains(full, w => w.Kind == Kind.Scale && w.Senders == 10_000 && w.Variant.Library == Library.Zmq);
+        // NetMQ's reference runs with its default and its pooled buffers wherever it runs.
+        Assert.Equal(full.Count(w => w.Variant == Variant.NetMQClientServer), full.Count(w => w.Variant == Variant.NetMQClientServerPooled));
+        Assert.Equal(full.Count(w => w.Variant == Variant.NetMQPubSub), full.Count(w => w.Variant == Variant.NetMQPubSubPooled));
+        Assert.All(Variant.All, v => Assert.Same(v, Variant.Parse(v.Id)));
     }
 }

@@ -11,17 +11,50 @@ namespace Zmq.Perf.Libraries;
 
 /// <summary>
 /// NetMQ 4.0.4.5 sockets through its Msg API: sends fill a pooled Msg in place, receives read one
-/// without copying it out, and echoes send the received Msg back as it is.
+/// without copying it out, and echoes send the received Msg back as it is. Every Msg buffer comes
+/// from NetMQ's process-wide <see cref="BufferPool"/>: by default a new array each time (its
+/// GCBufferPool), or, for the pooled variants, its BufferManagerBufferPool.
 /// </summary>
 internal abstract class NetMQBenchSocket : IBenchSocket
 {
-    public static NetMQBenchSocket Create(Pattern pattern, bool bindSide) => pattern switch
+    /// <summary>What NetMQ's BufferManagerBufferPool may keep: four high-water marks of the largest
+    /// row's 64 KiB messages, i.e. the sending and the receiving queue of a one-process row, twice
+    /// over for what the I/O threads and the kernel hold. A limit, not an allocation: the pool
+    /// grows a bucket only as takes miss.</summary>
+    private const long PoolBytes = 4L * BenchSocketDefaults.Hwm * 65536;
+
+    private static bool s_pooled;
+
+    /// <summary>Installs NetMQ's BufferManagerBufferPool (documented by NetMQ as the way to pool
+    /// Msg buffers) before the process's first NetMQ socket, with buffers up to the largest
+    /// message the harness sends, so every row's payload is pooled.</summary>
+    public static void UseBufferManagerPool()
     {
-        Pattern.ClientServer => new ThreadSafe(bindSide ? new NetMQServerSocket() : new NetMQClientSocket()),
-        Pattern.PushPull => new Classic(bindSide ? new PullSocket() : new PushSocket()),
-        Pattern.PubSub => new Classic(bindSide ? new NetMQPublisherSocket() : Everything(new NetMQSubscriberSocket())),
-        _ => new Classic(bindSide ? new ResponseSocket() : new RequestSocket()),
-    };
+        if (!s_pooled)
+        {
+            BufferPool.SetBufferManagerBufferPool(PoolBytes, BenchSocketDefaults.MaxMessage);
+            s_pooled = true;
+        }
+    }
+
+    /// <summary>The buffer pool is process-wide, so a socket of the other kind in this process would
+    /// silently measure the wrong thing.</summary>
+    public static NetMQBenchSocket Create(Pattern pattern, bool bindSide, bool pooled)
+    {
+        if (pooled != s_pooled)
+        {
+            throw new InvalidOperationException(pooled
+                ? "the pooled NetMQ variant needs Variant.Setup() in its process before its first socket"
+                : "NetMQ's buffer pool was switched to pooling in this process; the default variant needs a process of its own");
+        }
+        return pattern switch
+        {
+            Pattern.ClientServer => new ThreadSafe(bindSide ? new NetMQServerSocket() : new NetMQClientSocket()),
+            Pattern.PushPull => new Classic(bindSide ? new PullSocket() : new PushSocket()),
+            Pattern.PubSub => new Classic(bindSide ? new NetMQPublisherSocket() : Everything(new NetMQSubscriberSocket())),
+            _ => new Classic(bindSide ? new ResponseSocket() : new RequestSocket()),
+        };
+    }
 
     private static NetMQSubscriberSocket Everything(NetMQSubscriberSocket sub)
     {

@@ -19,11 +19,13 @@ internal enum Library
     LibZmq,
 }
 
-/// <summary>A library with one of its socket patterns: one row of a workload.</summary>
-internal sealed record Variant(string Id, Library Library, Pattern Pattern)
+/// <summary>A library with one of its socket patterns: one row of a workload. <paramref name="Pooled"/>
+/// (NetMQ only) installs NetMQ's pooling buffer manager in the process before its first socket.</summary>
+internal sealed record Variant(string Id, Library Library, Pattern Pattern, bool Pooled = false)
 {
     public static readonly Variant ZmqClientServer = new("zmq-cs", Library.Zmq, Pattern.ClientServer);
     public static readonly Variant NetMQClientServer = new("netmq-cs", Library.NetMQ, Pattern.ClientServer);
+    public static readonly Variant NetMQClientServerPooled = new("netmq-cs-pooled", Library.NetMQ, Pattern.ClientServer, Pooled: true);
     public static readonly Variant NetMQPushPull = new("netmq-pushpull", Library.NetMQ, Pattern.PushPull);
     public static readonly Variant NetMQReqRep = new("netmq-reqrep", Library.NetMQ, Pattern.ReqRep);
     public static readonly Variant LibZmqPushPull = new("libzmq-pushpull", Library.LibZmq, Pattern.PushPull);
@@ -31,10 +33,12 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern)
     public static readonly Variant LibZmqDealerRouter = new("libzmq-dealerrouter", Library.LibZmq, Pattern.DealerRouter);
     public static readonly Variant ZmqPubSub = new("zmq-pubsub", Library.Zmq, Pattern.PubSub);
     public static readonly Variant NetMQPubSub = new("netmq-pubsub", Library.NetMQ, Pattern.PubSub);
+    public static readonly Variant NetMQPubSubPooled = new("netmq-pubsub-pooled", Library.NetMQ, Pattern.PubSub, Pooled: true);
     public static readonly Variant LibZmqPubSub = new("libzmq-pubsub", Library.LibZmq, Pattern.PubSub);
 
     public static readonly IReadOnlyList<Variant> All =
-        [LibZmqPushPull, LibZmqReqRep, LibZmqDealerRouter, LibZmqPubSub, NetMQClientServer, NetMQPushPull, NetMQReqRep, NetMQPubSub, ZmqClientServer, ZmqPubSub];
+        [LibZmqPushPull, LibZmqReqRep, LibZmqDealerRouter, LibZmqPubSub, NetMQClientServer, NetMQClientServerPooled, NetMQPushPull, NetMQReqRep,
+            NetMQPubSub, NetMQPubSubPooled, ZmqClientServer, ZmqPubSub];
 
     public string LibraryName => Library switch
     {
@@ -52,17 +56,27 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern)
         _ => "REQ/REP",
     };
 
-    public string Display => $"{LibraryName} {PatternName}";
+    public string Display => Pooled ? $"{LibraryName} {PatternName} pooled" : $"{LibraryName} {PatternName}";
 
     public static Variant Parse(string id) =>
         All.FirstOrDefault(v => v.Id == id) ?? throw new ArgumentException($"unknown variant '{id}' (known: {string.Join(", ", All.Select(v => v.Id))})");
+
+    /// <summary>Process-wide set-up before the first socket; the harness's child processes call it
+    /// (NetMQ's buffer pool is one per process, so a pooled row needs a process of its own).</summary>
+    public void Setup()
+    {
+        if (Pooled)
+        {
+            NetMQBenchSocket.UseBufferManagerPool();
+        }
+    }
 
     /// <summary>Creates a socket; <paramref name="bindSide"/> picks SERVER/PULL/REP over CLIENT/PUSH/REQ,
     /// and <paramref name="size"/> is the row's message size.</summary>
     public IBenchSocket Create(bool bindSide, int size) => Library switch
     {
         Library.Zmq => new ZmqBenchSocket(Pattern, bindSide, size),
-        Library.NetMQ => NetMQBenchSocket.Create(Pattern, bindSide),
+        Library.NetMQ => NetMQBenchSocket.Create(Pattern, bindSide, Pooled),
         _ => new LibZmqBenchSocket(Pattern, bindSide),
     };
 
