@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# The whole test suite: installs the real-libzmq interop peers if they are missing, then restores,
-# builds and runs every test project. Extra arguments go to `dotnet test` (e.g. --filter Name~Tcp).
+# The whole test suite: installs the real-libzmq peers if they are missing, then restores, builds
+# and runs every test project. Extra arguments go to `dotnet test` (e.g. --filter Name~Tcp).
+#
+# Parallelism is chosen, not left to defaults: the test assemblies run one after another
+# (-m:1), and within each, xunit.runner.json caps how many tests run at once (Zmq.Tests 4,
+# interop and CLI 2, the benchmark smoke tests 1), so that a 2-core machine is loaded but not
+# starved and the timing-sensitive tests keep their thread pool.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -9,4 +14,15 @@ if [ ! -d tests/interop/node/node_modules/zeromq ]; then
   (cd tests/interop/node && npm ci --no-audit --no-fund)
 fi
 
-dotnet test Zmq.slnx -c Release "$@"
+# Debian's libzmq 4.3.4 (the benchmark's reference) and pyzmq on it (a second interop peer).
+if ! ldconfig -p | grep -q 'libzmq\.so\.5 ' || ! /usr/bin/python3 -c 'import zmq' 2>/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's libzmq5 and python3-zmq ..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libzmq5 python3-zmq >/dev/null
+  else
+    echo "The tests need Debian's libzmq5 and python3-zmq: sudo apt-get install libzmq5 python3-zmq" >&2
+    exit 1
+  fi
+fi
+
+dotnet test Zmq.slnx -c Release -m:1 "$@"
