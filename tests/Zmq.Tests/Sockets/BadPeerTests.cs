@@ -87,10 +87,15 @@ public abstract class BadPeerTests : TransportTestBase
             }
             else
             {
-                // The control for the case above: a peer that did not break the protocol is dialled again.
+                // The control for the case above: a peer that did not break the protocol is dialled
+                // again, and served: what it sends then arrives alone, nothing of the last
+                // connection's cut-short message before it.
                 await using var again = await listener.AcceptAsync(Timeout);
-                // The endpoint keeps a queue of its own while it is dialled again: with it gone, the
-                // good peer is the only one left.
+                await again.HandshakeAsync(victim.PeerType);
+                await again.SendAsync(RawPeer.MessageFrame("after the redial"));
+                Assert.Equal("after the redial", victim.ReceiveString());
+                // The endpoint keeps a queue of its own while it is dialled: with it gone, the good
+                // peer is the only one left.
                 victim.Socket.Disconnect(listener.Endpoint);
             }
         }

@@ -105,6 +105,9 @@ internal abstract class Victim : IAsyncDisposable
     /// order (the bad peer's connection must be gone from the socket's routing by now).</summary>
     public abstract Task AssertGoodPeerCarriesOnAsync();
 
+    /// <summary>The next message a receiving victim gets, from any peer.</summary>
+    public virtual string ReceiveString() => throw new NotSupportedException($"a {SocketType} victim is not asked to receive");
+
     /// <summary>Nothing but the good peer's messages was received (after <see cref="AssertGoodPeerCarriesOnAsync"/>).</summary>
     public abstract void AssertNothingElseReceived();
 
@@ -232,6 +235,8 @@ internal sealed class ClientVictim : Victim
         return Task.CompletedTask;
     }
 
+    public override string ReceiveString() => _client.ReceiveString();
+
     public override void AssertNothingElseReceived() =>
         Assert.False(_client.TryReceive(out var m), $"the CLIENT received \"{m}\"");
 
@@ -318,6 +323,8 @@ internal sealed class SubVictim : Victim
         }
         return Task.CompletedTask;
     }
+
+    public override string ReceiveString() => ReceiveSkippingProbes(_sub);
 
     public override void AssertNothingElseReceived() =>
         Assert.False(_sub.TryReceive(out var m), $"the SUB received \"{m}\"");
