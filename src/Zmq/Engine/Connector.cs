@@ -91,6 +91,7 @@ internal sealed class Connector(
                 }
                 if (end == ConnectionEnd.ProtocolError)
                 {
+                    host.GiveUp(Pipe);
                     Log.ReconnectStopped(host.Logger, host.SocketType, Endpoint);
                     return;
                 }

@@ -56,6 +56,10 @@ internal interface IPeerHost
     /// <summary>Called once when an attached connection has ended.</summary>
     void Detach(ZmtpConnection connection, Pipe pipe, ConnectionEnd end);
 
+    /// <summary>A connecting endpoint stopped dialling after a protocol error: its pipe will never be
+    /// served again, even if its connection failed before the handshake attached it.</summary>
+    void GiveUp(Pipe pipe);
+
     /// <summary>Reports a monitor event.</summary>
     void Event(SocketEvent e);
 

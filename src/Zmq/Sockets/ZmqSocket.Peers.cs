@@ -120,6 +120,17 @@ public abstract partial class ZmqSocket
         }
     }
 
+    void IPeerHost.GiveUp(Pipe pipe)
+    {
+        // A connection that broke the protocol after its handshake was detached, its pipe removed
+        // then. One that broke it during the handshake never attached: the pipe, routed since
+        // Connect unless Immediate, would otherwise keep taking messages that no connection sends.
+        if (!pipe.Terminated)
+        {
+            RemovePipe(pipe);
+        }
+    }
+
     void IPeerHost.InboundReady(Pipe pipe) => OnPipeInboundReady(pipe);
 
     void IPeerHost.Event(SocketEvent e) => Emit(e);

@@ -1,272 +1,247 @@
+using Microsoft.Extensions.Logging;
 using Zmq.Tests.Support;
 
 namespace Zmq.Tests.Sockets;
 
-/// <summary>A malformed or hostile peer loses its own connection and nothing else: the socket keeps
-/// serving its other peers and none of their messages is lost.</summary>
-public sealed class BadPeerTests
+/// <summary>
+/// A malformed or hostile peer loses its own connection, with a log entry that says why, and nothing
+/// else: the socket keeps serving its good peer and none of that peer's messages is lost. A connecting
+/// socket does not dial a peer that broke the protocol again. Each case runs against SERVER and PUB
+/// (dialled by the bad peer) and CLIENT and SUB (dialling it), over each stream transport.
+/// </summary>
+public abstract class BadPeerTests : TransportTestBase
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    public static TheoryData<VictimKind> Victims => [VictimKind.Server, VictimKind.Client, VictimKind.Pub, VictimKind.Sub];
 
-    /// <summary>Runs a bad peer against a SERVER that is busy with a good CLIENT, and checks that the
-    /// bad connection is closed while every message of the good client gets through.</summary>
-    private static async Task AssertOnlyTheBadPeerIsDropped(Func<RawPeer, Task> misbehave, Action<ServerSocket>? configure = null)
+    public static TheoryData<VictimKind, Impostor> VictimsAndImpostors
     {
-        await using var server = new ServerSocket { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
-        configure?.Invoke(server);
-        server.Bind("tcp://127.0.0.1:*");
-        await using var good = new ClientSocket { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
-        good.Connect(server.LastEndpoint!);
-        good.Send("before");
-        var first = server.Receive();
-        Assert.Equal("before", first.ToString());
-
-        await using var bad = await RawPeer.ConnectAsync(server.LastEndpoint!);
-        await misbehave(bad);
-        Assert.True(await bad.WaitClosedAsync(Timeout), "the socket must close the bad peer's connection");
-
-        for (int i = 0; i < 100; i++)
+        get
         {
-            good.Send($"after {i}");
+            var data = new TheoryData<VictimKind, Impostor>();
+            foreach (var victim in Enum.GetValues<VictimKind>())
+            {
+                foreach (var impostor in Enum.GetValues<Impostor>())
+                {
+                    data.Add(victim, impostor);
+                }
+            }
+            return data;
         }
-        for (int i = 0; i < 100; i++)
-        {
-            var m = server.Receive();
-            Assert.Equal($"after {i}", m.ToString());
-            Assert.Equal(first.RoutingId, m.RoutingId);
-        }
-        server.Send(first.RoutingId, "still serving");
-        Assert.Equal("still serving", good.ReceiveString());
     }
 
-    [Fact]
-    public Task GarbageInsteadOfAGreeting_ClosesThatConnectionOnly() =>
-        AssertOnlyTheBadPeerIsDropped(p => p.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray()));
+    /// <summary>Long enough for a dozen re-dials at <see cref="Victim.ReconnectInterval"/>.</summary>
+    private static readonly TimeSpan RedialWindow = TimeSpan.FromMilliseconds(300);
 
-    [Fact]
-    public Task WrongSignatureByte9_ClosesThatConnectionOnly()
+    /// <summary>How the bad connection ends, as logged.</summary>
+    private enum End
+    {
+        /// <summary>A protocol error, logged as a warning with the reason: never dialled again.</summary>
+        ProtocolError,
+
+        /// <summary>A handshake timeout, logged as a warning with the reason: dialled again, as in libzmq.</summary>
+        HandshakeTimeout,
+
+        /// <summary>The peer hung up: logged as the end of the connection, dialled again.</summary>
+        HungUp,
+    }
+
+    /// <summary>Sets the bad peer on the victim (whose options <paramref name="configure"/> may change
+    /// first), then checks that the bad connection is closed and logged with <paramref name="reason"/>,
+    /// that a connecting victim dials it again only if it did not break the protocol, and that the
+    /// good peer carries on.</summary>
+    private Task AssertOnlyTheBadPeerIsDropped(
+        VictimKind kind, Func<Victim, RawPeer, Task> misbehave, string reason, End end = End.ProtocolError, Action<ZmqSocket>? configure = null) =>
+        AssertOnlyTheBadPeerIsDropped(kind, misbehave, _ => reason, end, configure);
+
+    private async Task AssertOnlyTheBadPeerIsDropped(
+        VictimKind kind, Func<Victim, RawPeer, Task> misbehave, Func<Victim, string> reasonFor, End end = End.ProtocolError, Action<ZmqSocket>? configure = null)
+    {
+        await using var victim = await Victim.StartAsync(kind, AnyEndpoint);
+        string reason = reasonFor(victim);
+        configure?.Invoke(victim.Socket);
+        await using var bad = await victim.AddBadPeerAsync();
+        await misbehave(victim, bad);
+        Assert.True(await bad.WaitClosedAsync(Timeout), $"the {victim.SocketType} must close the bad peer's connection");
+
+        if (end == End.HungUp)
+        {
+            var ended = await victim.Log.WaitForAsync(RecordingLogger.DisconnectedId, reason);
+            Assert.StartsWith($"{victim.SocketType} ", ended.Message, StringComparison.Ordinal);
+            // Hanging up, even mid-frame, is how connections end: not a protocol error.
+            Assert.DoesNotContain(victim.Log.Entries, e => e.EventId.Id == RecordingLogger.ProtocolErrorId);
+        }
+        else
+        {
+            var logged = await victim.Log.WaitForAsync(RecordingLogger.ProtocolErrorId, reason);
+            Assert.Equal(LogLevel.Warning, logged.Level);
+            Assert.StartsWith($"{victim.SocketType} ", logged.Message, StringComparison.Ordinal);
+        }
+
+        if (victim.Listener is { } listener)
+        {
+            if (end == End.ProtocolError)
+            {
+                await listener.AssertNoConnectionWithinAsync(RedialWindow, "a peer that broke the protocol must not be dialled again");
+                // Logged once the endpoint is given up, its queue and routing gone with it.
+                await victim.Log.WaitForAsync(RecordingLogger.ReconnectStoppedId, listener.Endpoint);
+            }
+            else
+            {
+                // The control for the case above: a peer that did not break the protocol is dialled
+                // again, and served: what it sends then arrives alone, nothing of the last
+                // connection's cut-short message before it.
+                await using var again = await listener.AcceptAsync(Timeout);
+                await again.HandshakeAsync(victim.PeerType);
+                await again.SendAsync(RawPeer.MessageFrame("after the redial"));
+                Assert.Equal("after the redial", victim.ReceiveString());
+                // The endpoint keeps a queue of its own while it is dialled: with it gone, the good
+                // peer is the only one left.
+                victim.Socket.Disconnect(listener.Endpoint);
+            }
+        }
+
+        await victim.AssertGoodPeerCarriesOnAsync();
+        victim.AssertNothingElseReceived();
+    }
+
+    [Theory]
+    [MemberData(nameof(Victims))]
+    public Task GarbageInsteadOfAGreeting_ClosesThatConnectionOnly(VictimKind victim) =>
+        AssertOnlyTheBadPeerIsDropped(
+            victim, (_, p) => p.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray()), "invalid greeting signature: first byte 0x47");
+
+    [Theory]
+    [MemberData(nameof(Victims))]
+    public Task WrongSignatureByte9_ClosesThatConnectionOnly(VictimKind victim)
     {
         var greeting = RawPeer.Greeting();
         greeting[9] = 0x00;
-        return AssertOnlyTheBadPeerIsDropped(p => p.SendAsync(greeting));
+        return AssertOnlyTheBadPeerIsDropped(victim, (_, p) => p.SendAsync(greeting), "invalid greeting signature: byte 9 is 0x00");
     }
-
-    [Fact]
-    public Task ZmtpVersion2Peer_IsRefused()
-    {
-        var greeting = RawPeer.Greeting(major: 2);
-        return AssertOnlyTheBadPeerIsDropped(p => p.SendAsync(greeting));
-    }
-
-    [Fact]
-    public Task UnsupportedMechanism_ClosesThatConnectionOnly() =>
-        AssertOnlyTheBadPeerIsDropped(p => p.SendAsync(RawPeer.Greeting("PLAIN"), RawPeer.Ready("CLIENT")));
 
     [Theory]
-    [InlineData("DEALER")]
-    [InlineData("SERVER")]
-    [InlineData("client")]
-    public Task IncompatibleSocketType_ClosesThatConnectionOnly(string socketType) =>
-        AssertOnlyTheBadPeerIsDropped(p => p.SendAsync(RawPeer.Greeting(), RawPeer.Ready(socketType)));
+    [MemberData(nameof(Victims))]
+    public Task ZmtpVersion2Peer_IsRefused(VictimKind victim) =>
+        AssertOnlyTheBadPeerIsDropped(victim, (_, p) => p.SendAsync(RawPeer.Greeting(major: 2)), "unsupported ZMTP version 2");
 
-    [Fact]
-    public Task MessageFrameInsteadOfReady_ClosesThatConnectionOnly() =>
-        AssertOnlyTheBadPeerIsDropped(p => p.SendAsync(RawPeer.Greeting(), RawPeer.MessageFrame("hello")));
-
-    [Fact]
-    public Task TruncatedFrameThenClose_LosesOnlyThePartialFrame() =>
-        AssertOnlyTheBadPeerIsDropped(async p =>
-        {
-            await p.HandshakeAsync("CLIENT");
-            await p.SendAsync([0x00, 200, 1, 2, 3]);
-            await p.DisposeAsync();
-        });
-
-    [Fact]
-    public Task FrameOverMaxMessageSize_ClosesThatConnectionBeforeBufferingIt() =>
+    [Theory]
+    [MemberData(nameof(Victims))]
+    public Task UnsupportedMechanism_ClosesThatConnectionOnly(VictimKind victim) =>
         AssertOnlyTheBadPeerIsDropped(
-            async p =>
+            victim, (v, p) => p.SendAsync(RawPeer.Greeting("PLAIN"), RawPeer.Ready(v.PeerType)), "security mechanism mismatch: peer uses PLAIN");
+
+    [Theory]
+    [MemberData(nameof(VictimsAndImpostors))]
+    public Task IncompatibleSocketType_ClosesThatConnectionOnly(VictimKind victim, Impostor impostor) =>
+        AssertOnlyTheBadPeerIsDropped(
+            victim,
+            (v, p) => p.SendAsync(RawPeer.Greeting(), RawPeer.Ready(v.Impersonate(impostor))),
+            v => $"incompatible socket type: peer is {v.Impersonate(impostor)}, a {v.SocketType} accepts only");
+
+    [Theory]
+    [MemberData(nameof(Victims))]
+    public Task MessageFrameInsteadOfReady_ClosesThatConnectionOnly(VictimKind victim) =>
+        AssertOnlyTheBadPeerIsDropped(
+            victim, (_, p) => p.SendAsync(RawPeer.Greeting(), RawPeer.MessageFrame("hello")), "expected a READY command after the greeting, got a message frame");
+
+    [Theory]
+    [MemberData(nameof(Victims))]
+    public Task PeerHangingUpMidFrame_IsClosedWithoutDeliveringThePartialFrame(VictimKind victim) =>
+        AssertOnlyTheBadPeerIsDropped(
+            victim,
+            async (v, p) =>
             {
-                await p.HandshakeAsync("CLIENT");
+                await p.HandshakeAsync(v.PeerType);
+                // A frame that announces 200 bytes and has 3.
+                await p.SendAsync([0x00, 200, 1, 2, 3]);
+                p.HangUp();
+            },
+            "ended (Disconnected)",
+            End.HungUp);
+
+    [Theory]
+    [MemberData(nameof(Victims))]
+    public Task PeerHangingUpMidMessage_IsClosedWithoutDeliveringItsFirstFrames(VictimKind victim) =>
+        AssertOnlyTheBadPeerIsDropped(
+            victim,
+            async (v, p) =>
+            {
+                await p.HandshakeAsync(v.PeerType);
+                // Two whole frames, each saying that more follow.
+                await p.SendAsync(RawPeer.MessageFrame("part 1", more: true), RawPeer.MessageFrame("part 2", more: true));
+                p.HangUp();
+            },
+            "ended (Disconnected)",
+            End.HungUp);
+
+    [Theory]
+    [MemberData(nameof(Victims))]
+    public Task FrameOverMaxMessageSize_ClosesThatConnectionBeforeBufferingIt(VictimKind victim) =>
+        AssertOnlyTheBadPeerIsDropped(
+            victim,
+            async (v, p) =>
+            {
+                await p.HandshakeAsync(v.PeerType);
                 // Announce 1 GiB and send none of it: the header alone must end the connection.
                 await p.SendAsync([0x02, 0, 0, 0, 0, 0x40, 0, 0, 0]);
             },
-            s => s.MaxMessageSize = 1024);
+            "message frame of 1073741824 bytes exceeds MaxMessageSize (1024)",
+            configure: s => s.MaxMessageSize = 1024);
 
-    [Fact]
-    public Task CommandWithImpossibleLength_ClosesThatConnectionOnly() =>
-        AssertOnlyTheBadPeerIsDropped(async p =>
-        {
-            await p.HandshakeAsync("CLIENT");
-            // A long command frame whose size has the top bit set: beyond ZMTP's 2^63-1.
-            await p.SendAsync([0x06, 0x80, 0, 0, 0, 0, 0, 0, 0]);
-        });
-
-    [Fact]
-    public Task CommandNameLongerThanItsFrame_ClosesThatConnectionOnly() =>
-        AssertOnlyTheBadPeerIsDropped(async p =>
-        {
-            await p.HandshakeAsync("CLIENT");
-            await p.SendAsync([0x04, 0x03, 0x09, (byte)'P', (byte)'I']);
-        });
-
-    [Fact]
-    public Task ReservedFlagBits_CloseThatConnectionOnly() =>
-        AssertOnlyTheBadPeerIsDropped(async p =>
-        {
-            await p.HandshakeAsync("CLIENT");
-            await p.SendAsync([0x80, 0x01, 0x41]);
-        });
-
-    [Fact]
-    public Task SilentPeer_IsClosedAfterTheHandshakeInterval() =>
-        AssertOnlyTheBadPeerIsDropped(_ => Task.CompletedTask, s => s.HandshakeInterval = TimeSpan.FromMilliseconds(200));
-
-    [Fact]
-    public async Task MultipartMessageFromAPeer_IsDroppedWholeAndTheConnectionKept()
-    {
-        await using var server = new ServerSocket { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
-        server.Bind("tcp://127.0.0.1:*");
-        await using var peer = await RawPeer.ConnectAsync(server.LastEndpoint!);
-        await peer.HandshakeAsync("CLIENT");
-        await peer.SendAsync(
-            RawPeer.MessageFrame("part 1", more: true), RawPeer.MessageFrame("part 2", more: true), RawPeer.MessageFrame("part 3"),
-            RawPeer.MessageFrame("single"));
-        Assert.Equal("single", server.ReceiveString());
-        Assert.False(server.TryReceive(out _));
-    }
-
-    [Fact]
-    public async Task BadFrameBehindMoreMessagesThanTheHwm_EndsTheConnectionAfterDeliveringThem()
-    {
-        // With a receive HWM of 5 the read loop parks (or hands reading to the receiver) long before
-        // it reaches the bad frame: whichever thread decodes it, the connection ends with the reason,
-        // and every message before it is delivered.
-        await using var server = new ServerSocket { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero, ReceiveHighWatermark = 5 };
-        var events = server.Monitor();
-        server.Bind("tcp://127.0.0.1:*");
-        await using var peer = await RawPeer.ConnectAsync(server.LastEndpoint!);
-        await peer.HandshakeAsync("CLIENT");
-        var frames = Enumerable.Range(0, 500).Select(i => RawPeer.MessageFrame($"m{i}")).Append([0x80, 0x01, 0x41]);
-        await peer.SendAsync([.. frames]);
-
-        for (int i = 0; i < 500; i++)
-        {
-            Assert.Equal($"m{i}", server.ReceiveString());
-        }
-        Assert.True(await peer.WaitClosedAsync(Timeout), "the socket must close the bad peer's connection");
-        var gone = await events.NextAsync(SocketEventType.Disconnected);
-        Assert.Contains("reserved", gone.Reason, StringComparison.OrdinalIgnoreCase);
-        Assert.False(server.TryReceive(out _));
-    }
-
-    [Fact]
-    public async Task PeerStreamingOnlyDroppedFrames_DoesNotHoldUpANonBlockingReceive()
-    {
-        // The queue fills first, so reading passes to the receiver; then the peer streams multipart
-        // messages, which a SERVER drops. A receiver reading for the loop must not keep reading them.
-        await using var server = new ServerSocket { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero, ReceiveHighWatermark = 5 };
-        server.Bind("tcp://127.0.0.1:*");
-        await using var peer = await RawPeer.ConnectAsync(server.LastEndpoint!);
-        await peer.HandshakeAsync("CLIENT");
-        await peer.SendAsync([.. Enumerable.Range(0, 50).Select(i => RawPeer.MessageFrame($"m{i}"))]);
-        var junk = Enumerable.Range(0, 1000).SelectMany(_ => new[] { RawPeer.MessageFrame("part", more: true), RawPeer.MessageFrame("dropped") }).ToArray();
-        using var stop = new CancellationTokenSource();
-        var streaming = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
+    [Theory]
+    [MemberData(nameof(Victims))]
+    public Task CommandWithImpossibleLength_ClosesThatConnectionOnly(VictimKind victim) =>
+        AssertOnlyTheBadPeerIsDropped(
+            victim,
+            async (v, p) =>
             {
-                await peer.SendAsync(junk);
-            }
-        });
+                await p.HandshakeAsync(v.PeerType);
+                // A long command frame whose size has the top bit set: beyond ZMTP's 2^63-1.
+                await p.SendAsync([0x06, 0x80, 0, 0, 0, 0, 0, 0, 0]);
+            },
+            "exceeds the ZMTP maximum of 2^63-1");
 
-        for (int i = 0; i < 50; i++)
-        {
-            Assert.Equal($"m{i}", server.ReceiveString());
-        }
-        var polling = Task.Run(() => server.TryReceive(out _));
-        Assert.Same(polling, await Task.WhenAny(polling, Task.Delay(Timeout)));
-        Assert.False(await polling, "only dropped frames were sent");
-        await stop.CancelAsync();
-        await streaming;
-        await peer.SendAsync(RawPeer.MessageFrame("after"));
-        Assert.Equal("after", server.ReceiveString());
-    }
+    [Theory]
+    [MemberData(nameof(Victims))]
+    public Task CommandNameLongerThanItsFrame_ClosesThatConnectionOnly(VictimKind victim) =>
+        AssertOnlyTheBadPeerIsDropped(
+            victim,
+            async (v, p) =>
+            {
+                await p.HandshakeAsync(v.PeerType);
+                await p.SendAsync([0x04, 0x03, 0x09, (byte)'P', (byte)'I']);
+            },
+            "command name length 9 does not fit a 3-byte command");
 
-    [Fact]
-    public async Task PingFromAPeer_IsAnsweredWithPongCarryingItsContext()
-    {
-        await using var server = new ServerSocket { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
-        server.Bind("tcp://127.0.0.1:*");
-        await using var peer = await RawPeer.ConnectAsync(server.LastEndpoint!);
-        await peer.HandshakeAsync("CLIENT");
-        await peer.SendAsync([0x04, 0x0A, 0x04, (byte)'P', (byte)'I', (byte)'N', (byte)'G', 0x00, 0x00, (byte)'L', (byte)'O', (byte)'L']);
-        var pong = await peer.ReadExactlyAsync(10);
-        Assert.Equal(new byte[] { 0x04, 0x08, 0x04, (byte)'P', (byte)'O', (byte)'N', (byte)'G', (byte)'L', (byte)'O', (byte)'L' }, pong);
-    }
+    [Theory]
+    [MemberData(nameof(Victims))]
+    public Task ReservedFlagBits_CloseThatConnectionOnly(VictimKind victim) =>
+        AssertOnlyTheBadPeerIsDropped(
+            victim,
+            async (v, p) =>
+            {
+                await p.HandshakeAsync(v.PeerType);
+                await p.SendAsync([0x80, 0x01, 0x41]);
+            },
+            "invalid frame flags 0x80: reserved bits are set");
 
-    [Fact]
-    public async Task ClientDiallingAClient_GetsNoConnection()
-    {
-        await using var bound = new ClientSocket { Linger = TimeSpan.Zero };
-        bound.Bind("tcp://127.0.0.1:*");
-        await using var dialler = new ClientSocket { Linger = TimeSpan.Zero };
-        dialler.Connect(bound.LastEndpoint!);
-        dialler.Send("hello?");
-        Assert.False(bound.TryReceive(out _, TimeSpan.FromMilliseconds(300)), "CLIENT must not accept CLIENT as a peer");
-    }
+    [Theory]
+    [MemberData(nameof(Victims))]
+    public Task SilentPeer_IsClosedAfterTheHandshakeInterval(VictimKind victim) =>
+        AssertOnlyTheBadPeerIsDropped(
+            victim,
+            (_, _) => Task.CompletedTask,
+            "handshake not finished within 200 ms",
+            End.HandshakeTimeout,
+            s => s.HandshakeInterval = TimeSpan.FromMilliseconds(200));
 }
 
-/// <summary>What a connecting socket does after a peer broke the protocol, and the monitor's view of it.</summary>
-public sealed class BadPeerReconnectTests
+public sealed class BadPeerOverTcp : BadPeerTests
 {
-    [Fact]
-    public async Task ConnectingSide_StopsRedialingAfterAProtocolError()
-    {
-        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-        listener.Listen();
-        int port = ((System.Net.IPEndPoint)listener.LocalEndPoint!).Port;
-        int accepted = 0;
-        using var stop = new CancellationTokenSource();
-        var acceptLoop = Task.Run(async () =>
-        {
-            try
-            {
-                while (true)
-                {
-                    using var s = await listener.AcceptAsync(stop.Token);
-                    Interlocked.Increment(ref accepted);
-                    await s.SendAsync("this is not ZMTP"u8.ToArray(), System.Net.Sockets.SocketFlags.None);
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        });
+    protected override string AnyEndpoint => "tcp://127.0.0.1:*";
+}
 
-        await using var client = new ClientSocket { Linger = TimeSpan.Zero, ReconnectInterval = TimeSpan.FromMilliseconds(10) };
-        var events = client.Monitor();
-        client.Connect($"tcp://127.0.0.1:{port}");
-        var failed = await events.NextAsync(SocketEventType.HandshakeFailed);
-        Assert.Contains("signature", failed.Reason, StringComparison.Ordinal);
-        // At a 10 ms reconnect interval a re-dialling socket would connect dozens of times meanwhile.
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
-        Assert.Equal(1, Volatile.Read(ref accepted));
-        await stop.CancelAsync();
-        await acceptLoop;
-    }
-
-    [Fact]
-    public async Task Monitor_ReportsTheHandshakeFailureReasonOfABadPeer()
-    {
-        await using var server = new ServerSocket { Linger = TimeSpan.Zero };
-        var events = server.Monitor();
-        server.Bind("tcp://127.0.0.1:*");
-        await using var peer = await RawPeer.ConnectAsync(server.LastEndpoint!);
-        await peer.SendAsync(RawPeer.Greeting(), RawPeer.Ready("DEALER"));
-        var failed = await events.NextAsync(SocketEventType.HandshakeFailed);
-        Assert.Contains("DEALER", failed.Reason, StringComparison.Ordinal);
-        Assert.Equal(server.LastEndpoint, failed.Endpoint);
-    }
+public sealed class BadPeerOverIpc : BadPeerTests
+{
+    protected override string AnyEndpoint => "ipc://*";
 }

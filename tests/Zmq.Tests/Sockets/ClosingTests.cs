@@ -111,7 +111,8 @@ public abstract class StreamClosingTests : ClosingTests
         }
         var disposing = client.DisposeAsync().AsTask();
         Assert.Same(disposing, await Task.WhenAny(disposing, Task.Delay(Timeout)));
-        var entry = await log.WaitForAsync("dropped 3", nowhere);
+        var entry = await log.WaitForAsync(RecordingLogger.DroppedOnCloseId, "dropped 3");
+        Assert.Contains(nowhere, entry.Message, StringComparison.Ordinal);
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, entry.Level);
     }
 }

@@ -1,21 +1,56 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
 namespace Zmq.Tests.Support;
 
-/// <summary>A hand-driven TCP peer that writes whatever bytes a test gives it: the hostile or
-/// broken peer of the bad-input tests.</summary>
+/// <summary>A hand-driven tcp or ipc peer that writes whatever bytes a test gives it: the hostile or
+/// broken peer of the bad-input tests. It dials a socket (<see cref="ConnectAsync"/>) or is dialled
+/// by one (<see cref="RawListener"/>).</summary>
 internal sealed class RawPeer : IAsyncDisposable
 {
-    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+    private readonly Socket _socket;
 
+    internal RawPeer(Socket socket)
+    {
+        _socket = socket;
+    }
+
+    /// <summary>Connects to <c>tcp://host:port</c> or <c>ipc://path</c> (<c>ipc://@name</c> for an
+    /// abstract name).</summary>
     public static async Task<RawPeer> ConnectAsync(string endpoint)
     {
-        var peer = new RawPeer();
-        var hostPort = endpoint["tcp://".Length..];
-        int colon = hostPort.LastIndexOf(':');
-        await peer._socket.ConnectAsync(hostPort[..colon], int.Parse(hostPort[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-        return peer;
+        var (address, family) = ParseEndpoint(endpoint);
+        var socket = new Socket(family, SocketType.Stream, family == AddressFamily.Unix ? ProtocolType.Unspecified : ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(address);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        return new RawPeer(socket);
+    }
+
+    /// <summary>The OS address of a tcp or ipc endpoint with a concrete address.</summary>
+    internal static (EndPoint Address, AddressFamily Family) ParseEndpoint(string endpoint)
+    {
+        if (endpoint.StartsWith("ipc://", StringComparison.Ordinal))
+        {
+            string path = endpoint["ipc://".Length..];
+            return (new UnixDomainSocketEndPoint(path.StartsWith('@') ? "\0" + path[1..] : path), AddressFamily.Unix);
+        }
+        if (endpoint.StartsWith("tcp://", StringComparison.Ordinal))
+        {
+            var hostPort = endpoint["tcp://".Length..];
+            int colon = hostPort.LastIndexOf(':');
+            var ip = IPAddress.Parse(hostPort[..colon].Trim('[', ']'));
+            int port = hostPort[(colon + 1)..] == "*" ? 0 : int.Parse(hostPort[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            return (new IPEndPoint(ip, port), ip.AddressFamily);
+        }
+        throw new ArgumentException($"a raw peer speaks tcp or ipc, not '{endpoint}'", nameof(endpoint));
     }
 
     /// <summary>A valid ZMTP 3.1 NULL greeting, as libzmq sends it.</summary>
@@ -78,10 +113,16 @@ internal sealed class RawPeer : IAsyncDisposable
         return buf;
     }
 
-    /// <summary>True when the other side closes the connection within the timeout (whatever it
-    /// sent before closing is discarded).</summary>
+    /// <summary>Hangs up this side's sending direction (a FIN): the other side reads the end of the
+    /// stream, while this peer can still see what it does about it.</summary>
+    public void HangUp() => _socket.Shutdown(SocketShutdown.Send);
+
+    /// <summary>True when the other side closes the connection within the timeout: a read returns the
+    /// end of the stream, or the connection is reset. Whatever it sent before closing is discarded.
+    /// This side must not have been disposed: that would say nothing about the other side.</summary>
     public async Task<bool> WaitClosedAsync(TimeSpan timeout)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var buf = new byte[4096];
         using var cts = new CancellationTokenSource(timeout);
         try
@@ -94,23 +135,22 @@ internal sealed class RawPeer : IAsyncDisposable
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
             return false;
         }
-        catch (SocketException)
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
         {
-            return true;
-        }
-        catch (ObjectDisposedException)
-        {
-            // This side hung up first: there is nothing left to observe.
+            // The other side closed with bytes of ours unread: the OS resets the connection.
             return true;
         }
     }
 
+    private bool _disposed;
+
     public ValueTask DisposeAsync()
     {
+        _disposed = true;
         _socket.Dispose();
         return ValueTask.CompletedTask;
     }
