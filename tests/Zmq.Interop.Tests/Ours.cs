@@ -86,4 +86,19 @@ internal static class Ours
 
     public static List<byte[]> Messages(uint salt, int count, params int[] sizes) =>
         [.. Enumerable.Range(0, count).Select(i => Payload.Make(salt, i, sizes[i % sizes.Length]))];
+
+    /// <summary>Polls <paramref name="condition"/> until it holds, failing after <see cref="Wait"/>
+    /// with <paramref name="what"/> (evaluated then, so it can show the state at the deadline).</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, Func<string> what)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (!condition())
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                Assert.Fail($"not within {Wait.TotalSeconds} s: {what()}");
+            }
+            await Task.Delay(20);
+        }
+    }
 }
