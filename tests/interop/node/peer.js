@@ -17,9 +17,15 @@
 //       Driven line by line from the test. Prints MSG <routingId> <hex>[,<hex>...] per received
 //       message (routing id 0 where the type has none; one hex field per frame) and EVENT <name> per
 //       libzmq monitor event. Reads stdin lines SEND <routingId> <hex>[,<hex>...] (one hex field per
-//       frame), SUBSCRIBE <hex> and UNSUBSCRIBE <hex> (a SUB's topic; empty for all) and CLOSE.
+//       frame), SUBSCRIBE <hex> and UNSUBSCRIBE <hex> (a SUB's topic; empty for all), CLOSE,
+//       PAUSE and RESUME (a receiving socket stops and starts calling receive: libzmq then fills its
+//       queue to the receive high-water mark and stops reading the connection; a receive already
+//       waiting at PAUSE still takes one message), and BLAST <salt> <from> <count> <size> (sends
+//       payload(salt, i, size) for i = from .. from+count-1 as fast as libzmq takes them, then
+//       prints SENT <from> <count>; a PUB drops what does not fit at its send high-water mark).
 //   Any mode: "heartbeatIntervalMs" and "heartbeatTimeoutMs" turn on libzmq's ZMTP PING;
-//   "receiveBufferSize" and "receiveHighWaterMark" set those options; "helloMsg", "disconnectMsg"
+//   "receiveBufferSize", "receiveHighWaterMark", "sendBufferSize" and "sendHighWaterMark" set those
+//   options; "helloMsg", "disconnectMsg"
 //   and "hiccupMsg" (text) set the draft options ZMQ_HELLO_MSG / ZMQ_DISCONNECT_MSG / ZMQ_HICCUP_MSG.
 //
 // stdout protocol, one line each:  READY <endpoint>   then   DONE <json>
@@ -81,6 +87,8 @@ function socketOptions() {
   }
   if (config.receiveBufferSize) options.receiveBufferSize = config.receiveBufferSize
   if (config.receiveHighWaterMark) options.receiveHighWaterMark = config.receiveHighWaterMark
+  if (config.sendBufferSize) options.sendBufferSize = config.sendBufferSize
+  if (config.sendHighWaterMark) options.sendHighWaterMark = config.sendHighWaterMark
   return options
 }
 
@@ -205,9 +213,37 @@ async function runInteractive() {
   const endpoint = await attach(socket)
   console.log(`READY ${endpoint}`)
 
+  // While paused, the receive loop waits on this instead of calling receive.
+  let paused = null
   const commands = require("readline").createInterface({ input: process.stdin })
+  // Commands run one after another: a BLAST finishes before the next line is read.
+  let queue = Promise.resolve()
   commands.on("line", line => {
+    queue = queue.then(() => runCommand(line)).catch(e => fail(`${line}: ${e && e.stack ? e.stack : e}`))
+  })
+  async function runCommand(line) {
     const [command, routingId, hex] = line.split(" ")
+    if (command === "PAUSE") {
+      if (!paused) {
+        let resume
+        paused = new Promise(resolve => (resume = resolve))
+        paused.resume = resume
+      }
+      console.log("PAUSED")
+      return
+    }
+    if (command === "RESUME") {
+      if (paused) paused.resume()
+      paused = null
+      console.log("RESUMED")
+      return
+    }
+    if (command === "BLAST") {
+      const [, salt, from, count, size] = line.split(" ").map(Number)
+      for (let i = from; i < from + count; i++) await socket.send(payload(salt, i, size))
+      console.log(`SENT ${from} ${count}`)
+      return
+    }
     if (command === "CLOSE") {
       socket.close()
       console.log("CLOSED")
@@ -225,11 +261,12 @@ async function runInteractive() {
     const frames = (hex || "").split(",").map(h => Buffer.from(h, "hex"))
     const sent = Type === Server ? socket.send(frames[0], { routingId: Number(routingId) }) : socket.send(frames.length === 1 ? frames[0] : frames)
     sent.catch(e => fail(`SEND ${line}: ${e.message}`))
-  })
+  }
 
   // A publisher receives nothing: it just serves the commands.
   if (Type === Publisher) return
   for (;;) {
+    while (paused) await paused
     const parts = await socket.receive()
     const meta = parts.find(p => !Buffer.isBuffer(p))
     const frames = parts.filter(p => Buffer.isBuffer(p)).map(p => p.toString("hex"))
