@@ -39,7 +39,7 @@ internal sealed record PeerConfig
     /// <summary>Sink: stop receiving after this many messages and print STALLED.</summary>
     public int? StallAfter { get; init; }
 
-    /// <summary>Interactive: the libzmq socket type, "server", "client", "dealer" or "router".</summary>
+    /// <summary>Interactive: the libzmq socket type, "server", "client", "dealer", "router", "pub", "sub" or "xpub".</summary>
     public string? Socket { get; init; }
 
     /// <summary>libzmq ZMQ_RCVBUF: the kernel receive buffer.</summary>

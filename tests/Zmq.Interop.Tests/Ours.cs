@@ -53,6 +53,21 @@ internal static class Ours
         }
     }
 
+    /// <summary>The next frame our SUB receives within <paramref name="timeout"/>; a
+    /// <see cref="TimeoutException"/> if none does (for probing until a subscription takes effect).</summary>
+    public static async Task<Message> ReceiveWithinAsync(SubscriberSocket sub, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            return await sub.ReceiveAsync(cts.Token);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            throw new TimeoutException($"nothing received within {timeout.TotalMilliseconds} ms");
+        }
+    }
+
     /// <summary>Sends <paramref name="messages"/> from our CLIENT while receiving the echoes, and checks
     /// each echo is the message with the same index. Sending runs alongside receiving because both
     /// directions fill up at the high-water marks long before 10,000 messages.</summary>

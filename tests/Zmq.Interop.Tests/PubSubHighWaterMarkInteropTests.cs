@@ -110,7 +110,7 @@ public class PubSubHighWaterMarkInteropTests(Xunit.Abstractions.ITestOutputHelpe
         int probe = ProbeBase;
         await PubSubInteropTests.ProbeUntilAsync(
             () => peer.BlastAsync(salt, probe++, 1, Size),
-            async () => await ReceiveWithinAsync(sub, TimeSpan.FromMilliseconds(100)));
+            async () => await Ours.ReceiveWithinAsync(sub, TimeSpan.FromMilliseconds(100)));
 
         // Our subscriber does not read while libzmq publishes the burst; libzmq's send never waits.
         await peer.BlastAsync(salt, 0, Count, Size);
@@ -125,7 +125,7 @@ public class PubSubHighWaterMarkInteropTests(Xunit.Abstractions.ITestOutputHelpe
             {
                 while (true)
                 {
-                    var m = await ReceiveWithinAsync(sub, TimeSpan.FromMilliseconds(200));
+                    var m = await Ours.ReceiveWithinAsync(sub, TimeSpan.FromMilliseconds(200));
                     Assert.Equal(salt, BinaryPrimitives.ReadUInt32BigEndian(m.Span));
                     int index = Payload.IndexOf(m.Span);
                     if (index < ProbeBase)
@@ -194,19 +194,6 @@ public class PubSubHighWaterMarkInteropTests(Xunit.Abstractions.ITestOutputHelpe
             return -1;
         }
         return Payload.IndexOf(Convert.FromHexString(line.AsSpan("MSG 0 ".Length, 16)));
-    }
-
-    private static async Task<Message> ReceiveWithinAsync(SubscriberSocket sub, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            return await sub.ReceiveAsync(cts.Token);
-        }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
-        {
-            throw new TimeoutException($"nothing received within {timeout.TotalMilliseconds} ms");
-        }
     }
 
     /// <summary>Runs of consecutive indices, e.g. "0-212, 455-470, 3000".</summary>

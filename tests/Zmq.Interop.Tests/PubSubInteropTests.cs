@@ -119,7 +119,7 @@ public class PubSubInteropTests
     }
 
     /// <summary>The next message the libzmq peer printed that is not a probe.</summary>
-    private static async Task<byte[][]> NextRealMessageAsync(NodePeer peer, string? first = null)
+    internal static async Task<byte[][]> NextRealMessageAsync(NodePeer peer, string? first = null)
     {
         string probeHex = Convert.ToHexStringLower(Probe);
         string? wanted = first is null ? null : "MSG 0 " + Convert.ToHexStringLower(Encoding.UTF8.GetBytes(first));

@@ -13,9 +13,10 @@
 //       with every index in arrival order when the message with index N arrives. With S, it stops
 //       receiving after S messages and prints STALLED with those indices instead: libzmq then fills
 //       its queue and stops reading, so the sender's data backs up in flight.
-//   {"mode":"interactive", "socket":"server"|"client"|"dealer"|"router"|"pub"|"sub", "bind"|"connect":"...", "timeoutMs":T}
+//   {"mode":"interactive", "socket":"server"|"client"|"dealer"|"router"|"pub"|"sub"|"xpub", "bind"|"connect":"...", "timeoutMs":T}
 //       Driven line by line from the test. Prints MSG <routingId> <hex>[,<hex>...] per received
-//       message (routing id 0 where the type has none; one hex field per frame) and EVENT <name> per
+//       message (routing id 0 where the type has none; one hex field per frame; an XPUB receives
+//       each new subscription as 01 then the topic, a cancel as 00 then the topic) and EVENT <name> per
 //       libzmq monitor event. Reads stdin lines SEND <routingId> <hex>[,<hex>...] (one hex field per
 //       frame), SUBSCRIBE <hex> and UNSUBSCRIBE <hex> (a SUB's topic; empty for all), CLOSE,
 //       PAUSE and RESUME (a receiving socket stops and starts calling receive: libzmq then fills its
@@ -35,7 +36,7 @@
 // zeromq/draft warns on load that the draft API is unstable; the test treats stderr as diagnostics.
 process.removeAllListeners("warning")
 const { Server, Client } = require("zeromq/draft")
-const { Dealer, Router, Publisher, Subscriber } = require("zeromq")
+const { Dealer, Router, Publisher, Subscriber, XPublisher } = require("zeromq")
 const crypto = require("crypto")
 
 const config = JSON.parse(process.argv[2] || "{}")
@@ -204,7 +205,7 @@ async function runSink() {
 }
 
 async function runInteractive() {
-  const types = { server: Server, client: Client, dealer: Dealer, router: Router, pub: Publisher, sub: Subscriber }
+  const types = { server: Server, client: Client, dealer: Dealer, router: Router, pub: Publisher, sub: Subscriber, xpub: XPublisher }
   const Type = types[config.socket]
   if (!Type) fail(`unknown socket ${JSON.stringify(config.socket)}; use one of ${Object.keys(types).join(", ")}`)
   const socket = newSocket(Type)
