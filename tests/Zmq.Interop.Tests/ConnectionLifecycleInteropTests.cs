@@ -35,7 +35,7 @@ public class ConnectionLifecycleInteropTests
     }
 
     [Fact]
-    public async Task OurServerHeartbeats_AreAnsweredByAnIdleLibzmqClient_SoTheConnectionStays()
+    public async Task OurServerSendsHeartbeatPings_ToAnIdleLibzmqClient_WhosePongsKeepTheConnection()
     {
         await using var server = Ours.Server();
         server.HeartbeatInterval = TimeSpan.FromMilliseconds(100);
@@ -44,7 +44,10 @@ public class ConnectionLifecycleInteropTests
         server.HeartbeatTimeout = TimeSpan.FromSeconds(1);
         var events = new MonitorEvents(server);
         server.Bind("tcp://127.0.0.1:*");
-        await using var peer = NodePeer.Start(new PeerConfig { Mode = "interactive", Socket = "client", Connect = server.LastEndpoint });
+        // The libzmq client connects through a relay that records the ZMTP commands each way: neither
+        // socket reports the PINGs and PONGs it exchanges, the wire does.
+        await using var tap = ZmtpTap.Start(server.LastEndpoint!);
+        await using var peer = NodePeer.Start(new PeerConfig { Mode = "interactive", Socket = "client", Connect = tap.Endpoint });
         var handshake = await events.WaitForAsync(SocketEventType.HandshakeSucceeded);
 
         // libzmq has no heartbeat of its own here and sends nothing, so for 2 s (20 of our PINGs, two
@@ -53,6 +56,18 @@ public class ConnectionLifecycleInteropTests
         Assert.True(idle.Count == 0, $"the idle connection changed state: {string.Join("; ", idle)}. {events.Describe()}");
         Assert.Equal(handshake.RoutingId, Assert.Single(server.Peers));
         Assert.DoesNotContain("EVENT disconnect", peer.Lines);
+
+        // On the wire: PINGs from us (libzmq sends none of its own), each answered by a PONG from
+        // libzmq. Counted against a deadline, not the clock: a loaded machine may tick late.
+        await Ours.WaitUntilAsync(
+            () => tap.FromTarget.Count("PING") >= 5 && tap.FromConnector.Count("PONG") >= 5,
+            () => $"5 PINGs from our server and 5 PONGs from libzmq; we sent {tap.FromTarget.Describe()}; libzmq sent {tap.FromConnector.Describe()}");
+        Assert.Equal(0, tap.FromConnector.Count("PING"));
+        // RFC 37: PING is a 2-byte TTL then the context; the PONG echoes the context.
+        byte[] ping = tap.FromTarget.Data("PING")[0];
+        Assert.True(ping.Length >= 2, $"a PING of {ping.Length} bytes has no TTL");
+        Assert.Equal(ping[2..], tap.FromConnector.Data("PONG")[0]);
+        Assert.Equal(1, tap.Connections);
 
         // Still the same connection, and it still carries messages both ways.
         await peer.SendAsync("still here"u8.ToArray());

@@ -39,7 +39,7 @@ internal sealed record PeerConfig
     /// <summary>Sink: stop receiving after this many messages and print STALLED.</summary>
     public int? StallAfter { get; init; }
 
-    /// <summary>Interactive: the libzmq socket type, "server", "client", "dealer" or "router".</summary>
+    /// <summary>Interactive: the libzmq socket type, "server", "client", "dealer", "router", "pub", "sub" or "xpub".</summary>
     public string? Socket { get; init; }
 
     /// <summary>libzmq ZMQ_RCVBUF: the kernel receive buffer.</summary>
@@ -47,6 +47,12 @@ internal sealed record PeerConfig
 
     /// <summary>libzmq ZMQ_RCVHWM.</summary>
     public int? ReceiveHighWaterMark { get; init; }
+
+    /// <summary>libzmq ZMQ_SNDBUF: the kernel send buffer.</summary>
+    public int? SendBufferSize { get; init; }
+
+    /// <summary>libzmq ZMQ_SNDHWM.</summary>
+    public int? SendHighWaterMark { get; init; }
 
     /// <summary>libzmq ZMQ_HELLO_MSG (draft), as UTF-8 text.</summary>
     public string? HelloMsg { get; init; }
@@ -143,6 +149,31 @@ internal sealed class NodePeer : PeerProcess
         string command = subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE";
         await SendLineAsync($"{command} {Convert.ToHexStringLower(topic)}");
         await WaitForLineAsync(l => l == command + "D", command, null);
+    }
+
+    /// <summary>Interactive mode: the libzmq socket stops calling receive (one receive already waiting
+    /// still takes a message), so its queue fills to its receive high-water mark and it stops reading
+    /// the connection; returns once the peer has stopped.</summary>
+    public async Task PauseReceivingAsync()
+    {
+        await SendLineAsync("PAUSE");
+        await WaitForLineAsync(l => l == "PAUSED", "PAUSED", null);
+    }
+
+    /// <summary>Interactive mode: the libzmq socket receives again; returns once it has resumed.</summary>
+    public async Task ResumeReceivingAsync()
+    {
+        await SendLineAsync("RESUME");
+        await WaitForLineAsync(l => l == "RESUMED", "RESUMED", null);
+    }
+
+    /// <summary>Interactive mode: the libzmq socket sends <c>Payload.Make(salt, i, size)</c> for
+    /// i = <paramref name="from"/> .. from + count - 1 as fast as it takes them; returns once it has.</summary>
+    public async Task BlastAsync(uint salt, int from, int count, int size)
+    {
+        await SendLineAsync(FormattableString.Invariant($"BLAST {salt} {from} {count} {size}"));
+        string sent = FormattableString.Invariant($"SENT {from} {count}");
+        await WaitForLineAsync(l => l == sent, sent, null);
     }
 
     /// <summary>Interactive mode: waits for libzmq's monitor event <paramref name="name"/> (e.g. handshake, disconnect).</summary>

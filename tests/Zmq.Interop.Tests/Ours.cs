@@ -53,6 +53,21 @@ internal static class Ours
         }
     }
 
+    /// <summary>The next frame our SUB receives within <paramref name="timeout"/>; a
+    /// <see cref="TimeoutException"/> if none does (for probing until a subscription takes effect).</summary>
+    public static async Task<Message> ReceiveWithinAsync(SubscriberSocket sub, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            return await sub.ReceiveAsync(cts.Token);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            throw new TimeoutException($"nothing received within {timeout.TotalMilliseconds} ms");
+        }
+    }
+
     /// <summary>Sends <paramref name="messages"/> from our CLIENT while receiving the echoes, and checks
     /// each echo is the message with the same index. Sending runs alongside receiving because both
     /// directions fill up at the high-water marks long before 10,000 messages.</summary>
@@ -86,4 +101,19 @@ internal static class Ours
 
     public static List<byte[]> Messages(uint salt, int count, params int[] sizes) =>
         [.. Enumerable.Range(0, count).Select(i => Payload.Make(salt, i, sizes[i % sizes.Length]))];
+
+    /// <summary>Polls <paramref name="condition"/> until it holds, failing after <see cref="Wait"/>
+    /// with <paramref name="what"/> (evaluated then, so it can show the state at the deadline).</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, Func<string> what)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (!condition())
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                Assert.Fail($"not within {Wait.TotalSeconds} s: {what()}");
+            }
+            await Task.Delay(20);
+        }
+    }
 }

@@ -93,12 +93,20 @@ public class PubSubInteropTests
 
     /// <summary>Runs <paramref name="send"/> then <paramref name="received"/> until the latter returns
     /// instead of timing out: the subscription has reached the publisher.</summary>
-    private static async Task ProbeUntilAsync(Action send, Func<Task> received)
+    internal static Task ProbeUntilAsync(Action send, Func<Task> received) =>
+        ProbeUntilAsync(() =>
+        {
+            send();
+            return Task.CompletedTask;
+        }, received);
+
+    /// <inheritdoc cref="ProbeUntilAsync(Action, Func{Task})"/>
+    internal static async Task ProbeUntilAsync(Func<Task> send, Func<Task> received)
     {
         var deadline = DateTime.UtcNow + Ours.Wait;
         while (true)
         {
-            send();
+            await send();
             try
             {
                 await received();
@@ -111,7 +119,7 @@ public class PubSubInteropTests
     }
 
     /// <summary>The next message the libzmq peer printed that is not a probe.</summary>
-    private static async Task<byte[][]> NextRealMessageAsync(NodePeer peer, string? first = null)
+    internal static async Task<byte[][]> NextRealMessageAsync(NodePeer peer, string? first = null)
     {
         string probeHex = Convert.ToHexStringLower(Probe);
         string? wanted = first is null ? null : "MSG 0 " + Convert.ToHexStringLower(Encoding.UTF8.GetBytes(first));

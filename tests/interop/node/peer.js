@@ -13,13 +13,20 @@
 //       with every index in arrival order when the message with index N arrives. With S, it stops
 //       receiving after S messages and prints STALLED with those indices instead: libzmq then fills
 //       its queue and stops reading, so the sender's data backs up in flight.
-//   {"mode":"interactive", "socket":"server"|"client"|"dealer"|"router"|"pub"|"sub", "bind"|"connect":"...", "timeoutMs":T}
+//   {"mode":"interactive", "socket":"server"|"client"|"dealer"|"router"|"pub"|"sub"|"xpub", "bind"|"connect":"...", "timeoutMs":T}
 //       Driven line by line from the test. Prints MSG <routingId> <hex>[,<hex>...] per received
-//       message (routing id 0 where the type has none; one hex field per frame) and EVENT <name> per
+//       message (routing id 0 where the type has none; one hex field per frame; an XPUB receives
+//       each new subscription as 01 then the topic, a cancel as 00 then the topic) and EVENT <name> per
 //       libzmq monitor event. Reads stdin lines SEND <routingId> <hex>[,<hex>...] (one hex field per
-//       frame), SUBSCRIBE <hex> and UNSUBSCRIBE <hex> (a SUB's topic; empty for all) and CLOSE.
+//       frame), SUBSCRIBE <hex> and UNSUBSCRIBE <hex> (a SUB's topic; empty for all), CLOSE,
+//       PAUSE and RESUME (a receiving socket stops and starts calling receive: libzmq then fills its
+//       queue to the receive high-water mark and stops reading the connection; a receive already
+//       waiting at PAUSE still takes one message), and BLAST <salt> <from> <count> <size> (sends
+//       payload(salt, i, size) for i = from .. from+count-1 as fast as libzmq takes them, then
+//       prints SENT <from> <count>; a PUB drops what does not fit at its send high-water mark).
 //   Any mode: "heartbeatIntervalMs" and "heartbeatTimeoutMs" turn on libzmq's ZMTP PING;
-//   "receiveBufferSize" and "receiveHighWaterMark" set those options; "helloMsg", "disconnectMsg"
+//   "receiveBufferSize", "receiveHighWaterMark", "sendBufferSize" and "sendHighWaterMark" set those
+//   options; "helloMsg", "disconnectMsg"
 //   and "hiccupMsg" (text) set the draft options ZMQ_HELLO_MSG / ZMQ_DISCONNECT_MSG / ZMQ_HICCUP_MSG.
 //
 // stdout protocol, one line each:  READY <endpoint>   then   DONE <json>
@@ -29,7 +36,7 @@
 // zeromq/draft warns on load that the draft API is unstable; the test treats stderr as diagnostics.
 process.removeAllListeners("warning")
 const { Server, Client } = require("zeromq/draft")
-const { Dealer, Router, Publisher, Subscriber } = require("zeromq")
+const { Dealer, Router, Publisher, Subscriber, XPublisher } = require("zeromq")
 const crypto = require("crypto")
 
 const config = JSON.parse(process.argv[2] || "{}")
@@ -81,6 +88,8 @@ function socketOptions() {
   }
   if (config.receiveBufferSize) options.receiveBufferSize = config.receiveBufferSize
   if (config.receiveHighWaterMark) options.receiveHighWaterMark = config.receiveHighWaterMark
+  if (config.sendBufferSize) options.sendBufferSize = config.sendBufferSize
+  if (config.sendHighWaterMark) options.sendHighWaterMark = config.sendHighWaterMark
   return options
 }
 
@@ -196,7 +205,7 @@ async function runSink() {
 }
 
 async function runInteractive() {
-  const types = { server: Server, client: Client, dealer: Dealer, router: Router, pub: Publisher, sub: Subscriber }
+  const types = { server: Server, client: Client, dealer: Dealer, router: Router, pub: Publisher, sub: Subscriber, xpub: XPublisher }
   const Type = types[config.socket]
   if (!Type) fail(`unknown socket ${JSON.stringify(config.socket)}; use one of ${Object.keys(types).join(", ")}`)
   const socket = newSocket(Type)
@@ -205,9 +214,37 @@ async function runInteractive() {
   const endpoint = await attach(socket)
   console.log(`READY ${endpoint}`)
 
+  // While paused, the receive loop waits on this instead of calling receive.
+  let paused = null
   const commands = require("readline").createInterface({ input: process.stdin })
+  // Commands run one after another: a BLAST finishes before the next line is read.
+  let queue = Promise.resolve()
   commands.on("line", line => {
+    queue = queue.then(() => runCommand(line)).catch(e => fail(`${line}: ${e && e.stack ? e.stack : e}`))
+  })
+  async function runCommand(line) {
     const [command, routingId, hex] = line.split(" ")
+    if (command === "PAUSE") {
+      if (!paused) {
+        let resume
+        paused = new Promise(resolve => (resume = resolve))
+        paused.resume = resume
+      }
+      console.log("PAUSED")
+      return
+    }
+    if (command === "RESUME") {
+      if (paused) paused.resume()
+      paused = null
+      console.log("RESUMED")
+      return
+    }
+    if (command === "BLAST") {
+      const [, salt, from, count, size] = line.split(" ").map(Number)
+      for (let i = from; i < from + count; i++) await socket.send(payload(salt, i, size))
+      console.log(`SENT ${from} ${count}`)
+      return
+    }
     if (command === "CLOSE") {
       socket.close()
       console.log("CLOSED")
@@ -225,11 +262,12 @@ async function runInteractive() {
     const frames = (hex || "").split(",").map(h => Buffer.from(h, "hex"))
     const sent = Type === Server ? socket.send(frames[0], { routingId: Number(routingId) }) : socket.send(frames.length === 1 ? frames[0] : frames)
     sent.catch(e => fail(`SEND ${line}: ${e.message}`))
-  })
+  }
 
   // A publisher receives nothing: it just serves the commands.
   if (Type === Publisher) return
   for (;;) {
+    while (paused) await paused
     const parts = await socket.receive()
     const meta = parts.find(p => !Buffer.isBuffer(p))
     const frames = parts.filter(p => Buffer.isBuffer(p)).map(p => p.toString("hex"))
