@@ -13,11 +13,12 @@ internal static class Transports
         _ => throw new ArgumentOutOfRangeException(nameof(transport), transport, "use tcp, ipc or ipc-abstract"),
     };
 
-    /// <summary>What a libzmq peer binds: a fixed path or name unique to the test, so the test (not
-    /// libzmq's wildcard) decides where it lives.</summary>
+    /// <summary>What a libzmq peer binds: a fixed port, path or name unique to the test, so the test
+    /// (not libzmq's wildcard) decides where it lives, and a peer killed and started again there
+    /// finds it free (a port below the ephemeral range, which no other test's wildcard bind takes).</summary>
     public static LibzmqBind LibzmqBind(string transport) => transport switch
     {
-        "tcp" => new("tcp://127.0.0.1:*", null),
+        "tcp" => new(Zmq.Tests.Support.Endpoints.ReservedTcp(), null),
         "ipc" => IpcPath(),
         "ipc-abstract" => new($"ipc://@zmq-interop-{Guid.NewGuid():N}", null),
         _ => throw new ArgumentOutOfRangeException(nameof(transport), transport, "use tcp, ipc or ipc-abstract"),

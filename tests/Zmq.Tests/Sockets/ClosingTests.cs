@@ -8,6 +8,28 @@ public abstract class ClosingTests : TransportTestBase
 {
     private const int Count = 100_000;
 
+    /// <summary>Sends <see cref="Count"/> numbered messages and disposes the sender at once, while
+    /// another thread receives (as a real receiver would: Dispose may wait for it to make room);
+    /// every message must arrive, in order.</summary>
+    private static async Task SendNumberedThenDisposeAsync(ZmqSocket sender, Action<byte[]> send, Func<Message> receive)
+    {
+        var receiving = Threads.Run(() =>
+        {
+            for (int i = 0; i < Count; i++)
+            {
+                Assert.Equal(i, BitConverter.ToInt32(receive().Span));
+            }
+        });
+        var payload = new byte[16];
+        for (int i = 0; i < Count; i++)
+        {
+            BitConverter.TryWriteBytes(payload, i);
+            send(payload);
+        }
+        sender.Dispose();
+        await receiving.WaitAsync(Timeout);
+    }
+
     [Fact]
     public async Task ClosingLosesNothing_ServerDisposedRightAfterReplyingOnAcceptedConnections()
     {
@@ -19,22 +41,7 @@ public abstract class ClosingTests : TransportTestBase
             client.Connect(server.LastEndpoint!);
             client.Send("ready");
             uint id = server.Receive().RoutingId;
-            // The client reads meanwhile, as a real one would: Dispose may wait for it to make room.
-            var receiving = Threads.Run(() =>
-            {
-                for (int i = 0; i < Count; i++)
-                {
-                    Assert.Equal(i, BitConverter.ToInt32(client.Receive().Span));
-                }
-            });
-            var payload = new byte[16];
-            for (int i = 0; i < Count; i++)
-            {
-                BitConverter.TryWriteBytes(payload, i);
-                server.Send(id, payload);
-            }
-            server.Dispose();
-            await receiving.WaitAsync(Timeout);
+            await SendNumberedThenDisposeAsync(server, payload => server.Send(id, payload), () => client.Receive());
         }
     }
 
@@ -50,21 +57,7 @@ public abstract class ClosingTests : TransportTestBase
             sub.Subscribe("");
             sub.Connect(pub.LastEndpoint!);
             await PubSubTests.SubscribedAsync(pub, sub, "");
-            var receiving = Threads.Run(() =>
-            {
-                for (int i = 0; i < Count; i++)
-                {
-                    Assert.Equal(i, BitConverter.ToInt32(sub.Receive().Span));
-                }
-            });
-            var payload = new byte[16];
-            for (int i = 0; i < Count; i++)
-            {
-                BitConverter.TryWriteBytes(payload, i);
-                pub.Send(payload);
-            }
-            pub.Dispose();
-            await receiving.WaitAsync(Timeout);
+            await SendNumberedThenDisposeAsync(pub, payload => pub.Send(payload), () => sub.Receive());
         }
     }
 }

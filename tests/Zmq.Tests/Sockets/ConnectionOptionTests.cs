@@ -100,22 +100,22 @@ public sealed class ConnectionOptionsOverTcp : ConnectionOptionTests
 {
     protected override string AnyEndpoint => "tcp://127.0.0.1:*";
 
+    private static T WithKeepaliveAndTos<T>(T socket, int idle, int interval, int count, int tos) where T : ZmqSocket
+    {
+        socket.TcpKeepalive = 1;
+        socket.TcpKeepaliveIdle = idle;
+        socket.TcpKeepaliveInterval = interval;
+        socket.TcpKeepaliveCount = count;
+        socket.TypeOfService = tos;
+        return socket;
+    }
+
     [Fact]
     public async Task KeepaliveAndTypeOfService_TakeEffectOnBothEndsOfTheConnection()
     {
-        await using var server = NewServer();
-        server.TcpKeepalive = 1;
-        server.TcpKeepaliveIdle = 30;
-        server.TcpKeepaliveInterval = 5;
-        server.TcpKeepaliveCount = 3;
-        server.TypeOfService = 0x10;
+        await using var server = WithKeepaliveAndTos(NewServer(), 30, 5, 3, 0x10);
         server.Bind(AnyEndpoint);
-        await using var client = NewClient();
-        client.TcpKeepalive = 1;
-        client.TcpKeepaliveIdle = 40;
-        client.TcpKeepaliveInterval = 6;
-        client.TcpKeepaliveCount = 4;
-        client.TypeOfService = 0x08;
+        await using var client = WithKeepaliveAndTos(NewClient(), 40, 6, 4, 0x08);
         client.Connect(server.LastEndpoint!);
         client.Send("hi");
         Assert.Equal("hi", server.ReceiveString());
