@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Error, "{SocketType} {Endpoint}: accept failed: {Reason}")]
     public static partial void AcceptFailed(ILogger logger, string socketType, string endpoint, string reason);
+
+    [LoggerMessage(8, LogLevel.Warning, "{SocketType}: dropped {Count} queued message(s) for {Endpoint}: its peer broke the protocol")]
+    public static partial void DroppedAfterProtocolError(ILogger logger, string socketType, string endpoint, long count);
 }

@@ -108,7 +108,11 @@ public abstract partial class ZmqSocket
             pipe.Inbound.Enqueue(Msg.Wrap(notice.ToArray()));
             OnPipeInboundReady(pipe);
         }
-        if (!pipe.IsConnectSide || end == ConnectionEnd.ProtocolError)
+        if (end == ConnectionEnd.ProtocolError)
+        {
+            RemoveBrokenPipe(pipe);
+        }
+        else if (!pipe.IsConnectSide)
         {
             RemovePipe(pipe);
         }
@@ -127,7 +131,18 @@ public abstract partial class ZmqSocket
         // Connect unless Immediate, would otherwise keep taking messages that no connection sends.
         if (!pipe.Terminated)
         {
-            RemovePipe(pipe);
+            RemoveBrokenPipe(pipe);
+        }
+    }
+
+    /// <summary>Removes the pipe of a peer that broke the protocol: what was queued for it can never
+    /// be sent, and the application is told how much that was.</summary>
+    private void RemoveBrokenPipe(Pipe pipe)
+    {
+        long dropped = RemovePipe(pipe);
+        if (dropped > 0)
+        {
+            Diagnostics.Log.DroppedAfterProtocolError(Logger, SocketType, pipe.Endpoint, dropped);
         }
     }
 

@@ -247,7 +247,8 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         OnPipeAdded(pipe);
     }
 
-    private void RemovePipe(Pipe pipe)
+    /// <summary>Takes a pipe out of the socket; returns how many queued outbound messages went with it.</summary>
+    private long RemovePipe(Pipe pipe)
     {
         pipe.Terminated = true;
         lock (_endpointLock)
@@ -255,12 +256,10 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
             _pipes.Remove(pipe);
         }
         OnPipeRemoved(pipe);
-        if (!pipe.IsInproc)
-        {
-            // An inproc outbound queue is the other socket's inbound: what is in it stays readable there.
-            pipe.DrainOutbound();
-        }
+        // An inproc outbound queue is the other socket's inbound: what is in it stays readable there.
+        long dropped = pipe.IsInproc ? 0 : pipe.DrainOutbound();
         OnPipeInboundReady(pipe);
+        return dropped;
     }
 
     private protected static byte[] Utf8(string text)

@@ -108,6 +108,24 @@ public abstract class StreamClosingTests : ClosingTests
         Assert.Contains(nowhere, entry.Message, StringComparison.Ordinal);
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, entry.Level);
     }
+
+    [Fact]
+    public async Task MessagesQueuedForAPeerThatBrokeTheProtocol_AreDroppedAndLogged()
+    {
+        using var listener = RawListener.Listen(AnyEndpoint);
+        var log = new RecordingLogger();
+        await using var client = new ClientSocket { Logger = log, Linger = TimeSpan.Zero };
+        client.Connect(listener.Endpoint);
+        for (int i = 0; i < 3; i++)
+        {
+            client.Send("never delivered");
+        }
+        await using var peer = await listener.AcceptAsync(Timeout);
+        await peer.SendAsync("GET / HTTP/1.1\r\n"u8.ToArray());
+        var entry = await log.WaitForAsync(RecordingLogger.DroppedAfterProtocolErrorId, "dropped 3");
+        Assert.Contains(listener.Endpoint, entry.Message, StringComparison.Ordinal);
+        Assert.False(client.TrySend("no endpoint left"u8), "the broken endpoint must leave the rotation");
+    }
 }
 
 public sealed class ClosingOverTcp : StreamClosingTests
