@@ -126,7 +126,9 @@ internal sealed partial class ZmtpConnection
                     // the peer closes too, so no unread data turns our close into a reset.
                     _socket.Shutdown(SocketShutdown.Send);
                     _drained.TrySetResult();
-                    _ = Task.Delay(DrainedCloseTimeout).ContinueWith(_ => CloseSocket(), TaskScheduler.Default);
+                    // Cancelled when the connection ends first (the peer closed its side, as it
+                    // should): a pending timer would hold this connection and its socket until it fired.
+                    _ = Task.Delay(DrainedCloseTimeout, _stoppedToken.Token).ContinueWith(static (_, state) => ((ZmtpConnection)state!).CloseSocket(), this, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
                     return;
                 }
                 // Asleep, the loop does not write: a sender that fills its pipe meanwhile may.

@@ -126,6 +126,38 @@ public abstract class StreamClosingTests : ClosingTests
         Assert.Contains(listener.Endpoint, entry.Message, StringComparison.Ordinal);
         Assert.False(client.TrySend("no endpoint left"u8), "the broken endpoint must leave the rotation");
     }
+
+    [Fact]
+    public async Task ClosedConnections_AreCollectableAtOnce_NotHeldByAPendingCloseTimer()
+    {
+        await using var server = BoundServer();
+        var disposed = new List<WeakReference>();
+        for (int i = 0; i < 20; i++)
+        {
+            disposed.Add(await ConnectExchangeAndDisposeAsync(server));
+        }
+        await Wait.UntilAsync(() => server.Peers.Count == 0, "the server sees every client leave");
+        // A closed connection whose close timer (30 s, for a peer that never closes its side) were
+        // still pending would hold its socket, and everything the socket holds, until it fired.
+        await Wait.UntilAsync(() =>
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            return disposed.All(w => !w.IsAlive);
+        }, "every disposed client is collected");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static async Task<WeakReference> ConnectExchangeAndDisposeAsync(ServerSocket server)
+    {
+        var client = NewClient();
+        client.Connect(server.LastEndpoint!);
+        client.Send("hi");
+        Assert.Equal("hi", server.ReceiveString());
+        await client.DisposeAsync();
+        return new WeakReference(client);
+    }
 }
 
 public sealed class ClosingOverTcp : StreamClosingTests
