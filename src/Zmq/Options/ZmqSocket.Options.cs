@@ -11,7 +11,8 @@ public abstract partial class ZmqSocket
     private int _receiveHwm = 1000;
     private TimeSpan _linger = Timeout.InfiniteTimeSpan;
 
-    /// <summary>Most messages queued per peer for sending (libzmq ZMQ_SNDHWM, default 1000; 0 = no limit).</summary>
+    /// <summary>Most messages queued per peer for sending (libzmq ZMQ_SNDHWM, default 1000; 0 = no limit).
+    /// As in libzmq, it applies to the Bind and Connect calls made after it is set: set it first.</summary>
     public int SendHighWatermark
     {
         get => _sendHwm;
@@ -19,7 +20,8 @@ public abstract partial class ZmqSocket
     }
 
     /// <summary>Most messages queued per peer on receipt (libzmq ZMQ_RCVHWM, default 1000; 0 = no limit).
-    /// When a peer's queue is full, that connection stops reading and TCP pushes back on the sender.</summary>
+    /// When a peer's queue is full, that connection stops reading and TCP pushes back on the sender.
+    /// As in libzmq, it applies to the Bind and Connect calls made after it is set: set it first.</summary>
     public int ReceiveHighWatermark
     {
         get => _receiveHwm;

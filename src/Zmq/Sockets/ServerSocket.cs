@@ -143,7 +143,20 @@ public sealed class ServerSocket : ThreadSafeSocket
         return SendAsyncCore(ref message, routingId, _trySend, cancellationToken);
     }
 
-    /// <summary>The routing ids of the peers connected now.</summary>
+    /// <summary>How many peers are connected now; unlike <see cref="Peers"/>, copies nothing.</summary>
+    public int PeerCount
+    {
+        get
+        {
+            using (SendLock.Enter())
+            {
+                return _routes.Count;
+            }
+        }
+    }
+
+    /// <summary>The routing ids of the peers connected now (a copy, made on each call; for just how
+    /// many, read <see cref="PeerCount"/>).</summary>
     public IReadOnlyList<uint> Peers
     {
         get

@@ -127,9 +127,11 @@ public abstract class MonitorTests : TransportTestBase
         await using var b = NewClient();
         a.HiccupMessage = "a lost its server"u8.ToArray();
         var ids = ConnectAndLearnIds(server, ("a", a), ("b", b));
+        Assert.Equal(2, server.PeerCount);
         Assert.True(server.DisconnectPeer(ids["a"]));
         Assert.Equal("a lost its server", a.ReceiveString());
         Assert.DoesNotContain(ids["a"], server.Peers);
+        Assert.Equal(1, server.PeerCount);
         Assert.False(server.DisconnectPeer(ids["a"]));
         server.Send(ids["b"], "b still served");
         Assert.Equal("b still served", b.ReceiveString());
