@@ -1,0 +1,9 @@
+namespace Zmq;
+
+/// <summary>What a receive into a caller's buffer got: the message's length and, on a SERVER, the
+/// routing id of the peer that sent it (zero elsewhere).</summary>
+public readonly record struct ReceiveResult(int Length, uint RoutingId)
+{
+    /// <summary>On a socket with multipart messages: another frame of the same message follows.</summary>
+    public bool More { get; init; }
+}
