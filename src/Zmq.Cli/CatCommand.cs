@@ -39,7 +39,7 @@ internal static class CatCommand
             throw new UsageException("--echo needs --type server: a CLIENT cannot address a reply to one sender");
         }
 
-        ThreadSafeSocket socket = isServer ? new ServerSocket() : new ClientSocket();
+        ZmqSocket socket = isServer ? new ServerSocket() : new ClientSocket();
         var session = new Session(socket, count, echo);
         try
         {
@@ -61,7 +61,7 @@ internal static class CatCommand
         }
     }
 
-    private sealed class Session(ThreadSafeSocket socket, long count, bool echo)
+    private sealed class Session(ZmqSocket socket, long count, bool echo)
     {
         private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly Stream _stdout = Console.OpenStandardOutput();
@@ -118,7 +118,7 @@ internal static class CatCommand
                 long received = 0;
                 while (count < 0 || received < count)
                 {
-                    var m = socket.Receive();
+                    var m = ((IReceivingSocket)socket).Receive();
                     Volatile.Write(ref _lastPeer, m.RoutingId);
                     WriteLine(m.Span);
                     received++;

@@ -157,7 +157,7 @@ internal static class PerfSides
         client.Send(ref message);
     }
 
-    private static int ReceiveOne(ThreadSafeSocket socket, byte[] buffer)
+    private static int ReceiveOne(IReceivingSocket socket, byte[] buffer)
     {
         if (buffer.Length <= InlineLimit)
         {

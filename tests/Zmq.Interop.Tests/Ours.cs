@@ -40,7 +40,7 @@ internal static class Ours
     /// <summary>Receives with a deadline, failing with what was expected and the peer's output.
     /// Async on purpose: a blocking Receive holds a thread-pool thread, which the test host is short
     /// of (see ThreadPoolMinThreads in the csproj), and the library's connections run on the pool.</summary>
-    public static async Task<Message> ReceiveAsync(ThreadSafeSocket socket, string what, NodePeer? peer = null)
+    public static async Task<Message> ReceiveAsync(IReceivingSocket socket, string what, NodePeer? peer = null)
     {
         using var cts = new CancellationTokenSource(Wait);
         try

@@ -71,7 +71,7 @@ internal sealed class ZmqBenchSocket : IBenchSocket
         {
             return _subscriber.Receive(_buffer).Length;
         }
-        var socket = (ThreadSafeSocket?)_server ?? _client!;
+        var socket = (IReceivingSocket?)_server ?? _client!;
         if (!_buffers)
         {
             return socket.Receive(_buffer).Length;

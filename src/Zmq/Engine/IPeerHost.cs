@@ -28,15 +28,18 @@ internal interface IPeerHost
     /// <summary>The socket type name sent in READY (e.g. "CLIENT").</summary>
     string SocketType { get; }
 
-    bool IsCompatible(string peerSocketType);
+    /// <summary>The socket type: what the connection needs of it (multipart or not, receives or not)
+    /// it reads from the one table, <see cref="Sockets.Core.SocketTypes"/>.</summary>
+    ZmqSocketType Type { get; }
 
-    /// <summary>False for the thread-safe types, which drop multipart messages from peers.</summary>
-    bool AcceptsMultipart { get; }
+    /// <summary>Whether a peer announcing <paramref name="peerSocketType"/> may talk to this socket.</summary>
+    bool IsCompatible(string peerSocketType);
 
     long MaxMessageSize { get; }
 
-    /// <summary>True for publishers, which take SUBSCRIBE and CANCEL commands from their peers.</summary>
-    bool ReceivesSubscriptions { get; }
+    /// <summary>A command of the socket type's pattern (SUBSCRIBE, CANCEL; JOIN, LEAVE) arrived from
+    /// the pipe's peer; read loop thread.</summary>
+    void Command(Pipe pipe, string name, ReadOnlySpan<byte> data);
 
     /// <summary>Whether received bodies should come from the buffer pool (the application copies
     /// them out and returns them) rather than be exact arrays it keeps.</summary>
@@ -65,10 +68,6 @@ internal interface IPeerHost
 
     /// <summary>A message to send to every new peer first (libzmq ZMQ_HELLO_MSG), or null.</summary>
     byte[]? HelloMessage { get; }
-
-    /// <summary>Whether the socket's receivers read for a read loop that found the pipe full
-    /// (<see cref="ZmtpConnection.TryReadForConsumer"/>, called by the fair queue).</summary>
-    bool ReadsWhenEmpty { get; }
 
     /// <summary>The read loop queued messages into the pipe.</summary>
     void InboundReady(Pipe pipe);

@@ -30,6 +30,7 @@ internal sealed partial class ZmtpConnection
     private int _socketClosed;
     private bool _droppingMultipart;
     private readonly bool _acceptsMultipart;
+    private readonly bool _readsWhenEmpty;
     private bool _queuedInbound;
     private ArraySegment<byte>[]? _gather;
     private long _lastReceivedTicks = Environment.TickCount64;
@@ -50,7 +51,11 @@ internal sealed partial class ZmtpConnection
         _pipe = pipe;
         Endpoint = endpoint;
         _decoder = new FrameDecoder(host.MaxMessageSize);
-        _acceptsMultipart = host.AcceptsMultipart;
+        var traits = Sockets.Core.SocketTypes.Of(host.Type);
+        _acceptsMultipart = traits.Multipart;
+        // Receivers read for a read loop that found the pipe full (TryReadForConsumer, called by the
+        // fair queue) on every socket type that receives.
+        _readsWhenEmpty = traits.Receives;
         // Every call is tried directly first and awaited only when it would block (ZmtpConnection.Io.cs).
         socket.Blocking = false;
         try
@@ -245,7 +250,7 @@ internal sealed partial class ZmtpConnection
                     }
                     if (full)
                     {
-                        if (_host.ReadsWhenEmpty && !_consumerStalled)
+                        if (_readsWhenEmpty && !_consumerStalled)
                         {
                             await HandOverReadingAsync(pipe).ConfigureAwait(false);
                         }
@@ -433,13 +438,12 @@ internal sealed partial class ZmtpConnection
                 throw new ProtocolException($"peer sent ERROR \"{Commands.ParseErrorReason(data)}\"");
             case Commands.Ready:
                 throw new ProtocolException("peer sent READY twice");
-            case Commands.Subscribe or Commands.Cancel when _host.ReceivesSubscriptions:
-                // ZMTP 3.1's command form becomes the message form 3.0 peers send (0x01 or 0x00, then
-                // the topic), so a publisher reads one form only.
-                DeliverMessage(pipe, Msg.Wrap(Commands.SubscriptionMessage(name == Commands.Subscribe, data)));
+            case Commands.Pong:
                 break;
             default:
-                // PONG and commands of other patterns need no action here.
+                // The socket type's own commands (SUBSCRIBE, CANCEL; JOIN, LEAVE): its pattern
+                // decides, and ignores those of other patterns.
+                _host.Command(pipe, name, data);
                 break;
         }
     }

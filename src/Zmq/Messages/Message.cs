@@ -42,7 +42,7 @@ public readonly struct Message : IEquatable<Message>
     public int Length => _length;
 
     /// <summary>On a SERVER, the non-zero id of the peer that sent the message; pass it to
-    /// <see cref="ServerSocket.Send(uint, ReadOnlySpan{byte})"/> to reply. Zero elsewhere.</summary>
+    /// <see cref="RoutingIdSendingSocketExtensions.Send(IRoutingIdSendingSocket, uint, ReadOnlySpan{byte})"/> to reply. Zero elsewhere.</summary>
     public uint RoutingId { get; }
 
     /// <summary>On a socket with multipart messages: another frame of the same message follows
@@ -51,8 +51,20 @@ public readonly struct Message : IEquatable<Message>
 
     /// <summary>Hands a received message to the application: an array-backed payload as it is (an
     /// inproc sender's pooled array included: the pool just rents a new one), an inline one copied out.</summary>
-    internal static Message FromReceived(in Zmq.Messages.Msg msg) =>
-        (msg.Buffer is { } buffer ? new Message(buffer, msg.Length, msg.RoutingId) : new Message(msg.Span.ToArray(), msg.RoutingId)) with { More = msg.More };
+    internal static Message FromReceived(in Zmq.Messages.Msg msg)
+    {
+        if (msg.Shared)
+        {
+            // Other subscribers hold the same array: this one gets a copy of its own.
+            var copy = new Message(msg.Span.ToArray(), msg.RoutingId) { More = msg.More };
+            var held = msg;
+            held.Release();
+            return copy;
+        }
+        return (msg.Buffer is { } buffer ? new Message(buffer, msg.Length, msg.RoutingId) : new Message(msg.Span.ToArray(), msg.RoutingId)) with { More = msg.More };
+    }
+
+    internal Message WithMore(bool more) => this with { More = more };
 
     /// <summary>The payload decoded as UTF-8.</summary>
     public override string ToString() => Encoding.UTF8.GetString(Span);

@@ -62,7 +62,7 @@ public struct MessageBuffer : IDisposable
     }
 
     /// <summary>The payload as a pipe message; this variable still owns it until <see cref="Forget"/>.</summary>
-    internal readonly Msg ToMsg() => _array is null ? default : Msg.Wrap(_array, _length, more: false, _pooled);
+    internal readonly Msg ToMsg(bool more = false) => _array is null ? default : Msg.Wrap(_array, _length, more, _pooled);
 
     /// <summary>Empties this variable without returning the buffer: the library owns it now.</summary>
     internal void Forget() => this = default;
@@ -71,12 +71,14 @@ public struct MessageBuffer : IDisposable
     /// one copied into a pooled array.</summary>
     internal static MessageBuffer FromReceived(in Msg msg)
     {
-        if (msg.Buffer is { } array)
+        if (msg.Buffer is { } array && !msg.Shared)
         {
             return new MessageBuffer(array, msg.Length, msg.Pooled, msg.RoutingId);
         }
         var pooled = BufferPool.Rent(msg.Length);
         msg.Span.CopyTo(pooled);
+        var held = msg;
+        held.Release();
         return new MessageBuffer(pooled, msg.Length, pooled: true, msg.RoutingId);
     }
 }

@@ -20,6 +20,10 @@ internal struct Msg
     public uint RoutingId;
     public bool Pooled;
     public bool More;
+
+    /// <summary>The payload array is shared by several queue slots (a fan-out): its last four bytes
+    /// count the holders, and the last to release it returns it to the pool.</summary>
+    public bool Shared;
     private InlineBytes _inline;
 
     /// <summary>The payload array, or null when the payload is inline.</summary>
@@ -55,6 +59,7 @@ internal struct Msg
         Length = data.Length;
         RoutingId = 0;
         Pooled = false;
+        Shared = false;
         More = more;
         data.CopyTo(_inline);
     }
@@ -67,14 +72,37 @@ internal struct Msg
     /// <summary>Returns a pooled payload; call once, after the bytes are no longer needed.</summary>
     public void Release()
     {
-        if (Pooled)
+        if (Pooled && (!Shared || Interlocked.Decrement(ref Holders(_buffer!)) == 0))
         {
             BufferPool.Return(_buffer!);
         }
         _buffer = null;
         Pooled = false;
+        Shared = false;
         Length = 0;
     }
+
+    /// <summary>Prepares a payload to be held by <paramref name="holders"/> queue slots at once, each
+    /// releasing it once: a pooled array is counted (moved to one with room for the count if it has
+    /// none: one copy instead of one per holder); an array the pool does not own needs no count.</summary>
+    public void Share(int holders)
+    {
+        if (!Pooled || _buffer == null)
+        {
+            return;
+        }
+        if (_buffer.Length - Length < sizeof(int))
+        {
+            var roomier = BufferPool.Rent(Length + sizeof(int));
+            Span.CopyTo(roomier);
+            BufferPool.Return(_buffer);
+            _buffer = roomier;
+        }
+        Holders(_buffer) = holders;
+        Shared = true;
+    }
+
+    private static ref int Holders(byte[] buffer) => ref Unsafe.As<byte, int>(ref buffer[^sizeof(int)]);
 
     [InlineArray(InlineCapacity)]
     private struct InlineBytes

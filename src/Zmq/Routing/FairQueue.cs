@@ -9,12 +9,16 @@ namespace Zmq.Routing;
 /// that have messages are visited: a pipe drops out when found empty and comes back through a
 /// lock-free activation queue when its read loop queues more, so a receive costs the same with ten
 /// thousand idle peers as with one. Dequeue runs under the socket's receive lock.
+/// Part of the routing kit: unit-tested alone (tests/Zmq.Tests/Routing).
 /// </summary>
 internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
 {
     private readonly List<Pipe> _active = [];
     private readonly ConcurrentQueue<Pipe> _activations = new();
     private int _current;
+
+    /// <summary>The pipe whose multipart message is being taken.</summary>
+    private Pipe? _continuing;
 
     /// <summary>Any thread: the pipe has (or may have) messages. The caller must have issued a full
     /// fence after queuing them: it pairs with the fence in TryDequeue, so that the messages are
@@ -30,24 +34,73 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
     /// <summary>Approximate, lock-free: whether a receive might find something.</summary>
     public bool MaybeHasMessages => _active.Count > 0 || !_activations.IsEmpty;
 
-    /// <summary>Caller holds the receive lock. A message longer than <paramref name="maxLength"/> is
-    /// left where it is.</summary>
-    /// <exception cref="BufferTooSmallException">The next message is longer than <paramref name="maxLength"/>.</exception>
-    public bool TryDequeue(out Msg msg, out Pipe? from, int maxLength = int.MaxValue)
+    /// <summary>Caller holds the receive lock: the pipe the next frame comes from, or null when none
+    /// is waiting. A multipart message is taken whole from one pipe before the turn passes on (libzmq
+    /// fq with <c>more</c>); one whose first frame <paramref name="accepts"/> refuses is dropped whole.
+    /// Take one frame from the pipe, then call <see cref="Taken"/>.</summary>
+    /// <exception cref="BufferTooSmallException">The next frame is longer than <paramref name="maxLength"/>; it stays queued.</exception>
+    public Pipe? Next(int maxLength = int.MaxValue, Func<ReadOnlySpan<byte>, bool>? accepts = null)
     {
-        from = Current();
+        while (true)
+        {
+            var pipe = _continuing;
+            if (pipe == null)
+            {
+                pipe = Current();
+                if (pipe == null)
+                {
+                    return null;
+                }
+                if (accepts != null && !accepts(pipe.Inbound.Head().Span))
+                {
+                    DropMessage(pipe);
+                    continue;
+                }
+            }
+            else if (!pipe.Inbound.HasMessage)
+            {
+                // A queue publishes a multipart message whole, so its rest is there unless the pipe
+                // went meanwhile; then the message simply ends.
+                _continuing = null;
+                continue;
+            }
+            if (maxLength < int.MaxValue && pipe.Inbound.PeekLength() is int length && length > maxLength)
+            {
+                throw new BufferTooSmallException(length, maxLength);
+            }
+            return pipe;
+        }
+    }
+
+    /// <summary>Caller holds the receive lock: takes the next frame, as <see cref="Next"/> finds it.</summary>
+    public bool TryDequeue(out Msg msg, out Pipe? from, int maxLength = int.MaxValue, Func<ReadOnlySpan<byte>, bool>? accepts = null)
+    {
+        from = Next(maxLength, accepts);
         if (from == null)
         {
             msg = default;
             return false;
         }
-        if (maxLength < int.MaxValue && from.Inbound.PeekLength() is int length && length > maxLength)
-        {
-            throw new BufferTooSmallException(length, maxLength);
-        }
         from.Inbound.TryDequeue(out msg);
-        Taken(from);
+        Taken(from, msg.More);
         return true;
+    }
+
+    /// <summary>Whether the frames taken so far end inside a multipart message.</summary>
+    public bool InMessage => _continuing != null;
+
+    private void DropMessage(Pipe pipe)
+    {
+        bool more;
+        do
+        {
+            pipe.Inbound.TryDequeue(out var msg);
+            more = msg.More;
+            msg.Release();
+            pipe.OnInboundDequeued();
+        }
+        while (more && pipe.Inbound.HasMessage);
+        _current++;
     }
 
     /// <summary>Caller holds the receive lock: the pipe whose turn it is among those with a message
@@ -88,11 +141,17 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
         return null;
     }
 
-    /// <summary>A message was taken from <paramref name="pipe"/>, the <see cref="Current"/> one: the
-    /// turn passes on.</summary>
-    public void Taken(Pipe pipe)
+    /// <summary>A frame was taken from <paramref name="pipe"/>, the <see cref="Next"/> one: the turn
+    /// passes on at the end of its message.</summary>
+    public void Taken(Pipe pipe, bool more)
     {
         pipe.OnInboundDequeued();
+        if (more)
+        {
+            _continuing = pipe;
+            return;
+        }
+        _continuing = null;
         _current++;
     }
 }

@@ -1,38 +1,87 @@
 using Zmq.Engine;
-using Zmq.Messages;
+using Zmq.Sockets.Core;
 
 namespace Zmq.Routing;
 
-/// <summary>Round-robin send (libzmq lb): each message to the next pipe with room under its HWM.
-/// All methods run under the socket's send lock.</summary>
+/// <summary>Round-robin send (libzmq lb): each message to the next pipe with room under its HWM, a
+/// multipart message whole to one pipe (its room is checked at the first frame; the rest always
+/// follow). All methods run under the socket's send lock. Part of the routing kit: unit-tested alone.</summary>
 internal sealed class LoadBalancer
 {
     private readonly List<Pipe> _pipes = [];
     private int _current;
 
+    /// <summary>The pipe taking the multipart message being sent, or null between messages.</summary>
+    private Pipe? _sending;
+
+    /// <summary>The rest of a message whose pipe went away mid-way is dropped.</summary>
+    private bool _dropping;
+
     public int Count => _pipes.Count;
 
     public void Add(Pipe pipe) => _pipes.Add(pipe);
 
-    public void Remove(Pipe pipe) => _pipes.Remove(pipe);
-
-    /// <summary>Queues the message on the next pipe with room; false when every pipe is full (or none exists).</summary>
-    public bool TrySend(ref Msg msg)
+    public void Remove(Pipe pipe)
     {
-        if (NextWithRoom() is not { } pipe)
+        _pipes.Remove(pipe);
+        if (_sending == pipe)
         {
-            return false;
+            // Its staged frames go with it (the pipe's queue is never published now); the rest of
+            // the message has nowhere to go.
+            pipe.Outbound.RollbackStaged();
+            _sending = null;
+            _dropping = true;
         }
-        pipe.Write(msg);
-        msg = default;
+    }
+
+    /// <summary>Queues one frame: the first of a message on the next pipe with room, the others on
+    /// the same pipe. False (and <paramref name="blocked"/>, the full pipe in turn) when every pipe is
+    /// full or none exists.</summary>
+    public bool TrySend(ref Outgoing frame, out Pipe? blocked)
+    {
+        blocked = null;
+        var pipe = _sending;
+        if (pipe == null)
+        {
+            if (_dropping)
+            {
+                _dropping = frame.More;
+                frame.Drop();
+                return true;
+            }
+            pipe = NextWithRoom();
+            if (pipe == null)
+            {
+                blocked = InTurn();
+                return false;
+            }
+        }
+        frame.WriteTo(pipe);
+        _sending = frame.More ? pipe : null;
         return true;
     }
 
+    /// <summary>Whether a message could be queued now.</summary>
+    public bool HasRoom
+    {
+        get
+        {
+            foreach (var pipe in _pipes)
+            {
+                if (pipe.HasSendCapacity)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     /// <summary>The pipe whose turn is next, room or not; null when there is none.</summary>
-    public Pipe? InTurn() => _pipes.Count == 0 ? null : _pipes[_current < _pipes.Count ? _current : 0];
+    private Pipe? InTurn() => _pipes.Count == 0 ? null : _pipes[_current < _pipes.Count ? _current : 0];
 
     /// <summary>The next pipe in turn with room under its HWM, or null when every pipe is full (or none exists).</summary>
-    public Pipe? NextWithRoom()
+    private Pipe? NextWithRoom()
     {
         int n = _pipes.Count;
         for (int i = 0; i < n; i++)

@@ -1,10 +1,11 @@
 using Zmq.Engine;
+using Zmq.Sockets.Core;
 
 namespace Zmq.Routing;
 
 /// <summary>SERVER's peers by their 32-bit routing id. Ids are never 0; as in libzmq they start at a
 /// random value and count up, so an id is not reused soon after its peer leaves.
-/// Runs under the socket's send lock.</summary>
+/// Runs under the socket's send lock. Part of the routing kit: unit-tested alone.</summary>
 internal sealed class RoutingTable
 {
     private readonly Dictionary<uint, Pipe> _pipes = [];
@@ -34,4 +35,23 @@ internal sealed class RoutingTable
     }
 
     public bool TryGet(uint routingId, out Pipe pipe) => _pipes.TryGetValue(routingId, out pipe!);
+
+    /// <summary>Queues the frame for the peer its routing id names, if that peer's queue has room;
+    /// false (and <paramref name="blocked"/>, that pipe) when it is full.</summary>
+    /// <exception cref="HostUnreachableException">No connected peer has the id.</exception>
+    public bool TrySend(ref Outgoing frame, out Pipe? blocked)
+    {
+        if (!_pipes.TryGetValue(frame.RoutingId, out var pipe))
+        {
+            throw new HostUnreachableException($"no connected peer has routing id {frame.RoutingId}: it disconnected, or the id did not come from this socket");
+        }
+        if (!pipe.HasSendCapacity)
+        {
+            blocked = pipe;
+            return false;
+        }
+        frame.WriteTo(pipe);
+        blocked = null;
+        return true;
+    }
 }

@@ -1,6 +1,6 @@
 using Zmq.Engine;
-using Zmq.Messages;
 using Zmq.Routing;
+using Zmq.Sockets.Core;
 
 namespace Zmq;
 
@@ -8,13 +8,13 @@ namespace Zmq;
 /// SERVER (RFC 41): talks to CLIENT peers. Every received message carries its sender's non-zero
 /// 32-bit <see cref="Message.RoutingId"/>; a reply names that id. An id whose peer is gone gives
 /// <see cref="HostUnreachableException"/>; a full peer queue makes the send wait, never drop.
-/// Thread-safe.
+/// Single-frame messages only. Thread-safe.
 /// </summary>
-public sealed class ServerSocket : ThreadSafeSocket
+public sealed class ServerSocket : ZmqSocket, IRoutingIdSendingSocket, IReceivingSocket
 {
-    private readonly RoutingTable _routes = new();
-    private readonly TrySendRule<uint> _trySend;
+    private readonly Rules _rules;
 
+    /// <summary>Creates a SERVER in <see cref="ZmqContext.Default"/>.</summary>
     public ServerSocket()
         : this(null)
     {
@@ -23,19 +23,15 @@ public sealed class ServerSocket : ThreadSafeSocket
     /// <summary>Creates a SERVER whose inproc endpoints live in <paramref name="context"/>
     /// (<see cref="ZmqContext.Default"/> when null).</summary>
     public ServerSocket(ZmqContext? context)
-        : base(context)
+        : base(context, new Rules())
     {
-        _trySend = TrySendCore;
+        _rules = (Rules)Pattern;
     }
-
-    public override string SocketType => "SERVER";
 
     /// <summary>A message the application receives, tagged with the departed peer's routing id, when a
     /// peer's connection is lost (libzmq ZMQ_DISCONNECT_MSG, default none). Not delivered for
     /// connections this side closes (<see cref="DisconnectPeer"/>, Unbind, Dispose).</summary>
     public byte[]? DisconnectMessage { get; set; }
-
-    private protected override byte[]? MessageOnConnectionLost(Pipe pipe) => DisconnectMessage;
 
     /// <summary>Closes the connection of the peer with this routing id, dropping what is queued for it.
     /// When it returns the id of an accepted peer is gone: <see cref="Peers"/> no longer lists it and
@@ -47,13 +43,13 @@ public sealed class ServerSocket : ThreadSafeSocket
         Pipe? pipe;
         using (SendLock.Enter())
         {
-            if (!_routes.TryGet(routingId, out pipe) || pipe.Connection is null)
+            if (!_rules.Routes.TryGet(routingId, out pipe) || pipe.Connection is null)
             {
                 return false;
             }
             if (!pipe.IsConnectSide)
             {
-                _routes.Remove(pipe);
+                _rules.Routes.Remove(pipe);
             }
         }
         pipe.Connection?.Abort();
@@ -65,82 +61,10 @@ public sealed class ServerSocket : ThreadSafeSocket
     {
         using (SendLock.Enter())
         {
-            if (!_routes.TryGet(routingId, out var pipe) || pipe.Connection is not { } c)
-            {
-                return null;
-            }
-            return new PeerInfo(routingId, pipe.Endpoint, c.PeerAddress, c.PeerSocketType);
+            return _rules.Routes.TryGet(routingId, out var pipe) && pipe.Connection is { } c
+                ? new PeerInfo(routingId, pipe.Endpoint, c.PeerAddress, c.PeerSocketType)
+                : null;
         }
-    }
-
-    /// <summary>Sends to the peer with <paramref name="routingId"/>, waiting up to
-    /// <see cref="ZmqSocket.SendTimeout"/> while its queue is full.</summary>
-    /// <exception cref="HostUnreachableException">No connected peer has that id.</exception>
-    /// <exception cref="TimeoutException">The peer's queue stayed full.</exception>
-    public void Send(uint routingId, ReadOnlySpan<byte> data)
-    {
-        ThrowIfDisposed();
-        CheckRoutingId(routingId);
-        SendCore(data, routingId, _trySend);
-    }
-
-    /// <summary>Sends UTF-8 text to a peer.</summary>
-    public void Send(uint routingId, string text) => Send(routingId, Utf8(text));
-
-    /// <summary>libzmq's SNDMORE form. SERVER has no multipart: <paramref name="more"/> must be false.</summary>
-    public void Send(uint routingId, ReadOnlySpan<byte> data, bool more)
-    {
-        if (more)
-        {
-            throw MultipartNotSupported(SocketType);
-        }
-        Send(routingId, data);
-    }
-
-    /// <summary>Queues the message if the peer's queue has room; never waits.</summary>
-    /// <exception cref="HostUnreachableException">No connected peer has that id.</exception>
-    public bool TrySend(uint routingId, ReadOnlySpan<byte> data)
-    {
-        ThrowIfDisposed();
-        CheckRoutingId(routingId);
-        return TrySendNow(data, routingId);
-    }
-
-    /// <summary>Sends to a peer, waiting asynchronously while its queue is full.</summary>
-    public ValueTask SendAsync(uint routingId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
-    {
-        ThrowIfDisposed();
-        CheckRoutingId(routingId);
-        return SendAsyncCore(data, routingId, _trySend, cancellationToken);
-    }
-
-    /// <summary>Sends a pooled buffer to a peer without copying it, waiting up to
-    /// <see cref="ZmqSocket.SendTimeout"/> while its queue is full. <paramref name="message"/> is
-    /// emptied: the library owns the buffer and returns it to the pool once written, or when the send
-    /// fails. (A received <see cref="MessageBuffer"/> can be sent back this way as it is.)</summary>
-    /// <exception cref="HostUnreachableException">No connected peer has that id.</exception>
-    /// <exception cref="TimeoutException">The peer's queue stayed full.</exception>
-    public void Send(uint routingId, ref MessageBuffer message)
-    {
-        TakeIfRefused(ref message, routingId, byRoutingId: true);
-        SendCore(ref message, routingId, _trySend);
-    }
-
-    /// <summary>Queues a pooled buffer (emptying <paramref name="message"/>) if the peer's queue has
-    /// room; never waits. When it returns false the buffer is still the caller's; an exception empties it.</summary>
-    /// <exception cref="HostUnreachableException">No connected peer has that id (the buffer is gone to the pool).</exception>
-    public bool TrySend(uint routingId, ref MessageBuffer message)
-    {
-        TakeIfRefused(ref message, routingId, byRoutingId: true);
-        return TrySendNow(ref message, routingId);
-    }
-
-    /// <summary>Sends a pooled buffer to a peer, waiting asynchronously while its queue is full.
-    /// <paramref name="message"/> is emptied at once: the library owns the buffer.</summary>
-    public ValueTask SendAsync(uint routingId, ref MessageBuffer message, CancellationToken cancellationToken = default)
-    {
-        TakeIfRefused(ref message, routingId, byRoutingId: true);
-        return SendAsyncCore(ref message, routingId, _trySend, cancellationToken);
     }
 
     /// <summary>How many peers are connected now; unlike <see cref="Peers"/>, copies nothing.</summary>
@@ -150,7 +74,7 @@ public sealed class ServerSocket : ThreadSafeSocket
         {
             using (SendLock.Enter())
             {
-                return _routes.Count;
+                return _rules.Routes.Count;
             }
         }
     }
@@ -163,45 +87,28 @@ public sealed class ServerSocket : ThreadSafeSocket
         {
             using (SendLock.Enter())
             {
-                return [.. _routes.Ids];
+                return [.. _rules.Routes.Ids];
             }
         }
     }
 
-    private static void CheckRoutingId(uint routingId)
+    private sealed class Rules() : Pattern(inprocProducersMaySkipFences: true)
     {
-        if (routingId == 0)
-        {
-            throw RoutingIdZero();
-        }
-    }
+        public readonly RoutingTable Routes = new();
 
-    private protected override Pipe? PipeWithRoom(uint routingId)
-    {
-        if (!_routes.TryGet(routingId, out var pipe))
-        {
-            throw new HostUnreachableException($"no connected peer has routing id {routingId}: it disconnected, or the id did not come from this socket");
-        }
-        return pipe.HasSendCapacity ? pipe : null;
-    }
+        public override ZmqSocketType Type => ZmqSocketType.Server;
 
-    private protected override Pipe? FullPipe(uint routingId) => _routes.TryGet(routingId, out var pipe) ? pipe : null;
+        public override bool SendsByRoutingId => true;
 
-    private protected override bool IsCompatiblePeer(string peerSocketType) => peerSocketType == "CLIENT";
+        public override void Attach(Pipe pipe) => pipe.RoutingId = Routes.Add(pipe);
 
-    private protected override void OnPipeAdded(Pipe pipe)
-    {
-        using (SendLock.Enter())
-        {
-            pipe.RoutingId = _routes.Add(pipe);
-        }
-    }
+        public override void Detach(Pipe pipe) => Routes.Remove(pipe);
 
-    private protected override void OnPipeRemoved(Pipe pipe)
-    {
-        using (SendLock.Enter())
-        {
-            _routes.Remove(pipe);
-        }
+        public override bool TrySend(ref Outgoing frame, out Pipe? blocked) => Routes.TrySend(ref frame, out blocked);
+
+        // Any peer may be named: whether its queue has room is known only per message (libzmq too).
+        public override bool HasOut => true;
+
+        public override byte[]? MessageOnConnectionLost(Pipe pipe) => ((ServerSocket)Owner).DisconnectMessage;
     }
 }

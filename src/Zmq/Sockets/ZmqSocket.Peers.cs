@@ -4,61 +4,76 @@ using Zmq.Messages;
 
 namespace Zmq;
 
-// What a socket type implements (its peers, and what it does as pipes come, go and fill), and the
-// side of the socket its connections see (IPeerHost).
+// Pipe events, passed to the socket type's pattern under the send lock, and the side of the socket
+// its connections see (IPeerHost).
 public abstract partial class ZmqSocket
 {
     /// <summary>A pipe joined the socket (at Connect, or when an accepted peer finished its handshake).</summary>
-    private protected abstract void OnPipeAdded(Pipe pipe);
+    private void OnPipeAdded(Pipe pipe)
+    {
+        using (SendLock.Enter())
+        {
+            _pattern.Attach(pipe);
+        }
+    }
 
     /// <summary>A pipe will carry no more traffic; its unread inbound messages may still be received.</summary>
-    private protected abstract void OnPipeRemoved(Pipe pipe);
-
-    /// <summary>A connection finished its handshake on the pipe (a connecting pipe again after each
-    /// reconnect); its peer knows nothing of this socket yet.</summary>
-    private protected virtual void OnPipeConnected(Pipe pipe)
+    private void OnPipeRemoved(Pipe pipe)
     {
+        using (SendLock.Enter())
+        {
+            _pattern.Detach(pipe);
+        }
     }
 
-    /// <summary>The pipe's connection ended, both its loops done.</summary>
-    private protected virtual void OnPipeDisconnected(Pipe pipe)
+    private void OnPipeConnected(Pipe pipe)
     {
+        using (SendLock.Enter())
+        {
+            _pattern.Connected(pipe);
+        }
     }
 
-    /// <summary>Messages arrived in a pipe's inbound queue (or the pipe ended).</summary>
-    private protected abstract void OnPipeInboundReady(Pipe pipe);
-
-    private protected abstract bool IsCompatiblePeer(string peerSocketType);
-
-    private protected virtual bool AcceptsMultipart => true;
-
-    /// <summary>Set once the application receives into buffers of its own: received bodies are then
-    /// copied out and can go straight back to the pool, so the read loops rent them from it.</summary>
-    private protected bool ReceivesIntoBuffers
+    private void OnPipeDisconnected(Pipe pipe)
     {
-        get => Volatile.Read(ref _receivesIntoBuffers);
-        set => Volatile.Write(ref _receivesIntoBuffers, value);
+        using (SendLock.Enter())
+        {
+            _pattern.Disconnected(pipe);
+        }
     }
 
-    private bool _receivesIntoBuffers;
+    /// <summary>Messages arrived in a pipe's inbound queue (or the pipe ended): the fence, then the
+    /// pipe back into the fair queue, then a waiting receiver woken. The one place this happens.</summary>
+    private void OnPipeInboundReady(Pipe pipe)
+    {
+        if (_pattern.TakesInbound)
+        {
+            using (SendLock.Enter())
+            {
+                _pattern.TakeInbound(pipe);
+            }
+            return;
+        }
+        if (pipe.InboundSeenWithoutFence)
+        {
+            return;
+        }
+        // One fence orders the producer's queued messages before both flag reads below (the fair
+        // queue's active flag and the receive gate's waiter count); an inproc send pays only this one.
+        Interlocked.MemoryBarrier();
+        _pattern.Incoming.Activate(pipe);
+        ReceiveGate.PulseFenced();
+    }
 
     string IPeerHost.SocketType => SocketType;
 
-    bool IPeerHost.IsCompatible(string peerSocketType) => IsCompatiblePeer(peerSocketType);
+    ZmqSocketType IPeerHost.Type => Type;
 
-    bool IPeerHost.AcceptsMultipart => AcceptsMultipart;
+    bool IPeerHost.IsCompatible(string peerSocketType) => Sockets.Core.SocketTypes.Accepts(Type, peerSocketType);
 
-    bool IPeerHost.ReceivesSubscriptions => ReceivesSubscriptions;
+    bool IPeerHost.PooledReceive => Volatile.Read(ref _receivesIntoBuffers);
 
-    bool IPeerHost.ReadsWhenEmpty => ReadsWhenEmpty;
-
-    /// <summary>True where receiving goes through a <see cref="Routing.FairQueue"/>, which reads for
-    /// parked read loops.</summary>
-    private protected virtual bool ReadsWhenEmpty => false;
-
-    private protected virtual bool ReceivesSubscriptions => false;
-
-    bool IPeerHost.PooledReceive => ReceivesIntoBuffers;
+    void IPeerHost.Command(Pipe pipe, string name, ReadOnlySpan<byte> data) => _pattern.Command(pipe, name, data);
 
     long IPeerHost.MaxMessageSize => MaxMessageSize;
 
@@ -102,7 +117,7 @@ public abstract partial class ZmqSocket
         pipe.Inbound.RollbackStaged();
         OnPipeDisconnected(pipe);
         pipe.Connection = null;
-        if (end != ConnectionEnd.Closed && !_disposed && MessageOnConnectionLost(pipe) is { } notice)
+        if (end != ConnectionEnd.Closed && !_disposed && _pattern.MessageOnConnectionLost(pipe) is { } notice)
         {
             // The read loop has ended, so this thread may act as the inbound queue's producer.
             pipe.Inbound.Enqueue(Msg.Wrap(notice.ToArray()));
@@ -151,10 +166,6 @@ public abstract partial class ZmqSocket
     void IPeerHost.Event(SocketEvent e) => Emit(e);
 
     byte[]? IPeerHost.HelloMessage => HelloMessage;
-
-    /// <summary>The message the application receives from a pipe whose connection was lost (libzmq's
-    /// DISCONNECT_MSG / HICCUP_MSG), or null.</summary>
-    private protected virtual byte[]? MessageOnConnectionLost(Pipe pipe) => null;
 
     // Pulse fences before it looks for waiters, so a sender that just registered cannot be missed.
     void IPeerHost.OutboundProgress(Pipe pipe) => SendGate.Pulse();

@@ -7,11 +7,12 @@ namespace Zmq;
 // share one loop each around the socket type's non-blocking rule.
 public abstract partial class ZmqSocket
 {
-    /// <summary>Sends a message and waits per <see cref="SendTimeout"/>: <paramref name="trySend"/> is
+    /// <summary>Sends a message and waits per <see cref="SendTimeout"/>, retrying whenever the socket
+    /// becomes writable.is
     /// the socket type's non-blocking rule, retried whenever the socket becomes writable.</summary>
-    private protected void SendBlocking<TState>(ref Msg msg, TState state, TrySendRule<TState> trySend, TimeSpan timeout)
+    private void SendBlocking(ref Msg msg, uint routingId, TimeSpan timeout)
     {
-        if (trySend(ref msg, state))
+        if (TrySendCore(ref msg, routingId))
         {
             return;
         }
@@ -27,7 +28,7 @@ public abstract partial class ZmqSocket
         {
             while (true)
             {
-                if (trySend(ref msg, state))
+                if (TrySendCore(ref msg, routingId))
                 {
                     sent = true;
                     return;
@@ -59,7 +60,7 @@ public abstract partial class ZmqSocket
         }
     }
 
-    private protected async ValueTask SendAsyncCore<TState>(Msg msg, TState state, TrySendRule<TState> trySend, CancellationToken ct)
+    private async ValueTask SendAsyncCore(Msg msg, uint routingId, CancellationToken ct)
     {
         bool sent = false;
         SendGate.Enter();
@@ -67,7 +68,7 @@ public abstract partial class ZmqSocket
         {
             while (true)
             {
-                if (trySend(ref msg, state))
+                if (TrySendCore(ref msg, routingId))
                 {
                     sent = true;
                     return;
@@ -104,15 +105,9 @@ public abstract partial class ZmqSocket
         }
     }
 
-    private protected delegate bool TrySendRule<TState>(ref Msg msg, TState state);
-
-    /// <summary>A socket type's non-blocking receive; a message longer than <paramref name="maxLength"/>
-    /// stays queued and the rule throws <see cref="BufferTooSmallException"/>.</summary>
-    private protected delegate bool TryReceiveRule(out Msg msg, int maxLength);
-
-    private protected Msg ReceiveBlocking(TryReceiveRule tryReceive, TimeSpan timeout, int maxLength = int.MaxValue)
+    private Msg ReceiveBlocking(TimeSpan timeout, int maxLength)
     {
-        if (tryReceive(out var msg, maxLength))
+        if (TryReceiveCore(out var msg, maxLength))
         {
             return msg;
         }
@@ -127,7 +122,7 @@ public abstract partial class ZmqSocket
         {
             while (true)
             {
-                if (tryReceive(out msg, maxLength))
+                if (TryReceiveCore(out msg, maxLength))
                 {
                     return msg;
                 }
@@ -147,11 +142,11 @@ public abstract partial class ZmqSocket
 
     /// <summary><see cref="ReceiveBlocking"/> bounded by <paramref name="timeout"/>: false when
     /// nothing came in time.</summary>
-    private protected bool TryReceiveWithin(TryReceiveRule tryReceive, TimeSpan timeout, out Msg msg)
+    private bool TryReceiveWithin(TimeSpan timeout, out Msg msg)
     {
         try
         {
-            msg = ReceiveBlocking(tryReceive, timeout);
+            msg = ReceiveBlocking(timeout, int.MaxValue);
             return true;
         }
         catch (TimeoutException)
@@ -161,23 +156,14 @@ public abstract partial class ZmqSocket
         }
     }
 
-    /// <summary>Copies a received message into the caller's buffer and returns its payload.</summary>
-    private protected static ReceiveResult CopyOut(ref Msg msg, Span<byte> buffer)
-    {
-        var result = new ReceiveResult(msg.Length, msg.RoutingId) { More = msg.More };
-        msg.Span.CopyTo(buffer);
-        msg.Release();
-        return result;
-    }
-
-    private protected async ValueTask<Msg> ReceiveAsyncCore(TryReceiveRule tryReceive, CancellationToken ct, int maxLength = int.MaxValue)
+    private async ValueTask<Msg> ReceiveAsyncCore(int maxLength, CancellationToken ct)
     {
         ReceiveGate.Enter();
         try
         {
             while (true)
             {
-                if (tryReceive(out var msg, maxLength))
+                if (TryReceiveCore(out var msg, maxLength))
                 {
                     return msg;
                 }
@@ -189,6 +175,80 @@ public abstract partial class ZmqSocket
         finally
         {
             ReceiveGate.Exit();
+        }
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> until <paramref name="attempt"/> succeeds,
+    /// retrying whenever the socket becomes writable (whole multipart sends).</summary>
+    private void WaitToSend(TimeSpan timeout, Func<bool> attempt) => WaitUntil(SendGate, timeout, attempt, "send", "peers are not taking messages (queues at SendHighWatermark or no peer connected)");
+
+    private void WaitToReceive(TimeSpan timeout, Func<bool> attempt) => WaitUntil(ReceiveGate, timeout, attempt, "receive", "no message arrived");
+
+    private void WaitUntil(WaitGate gate, TimeSpan timeout, Func<bool> attempt, string what, string why)
+    {
+        if (timeout == TimeSpan.Zero)
+        {
+            throw new TimeoutException($"{SocketType} cannot {what} now: {why} (the timeout is zero)");
+        }
+        var deadline = Deadline.After(timeout);
+        bool done = false;
+        gate.Enter();
+        try
+        {
+            while (true)
+            {
+                if (attempt())
+                {
+                    done = true;
+                    return;
+                }
+                ThrowIfDisposed();
+                if (deadline.HasExpired)
+                {
+                    throw new TimeoutException($"{SocketType} {what} timed out after {timeout.TotalMilliseconds} ms: {why}");
+                }
+                gate.Wait(deadline.Remaining);
+            }
+        }
+        finally
+        {
+            gate.Exit();
+            if (done)
+            {
+                gate.Pulse();
+            }
+        }
+    }
+
+    private ValueTask WaitToSendAsync(Func<bool> attempt, CancellationToken ct) => WaitUntilAsync(SendGate, attempt, ct);
+
+    private ValueTask WaitToReceiveAsync(Func<bool> attempt, CancellationToken ct) => WaitUntilAsync(ReceiveGate, attempt, ct);
+
+    private async ValueTask WaitUntilAsync(WaitGate gate, Func<bool> attempt, CancellationToken ct)
+    {
+        bool done = false;
+        gate.Enter();
+        try
+        {
+            while (true)
+            {
+                if (attempt())
+                {
+                    done = true;
+                    return;
+                }
+                ThrowIfDisposed();
+                ct.ThrowIfCancellationRequested();
+                await gate.WaitAsync(Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            gate.Exit();
+            if (done)
+            {
+                gate.Pulse();
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Zmq.Engine;
 using Zmq.Messages;
 using Zmq.Sockets;
+using Zmq.Sockets.Core;
 using Zmq.Transport;
 
 namespace Zmq;
@@ -11,7 +12,7 @@ namespace Zmq;
 /// their pipes, and closing with linger. A socket type adds its peer list and its send and receive
 /// rules on top.
 /// </summary>
-public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHost
+public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHost, IZmqSocket
 {
     private readonly Lock _endpointLock = new();
     private readonly Dictionary<string, Listener> _listeners = new(StringComparer.Ordinal);
@@ -25,19 +26,44 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
 
     private protected WaitGate ReceiveGate { get; } = new();
 
-    private protected ZmqSocket(ZmqContext? context)
+    /// <summary>The socket type's rules (Sockets/Core/Pattern.cs).</summary>
+    private readonly Pattern _pattern;
+    private readonly SocketTypeTraits _traits;
+
+    /// <summary>The pattern's filter of whole messages, or null where it takes every message.</summary>
+    private readonly Func<ReadOnlySpan<byte>, bool>? _accepts;
+
+    private protected ZmqSocket(ZmqContext? context, Pattern pattern)
     {
         Context = context ?? ZmqContext.Default;
+        _pattern = pattern;
+        pattern.Owner = this;
+        Type = pattern.Type;
+        _traits = SocketTypes.Of(Type);
+        _accepts = pattern.Filters ? pattern.Accepts : null;
     }
 
+    /// <summary>The socket type's rules.</summary>
+    private protected Pattern Pattern => _pattern;
+
+    /// <summary>The socket type.</summary>
+    public ZmqSocketType Type { get; }
+
     /// <summary>The socket type's name as ZMTP sends it, e.g. "CLIENT".</summary>
-    public abstract string SocketType { get; }
+    public string SocketType => _traits.Name;
+
+    /// <summary>Whether any number of threads may use the socket at once for everything, including
+    /// frame-by-frame sends and receives (libzmq ZMQ_THREAD_SAFE: CLIENT, SERVER and the other
+    /// single-frame types). On every type, whole-message calls are safe from many threads at once.</summary>
+    public bool IsThreadSafe => _traits.ThreadSafe;
 
     /// <summary>The endpoint of the last Bind or Connect, with a wildcard port resolved
     /// (e.g. <c>tcp://127.0.0.1:41234</c>); pass it to Connect or Unbind.</summary>
     public string? LastEndpoint { get; private set; }
 
-    private protected bool IsDisposed => _disposed;
+    internal bool IsDisposed => _disposed;
+
+    ZmqSocket IZmqSocket.Socket => this;
 
     private sealed record Listener(System.Net.Sockets.Socket Socket, string Endpoint, Action Cleanup)
     {
@@ -262,7 +288,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         return dropped;
     }
 
-    private protected static byte[] Utf8(string text)
+    internal static byte[] Utf8(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         return System.Text.Encoding.UTF8.GetBytes(text);

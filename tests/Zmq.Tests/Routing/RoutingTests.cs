@@ -1,6 +1,7 @@
 using Zmq.Engine;
 using Zmq.Messages;
 using Zmq.Routing;
+using Zmq.Sockets.Core;
 
 namespace Zmq.Tests.Routing;
 
@@ -12,6 +13,12 @@ public sealed class RoutingTests
     private static Msg Text(string s) => Msg.Wrap(System.Text.Encoding.UTF8.GetBytes(s));
 
     private static string Read(in Msg m) => System.Text.Encoding.UTF8.GetString(m.Span);
+
+    private static bool Send(LoadBalancer lb, ref Msg m)
+    {
+        var frame = new Outgoing(ref m, 0);
+        return lb.TrySend(ref frame, out _);
+    }
 
     [Fact]
     public void FairQueue_TakesOneMessageFromEachPipeInTurn()
@@ -86,7 +93,7 @@ public sealed class RoutingTests
         for (int i = 0; i < 4; i++)
         {
             var m = Text($"{i}");
-            Assert.True(lb.TrySend(ref m));
+            Assert.True(Send(lb, ref m));
         }
         Assert.Equal(1, a.Outbound.Count);
         Assert.Equal(3, b.Outbound.Count);
@@ -97,12 +104,12 @@ public sealed class RoutingTests
     {
         var lb = new LoadBalancer();
         var m = Text("x");
-        Assert.False(lb.TrySend(ref m));
+        Assert.False(Send(lb, ref m));
         var a = NewPipe(sendHwm: 1);
         lb.Add(a);
-        Assert.True(lb.TrySend(ref m));
+        Assert.True(Send(lb, ref m));
         var n = Text("y");
-        Assert.False(lb.TrySend(ref n));
+        Assert.False(Send(lb, ref n));
         lb.Remove(a);
         Assert.Equal(0, lb.Count);
     }

@@ -1,0 +1,26 @@
+namespace Zmq;
+
+/// <summary>A ØMQ socket, seen through what it can do. The send and receive forms are written once,
+/// as extension methods on the capability interfaces below (SendingSocketExtensions and its
+/// siblings), so every socket type with a capability has all of its forms. Only this library's
+/// socket types implement these interfaces.</summary>
+public interface IZmqSocket
+{
+    /// <summary>The socket behind the capability.</summary>
+    internal ZmqSocket Socket { get; }
+}
+
+/// <summary>Sends single-frame messages to the peer its pattern picks (CLIENT: round-robin).</summary>
+public interface ISendingSocket : IZmqSocket;
+
+/// <summary>Sends multipart messages: frame by frame (<c>more</c>) or whole (<see cref="MultipartMessage"/>).</summary>
+public interface IMultipartSendingSocket : ISendingSocket;
+
+/// <summary>Sends each message to the peer a routing id names (SERVER, PEER).</summary>
+public interface IRoutingIdSendingSocket : IZmqSocket;
+
+/// <summary>Receives messages, fair-queued across its peers.</summary>
+public interface IReceivingSocket : IZmqSocket;
+
+/// <summary>Receives multipart messages: frame by frame (<see cref="Message.More"/>) or whole.</summary>
+public interface IMultipartReceivingSocket : IReceivingSocket;

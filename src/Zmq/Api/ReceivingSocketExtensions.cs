@@ -1,0 +1,83 @@
+using System.Runtime.CompilerServices;
+
+namespace Zmq;
+
+/// <summary>
+/// Every receive form, written once. A blocking receive waits up to
+/// <see cref="ZmqSocket.ReceiveTimeout"/> (then <see cref="TimeoutException"/>); <c>Try…</c> never
+/// waits unless given a timeout; the async forms honour their <see cref="CancellationToken"/>.
+/// A receive into the caller's buffer allocates nothing, and a message longer than the buffer throws
+/// <see cref="BufferTooSmallException"/> and stays queued, whole. On a multipart type each call takes
+/// one frame (check <see cref="Message.More"/>), and a message's frames must be taken by one thread;
+/// whole messages (<see cref="MultipartReceivingSocketExtensions"/>) are safe from many threads at once.
+/// </summary>
+public static class ReceivingSocketExtensions
+{
+    /// <summary>Receives the next message.</summary>
+    /// <exception cref="TimeoutException">Nothing arrived in time.</exception>
+    /// <exception cref="ObjectDisposedException">The socket is (or got) disposed.</exception>
+    public static Message Receive(this IReceivingSocket socket) => socket.Socket.Receive();
+
+    /// <summary>Receives the next message as UTF-8 text.</summary>
+    public static string ReceiveString(this IReceivingSocket socket) => socket.Socket.Receive().ToString();
+
+    /// <summary>Receives the next message as UTF-8 text, asynchronously.</summary>
+    public static async ValueTask<string> ReceiveStringAsync(this IReceivingSocket socket, CancellationToken cancellationToken = default) =>
+        (await socket.Socket.ReceiveAsync(cancellationToken).ConfigureAwait(false)).ToString();
+
+    /// <summary>Receives the next message into <paramref name="buffer"/>: nothing allocated, the
+    /// fastest way to receive.</summary>
+    /// <exception cref="BufferTooSmallException">The next message is longer than the buffer; it stays queued.</exception>
+    public static ReceiveResult Receive(this IReceivingSocket socket, Span<byte> buffer) => socket.Socket.Receive(buffer);
+
+    /// <summary>Takes a message if one is waiting; never waits.</summary>
+    public static bool TryReceive(this IReceivingSocket socket, out Message message) => socket.Socket.TryReceive(out message);
+
+    /// <summary>Waits up to <paramref name="timeout"/> for a message; false if none came.</summary>
+    public static bool TryReceive(this IReceivingSocket socket, out Message message, TimeSpan timeout) => socket.Socket.TryReceive(out message, timeout);
+
+    /// <summary>Takes a message into <paramref name="buffer"/> if one is waiting; never waits.</summary>
+    /// <exception cref="BufferTooSmallException">The next message is longer than the buffer; it stays queued.</exception>
+    public static bool TryReceive(this IReceivingSocket socket, Span<byte> buffer, out ReceiveResult result) => socket.Socket.TryReceive(buffer, out result);
+
+    /// <summary>Receives the next message asynchronously.</summary>
+    public static ValueTask<Message> ReceiveAsync(this IReceivingSocket socket, CancellationToken cancellationToken = default) => socket.Socket.ReceiveAsync(cancellationToken);
+
+    /// <summary>Receives the next message into <paramref name="buffer"/> asynchronously.</summary>
+    /// <exception cref="BufferTooSmallException">The next message is longer than the buffer; it stays queued.</exception>
+    public static ValueTask<ReceiveResult> ReceiveAsync(this IReceivingSocket socket, Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        socket.Socket.ReceiveAsync(buffer, cancellationToken);
+
+    /// <summary>Receives the next message as a pooled buffer: no copy, nothing allocated. Dispose it once read.</summary>
+    public static MessageBuffer ReceiveBuffer(this IReceivingSocket socket) => socket.Socket.ReceiveBuffer();
+
+    /// <summary>Takes the next message as a pooled buffer if one is waiting; never waits.</summary>
+    public static bool TryReceiveBuffer(this IReceivingSocket socket, out MessageBuffer buffer) => socket.Socket.TryReceiveBuffer(out buffer);
+
+    /// <summary>Receives the next message as a pooled buffer asynchronously. Dispose it once read.</summary>
+    public static ValueTask<MessageBuffer> ReceiveBufferAsync(this IReceivingSocket socket, CancellationToken cancellationToken = default) =>
+        socket.Socket.ReceiveBufferAsync(cancellationToken);
+
+    /// <summary>Receives messages until cancelled or the socket is disposed.</summary>
+    public static async IAsyncEnumerable<Message> ReceiveAllAsync(this IReceivingSocket socket, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var core = socket.Socket;
+        while (!cancellationToken.IsCancellationRequested && !core.IsDisposed)
+        {
+            Message m;
+            try
+            {
+                m = await core.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                yield break;
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+            yield return m;
+        }
+    }
+}

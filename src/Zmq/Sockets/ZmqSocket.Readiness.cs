@@ -1,0 +1,107 @@
+using Zmq.Sockets;
+
+namespace Zmq;
+
+// Whether the socket can send or receive now, without taking a message, and a way to await it: what
+// a poller, a proxy or an event loop needs. The states are the socket type's own (Pattern.HasOut,
+// the fair queue with the type's filter); the wake-ups are the send and receive gates', which reach
+// every observer.
+public abstract partial class ZmqSocket
+{
+    /// <summary>Whether a receive would find a message now (libzmq ZMQ_POLLIN). A message filtered
+    /// out (a SUB's unsubscribed topic) does not count. Always false on a type that receives nothing.</summary>
+    public bool CanReceive
+    {
+        get
+        {
+            if (!_traits.Receives || _disposed)
+            {
+                return false;
+            }
+            using (ReceiveLock.Enter())
+            {
+                return _pattern.Incoming.Next(int.MaxValue, _accepts) != null;
+            }
+        }
+    }
+
+    /// <summary>Whether a send could queue a message now (libzmq ZMQ_POLLOUT): a peer queue has room,
+    /// or the type never waits (PUB), or it picks the peer per message (SERVER). Always false on a
+    /// type that sends nothing.</summary>
+    public bool CanSend
+    {
+        get
+        {
+            if (!_traits.Sends || _disposed)
+            {
+                return false;
+            }
+            using (SendLock.Enter())
+            {
+                return _pattern.HasOut;
+            }
+        }
+    }
+
+    /// <summary>Completes with true once a message can be received (without taking it), or with false
+    /// once the socket is disposed. Any number of callers may wait at once; all are woken.</summary>
+    /// <exception cref="NotSupportedException">The socket type receives nothing.</exception>
+    public ValueTask<bool> WaitToReceiveAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_traits.Receives)
+        {
+            throw new NotSupportedException($"{SocketType} sockets receive nothing: {SocketType} only sends");
+        }
+        return CanReceive ? new ValueTask<bool>(true) : WaitReadyAsync(ReceiveGate, static s => s.CanReceive, cancellationToken);
+    }
+
+    /// <summary>Completes with true once a message could be sent without waiting, or with false once
+    /// the socket is disposed. Any number of callers may wait at once; all are woken.</summary>
+    /// <exception cref="NotSupportedException">The socket type sends nothing.</exception>
+    public ValueTask<bool> WaitToSendAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_traits.Sends)
+        {
+            throw new NotSupportedException($"{SocketType} sockets send nothing: {SocketType} only receives");
+        }
+        return CanSend ? new ValueTask<bool>(true) : WaitReadyAsync(SendGate, static s => s.CanSend, cancellationToken);
+    }
+
+    private async ValueTask<bool> WaitReadyAsync(WaitGate gate, Func<ZmqSocket, bool> ready, CancellationToken ct)
+    {
+        while (true)
+        {
+            var changed = gate.BeginObserve();
+            try
+            {
+                if (_disposed)
+                {
+                    return false;
+                }
+                if (ready(this))
+                {
+                    return true;
+                }
+                await changed.WaitAsync(ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.EndObserve();
+            }
+        }
+    }
+
+    /// <summary>Calls <paramref name="onChange"/> whenever the socket may have become readable or
+    /// writable (for a poller; it runs on the thread that made the change and must only signal).</summary>
+    internal void SubscribeReadiness(Action onChange)
+    {
+        ReceiveGate.Subscribe(onChange);
+        SendGate.Subscribe(onChange);
+    }
+
+    internal void UnsubscribeReadiness(Action onChange)
+    {
+        ReceiveGate.Unsubscribe(onChange);
+        SendGate.Unsubscribe(onChange);
+    }
+}

@@ -1,0 +1,261 @@
+using Zmq.Engine;
+using Zmq.Messages;
+
+namespace Zmq;
+
+// The receive half of the socket core: every public receive form (Api/*.cs) ends here. Messages are
+// fair-queued across pipes (Routing/FairQueue.cs) under the receive lock, whole multipart messages
+// at a time; the socket type only filters (Pattern.Accepts). Waiting is in ZmqSocket.Waiting.cs.
+public abstract partial class ZmqSocket
+{
+    /// <summary>Serialises the receivers and guards the fair queue.</summary>
+    private protected readonly ShortLock ReceiveLock = new();
+
+    /// <summary>Set once the application receives into buffers of its own: received bodies are then
+    /// copied out and can go straight back to the pool, so the read loops rent them from it.</summary>
+    private bool _receivesIntoBuffers;
+
+    private void NoteReceiveIntoBuffers()
+    {
+        if (!Volatile.Read(ref _receivesIntoBuffers))
+        {
+            Volatile.Write(ref _receivesIntoBuffers, true);
+        }
+    }
+
+    /// <summary>Takes the next frame if one is waiting; never waits. A frame longer than
+    /// <paramref name="maxLength"/> stays queued and <see cref="BufferTooSmallException"/> is thrown.</summary>
+    private protected bool TryReceiveCore(out Msg msg, int maxLength)
+    {
+        CheckReceive();
+        Pipe? from;
+        try
+        {
+            using (ReceiveLock.Enter())
+            {
+                from = _pattern.Incoming.Next(maxLength, _accepts);
+                if (from == null)
+                {
+                    msg = default;
+                    return false;
+                }
+                from.Inbound.TryDequeue(out msg);
+                _pattern.Incoming.Taken(from, msg.More);
+            }
+        }
+        catch (BufferTooSmallException)
+        {
+            PassOnWakeLeftUnused();
+            throw;
+        }
+        msg.RoutingId = from.RoutingId;
+        PassOnReceiveWake();
+        return true;
+    }
+
+    /// <summary>The receive fast path: the payload goes straight from its queue slot into the buffer.</summary>
+    private bool TryReceiveInto(Span<byte> buffer, out ReceiveResult result)
+    {
+        CheckReceive();
+        NoteReceiveIntoBuffers();
+        Pipe? from;
+        int length;
+        bool more;
+        try
+        {
+            using (ReceiveLock.Enter())
+            {
+                from = _pattern.Incoming.Next(int.MaxValue, _accepts);
+                if (from == null)
+                {
+                    result = default;
+                    return false;
+                }
+                more = from.Inbound.Head().More;
+                length = from.Inbound.DequeueInto(buffer);
+                _pattern.Incoming.Taken(from, more);
+            }
+        }
+        catch (BufferTooSmallException)
+        {
+            PassOnWakeLeftUnused();
+            throw;
+        }
+        result = new ReceiveResult(length, from.RoutingId) { More = more };
+        PassOnReceiveWake();
+        return true;
+    }
+
+    /// <summary>Takes every frame of the next message into <paramref name="into"/> if one is waiting,
+    /// under one hold of the receive lock: the frames of a message are queued together, so they are
+    /// all there once the first is.</summary>
+    private bool TryReceiveMultipartNow(MultipartMessage into)
+    {
+        CheckReceive();
+        using (ReceiveLock.Enter())
+        {
+            if (_pattern.Incoming.InMessage)
+            {
+                throw new InvalidOperationException($"a frame-by-frame receive on this {SocketType} stopped inside a message: take its remaining frames (Message.More) with Receive before receiving whole messages");
+            }
+            var from = _pattern.Incoming.Next(int.MaxValue, _accepts);
+            if (from == null)
+            {
+                return false;
+            }
+            into.Clear();
+            into.RoutingId = from.RoutingId;
+            bool more;
+            do
+            {
+                from.Inbound.TryDequeue(out var msg);
+                more = msg.More;
+                into.Add(msg.Span);
+                msg.Release();
+                _pattern.Incoming.Taken(from, more);
+            }
+            while (more && from.Inbound.HasMessage);
+        }
+        PassOnReceiveWake();
+        return true;
+    }
+
+    private void CheckReceive()
+    {
+        ThrowIfDisposed();
+        if (!_traits.Receives)
+        {
+            throw new NotSupportedException($"{SocketType} sockets receive nothing: {SocketType} only sends");
+        }
+    }
+
+    /// <summary>A receiver whose buffer was too small leaves the message queued: the wake-up that
+    /// brought it here goes on to another waiting receiver, which may take the message.</summary>
+    private void PassOnWakeLeftUnused()
+    {
+        if (ReceiveGate.HasWaiters)
+        {
+            ReceiveGate.Pulse();
+        }
+    }
+
+    /// <summary>A receiver that took a message wakes the next waiting one if more may be left.</summary>
+    private void PassOnReceiveWake()
+    {
+        if (ReceiveGate.HasWaiters && _pattern.Incoming.MaybeHasMessages)
+        {
+            ReceiveGate.Pulse();
+        }
+    }
+
+    internal Message Receive() => Message.FromReceived(ReceiveBlocking(ReceiveTimeout, int.MaxValue));
+
+    internal bool TryReceive(out Message message)
+    {
+        bool got = TryReceiveCore(out var msg, int.MaxValue);
+        message = got ? Message.FromReceived(msg) : default;
+        return got;
+    }
+
+    internal bool TryReceive(out Message message, TimeSpan timeout)
+    {
+        bool got = TryReceiveWithin(timeout, out var msg);
+        message = got ? Message.FromReceived(msg) : default;
+        return got;
+    }
+
+    internal ValueTask<Message> ReceiveAsync(CancellationToken ct)
+    {
+        if (TryReceiveCore(out var msg, int.MaxValue))
+        {
+            return new ValueTask<Message>(Message.FromReceived(msg));
+        }
+        return Slow(ct);
+
+        async ValueTask<Message> Slow(CancellationToken ct) => Message.FromReceived(await ReceiveAsyncCore(int.MaxValue, ct).ConfigureAwait(false));
+    }
+
+    internal ReceiveResult Receive(Span<byte> buffer)
+    {
+        if (TryReceiveInto(buffer, out var now))
+        {
+            return now;
+        }
+        var msg = ReceiveBlocking(ReceiveTimeout, buffer.Length);
+        return CopyOut(ref msg, buffer);
+    }
+
+    internal bool TryReceive(Span<byte> buffer, out ReceiveResult result) => TryReceiveInto(buffer, out result);
+
+    internal ValueTask<ReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken ct)
+    {
+        if (TryReceiveInto(buffer.Span, out var now))
+        {
+            return new ValueTask<ReceiveResult>(now);
+        }
+        return Slow(buffer, ct);
+
+        async ValueTask<ReceiveResult> Slow(Memory<byte> buffer, CancellationToken ct)
+        {
+            var msg = await ReceiveAsyncCore(buffer.Length, ct).ConfigureAwait(false);
+            return CopyOut(ref msg, buffer.Span);
+        }
+    }
+
+    internal MessageBuffer ReceiveBuffer()
+    {
+        NoteReceiveIntoBuffers();
+        return MessageBuffer.FromReceived(ReceiveBlocking(ReceiveTimeout, int.MaxValue));
+    }
+
+    internal bool TryReceiveBuffer(out MessageBuffer buffer)
+    {
+        NoteReceiveIntoBuffers();
+        bool got = TryReceiveCore(out var msg, int.MaxValue);
+        buffer = got ? MessageBuffer.FromReceived(msg) : default;
+        return got;
+    }
+
+    internal ValueTask<MessageBuffer> ReceiveBufferAsync(CancellationToken ct)
+    {
+        NoteReceiveIntoBuffers();
+        if (TryReceiveCore(out var msg, int.MaxValue))
+        {
+            return new ValueTask<MessageBuffer>(MessageBuffer.FromReceived(msg));
+        }
+        return Slow(ct);
+
+        async ValueTask<MessageBuffer> Slow(CancellationToken ct) =>
+            MessageBuffer.FromReceived(await ReceiveAsyncCore(int.MaxValue, ct).ConfigureAwait(false));
+    }
+
+    internal void ReceiveMultipart(MultipartMessage into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        if (!TryReceiveMultipartNow(into))
+        {
+            WaitToReceive(ReceiveTimeout, () => TryReceiveMultipartNow(into));
+        }
+    }
+
+    internal bool TryReceiveMultipart(MultipartMessage into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        return TryReceiveMultipartNow(into);
+    }
+
+    internal ValueTask ReceiveMultipartAsync(MultipartMessage into, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        return TryReceiveMultipartNow(into) ? default : WaitToReceiveAsync(() => TryReceiveMultipartNow(into), ct);
+    }
+
+    /// <summary>Copies a received message into the caller's buffer and returns its payload.</summary>
+    private static ReceiveResult CopyOut(ref Msg msg, Span<byte> buffer)
+    {
+        var result = new ReceiveResult(msg.Length, msg.RoutingId) { More = msg.More };
+        msg.Span.CopyTo(buffer);
+        msg.Release();
+        return result;
+    }
+}

@@ -1,0 +1,303 @@
+using Zmq.Engine;
+using Zmq.Messages;
+using Zmq.Sockets.Core;
+
+namespace Zmq;
+
+// The send half of the socket core: every public send form (Api/*.cs) ends here. The socket type's
+// rule (Pattern.TrySend) runs under the send lock; waiting, timeouts, cancellation and the sender's
+// flush of a full connection are done once, here and in ZmqSocket.Waiting.cs.
+public abstract partial class ZmqSocket
+{
+    /// <summary>Serialises the senders, and guards the socket type's routing state and pipe events.</summary>
+    private protected readonly ShortLock SendLock = new();
+
+    /// <summary>For a pattern that changes routing outside the core's calls (a command from a peer).</summary>
+    internal ShortLock.Scope SendLockScope() => SendLock.Enter();
+
+    /// <summary>Queues a built message (one frame) if its destination has room; never waits.</summary>
+    private bool TrySendCore(ref Msg msg, uint routingId)
+    {
+        for (bool flushed = false; ; flushed = true)
+        {
+            Pipe? blocked;
+            using (SendLock.Enter())
+            {
+                var frame = new Outgoing(ref msg, routingId);
+                try
+                {
+                    if (_pattern.TrySend(ref frame, out blocked))
+                    {
+                        return true;
+                    }
+                }
+                catch (HostUnreachableException)
+                {
+                    msg.Release();
+                    throw;
+                }
+            }
+            if (flushed || !Flush(blocked))
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>The send fast path for a payload that fits inline: copied straight into the pipe's
+    /// queue slot, with no message built first.</summary>
+    private bool TrySendInline(ReadOnlySpan<byte> data, bool more, uint routingId)
+    {
+        for (bool flushed = false; ; flushed = true)
+        {
+            Pipe? blocked;
+            using (SendLock.Enter())
+            {
+                var frame = new Outgoing(data, more, routingId);
+                if (_pattern.TrySend(ref frame, out blocked))
+                {
+                    return true;
+                }
+            }
+            if (flushed || !Flush(blocked))
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Outside the send lock: has the full pipe's connection write its queue out now, if
+    /// its write loop is not writing (ZmtpConnection.SenderFlush.cs). True when room was made, which
+    /// other senders waiting at the HWM hear of as they would from the write loop.</summary>
+    private bool Flush(Pipe? blocked)
+    {
+        if (blocked?.Connection is not { } connection || !connection.FlushForSender(blocked))
+        {
+            return false;
+        }
+        SendGate.Pulse();
+        return true;
+    }
+
+    /// <summary>Sends one frame, waiting up to <see cref="SendTimeout"/> for room.</summary>
+    internal void SendFrame(ReadOnlySpan<byte> data, bool more, uint routingId)
+    {
+        CheckSend(more, routingId);
+        if (data.Length <= Msg.InlineCapacity && TrySendInline(data, more, routingId))
+        {
+            return;
+        }
+        var msg = Msg.CopyOf(data, more);
+        SendBlocking(ref msg, routingId, SendTimeout);
+    }
+
+    /// <summary>Queues one frame if there is room now; never waits.</summary>
+    internal bool TrySendFrame(ReadOnlySpan<byte> data, bool more, uint routingId)
+    {
+        CheckSend(more, routingId);
+        if (data.Length <= Msg.InlineCapacity)
+        {
+            return TrySendInline(data, more, routingId);
+        }
+        var msg = Msg.CopyOf(data, more);
+        if (TrySendCore(ref msg, routingId))
+        {
+            return true;
+        }
+        msg.Release();
+        return false;
+    }
+
+    /// <summary>Sends one frame, waiting asynchronously for room.</summary>
+    internal ValueTask SendFrameAsync(ReadOnlyMemory<byte> data, bool more, uint routingId, CancellationToken ct)
+    {
+        CheckSend(more, routingId);
+        if (data.Length <= Msg.InlineCapacity && TrySendInline(data.Span, more, routingId))
+        {
+            return default;
+        }
+        var msg = Msg.CopyOf(data.Span, more);
+        return TrySendCore(ref msg, routingId) ? default : SendAsyncCore(msg, routingId, ct);
+    }
+
+    /// <summary>Sends a pooled buffer, waiting up to <see cref="SendTimeout"/>; the library owns it
+    /// from the call, and returns it to the pool if the send fails.</summary>
+    internal void SendBuffer(ref MessageBuffer buffer, bool more, uint routingId)
+    {
+        var msg = TakeBuffer(ref buffer, more, routingId);
+        if (!TrySendSmall(ref msg, routingId))
+        {
+            SendBlocking(ref msg, routingId, SendTimeout);
+        }
+    }
+
+    /// <summary>Queues a pooled buffer if there is room now; the caller keeps it when this returns
+    /// false, and loses it (back to the pool) when this throws.</summary>
+    internal bool TrySendBuffer(ref MessageBuffer buffer, bool more, uint routingId)
+    {
+        RefuseBuffer(ref buffer, more, routingId);
+        var msg = buffer.ToMsg(more);
+        try
+        {
+            if (!(TrySendSmall(ref msg, routingId) || (msg.Length > Msg.InlineCapacity && TrySendCore(ref msg, routingId))))
+            {
+                return false;
+            }
+        }
+        catch (HostUnreachableException)
+        {
+            buffer.Forget();
+            throw;
+        }
+        buffer.Forget();
+        return true;
+    }
+
+    /// <summary>Sends a pooled buffer, waiting asynchronously for room; the library owns it from the call.</summary>
+    internal ValueTask SendBufferAsync(ref MessageBuffer buffer, bool more, uint routingId, CancellationToken ct)
+    {
+        var msg = TakeBuffer(ref buffer, more, routingId);
+        return TrySendSmall(ref msg, routingId) || TrySendCore(ref msg, routingId) ? default : SendAsyncCore(msg, routingId, ct);
+    }
+
+    private Msg TakeBuffer(ref MessageBuffer buffer, bool more, uint routingId)
+    {
+        RefuseBuffer(ref buffer, more, routingId);
+        var msg = buffer.ToMsg(more);
+        buffer.Forget();
+        return msg;
+    }
+
+    /// <summary>A buffer send refused at once (bad use, disposed socket) still returns the buffer to
+    /// the pool, so that every exception from a buffer send leaves the caller's variable empty.</summary>
+    private void RefuseBuffer(ref MessageBuffer buffer, bool more, uint routingId)
+    {
+        try
+        {
+            CheckSend(more, routingId);
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A pooled payload short enough to be inline is copied into the queue slot and its buffer
+    /// returned at once, so it costs the write loop nothing.</summary>
+    private bool TrySendSmall(ref Msg msg, uint routingId)
+    {
+        if (msg.Length > Msg.InlineCapacity)
+        {
+            return false;
+        }
+        bool sent;
+        try
+        {
+            sent = TrySendInline(msg.Span, msg.More, routingId);
+        }
+        catch (HostUnreachableException)
+        {
+            msg.Release();
+            throw;
+        }
+        if (sent)
+        {
+            msg.Release();
+        }
+        return sent;
+    }
+
+    /// <summary>Sends every frame of <paramref name="message"/> as one message, waiting up to
+    /// <see cref="SendTimeout"/>: all frames or none. Safe from many threads at once.</summary>
+    internal void SendMultipart(MultipartMessage message, uint routingId)
+    {
+        CheckMultipart(message);
+        if (TrySendMultipartNow(message, routingId))
+        {
+            return;
+        }
+        WaitToSend(SendTimeout, () => TrySendMultipartNow(message, routingId));
+    }
+
+    internal bool TrySendMultipart(MultipartMessage message, uint routingId)
+    {
+        CheckMultipart(message);
+        return TrySendMultipartNow(message, routingId);
+    }
+
+    internal ValueTask SendMultipartAsync(MultipartMessage message, uint routingId, CancellationToken ct)
+    {
+        CheckMultipart(message);
+        return TrySendMultipartNow(message, routingId) ? default : WaitToSendAsync(() => TrySendMultipartNow(message, routingId), ct);
+    }
+
+    /// <summary>Under one hold of the send lock, so that no other sender's frames come between: the
+    /// first frame decides (room, destination), the others follow it without waiting.</summary>
+    private bool TrySendMultipartNow(MultipartMessage message, uint routingId)
+    {
+        using (SendLock.Enter())
+        {
+            if (!TrySendPart(message, 0, routingId))
+            {
+                return false;
+            }
+            for (int i = 1; i < message.Count; i++)
+            {
+                TrySendPart(message, i, routingId);
+            }
+            return true;
+        }
+    }
+
+    private bool TrySendPart(MultipartMessage message, int index, uint routingId)
+    {
+        var data = message.PartSpan(index);
+        bool more = index < message.Count - 1;
+        if (data.Length <= Msg.InlineCapacity)
+        {
+            var inline = new Outgoing(data, more, routingId);
+            return _pattern.TrySend(ref inline, out _);
+        }
+        var msg = Msg.CopyOf(data, more);
+        var frame = new Outgoing(ref msg, routingId);
+        if (_pattern.TrySend(ref frame, out _))
+        {
+            return true;
+        }
+        msg.Release();
+        return false;
+    }
+
+    private void CheckMultipart(MultipartMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ThrowIfDisposed();
+        if (message.Count == 0)
+        {
+            throw new ArgumentException("a message has at least one frame: add one before sending", nameof(message));
+        }
+        if (message.Count > 1)
+        {
+            CheckSend(more: true, 0);
+        }
+    }
+
+    /// <summary>Refuses a send the socket type does not take, with a message that says what to do.</summary>
+    private void CheckSend(bool more, uint routingId)
+    {
+        ThrowIfDisposed();
+        if (!_traits.Sends)
+        {
+            throw new NotSupportedException($"{SocketType} sockets send nothing: {SocketType} only receives");
+        }
+        if (more && !_traits.Multipart)
+        {
+            throw new NotSupportedException($"{SocketType} sockets carry single-frame messages only (libzmq refuses SNDMORE with EINVAL): join the parts into one message");
+        }
+        if (_pattern.SendsByRoutingId && routingId == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(routingId), "routing id 0 names no peer: reply with the RoutingId of a received Message");
+        }
+    }
+}

@@ -1,0 +1,226 @@
+using System.Text;
+using Zmq.Engine;
+using Zmq.Messages;
+using Zmq.Routing;
+using Zmq.Sockets.Core;
+
+namespace Zmq.Tests.Routing;
+
+/// <summary>The routing kit's multipart rules and fan-out sharing, each piece alone: no sockets, no I/O.</summary>
+public sealed class RoutingKitTests
+{
+    private static Pipe NewPipe(int sendHwm = 1000) => new(sendHwm, 1000, "test", connectSide: false);
+
+    private static Msg Frame(string s, bool more = false) => Msg.Wrap(Encoding.UTF8.GetBytes(s), more);
+
+    private static List<string> Drain(MsgQueue queue)
+    {
+        var frames = new List<string>();
+        while (queue.TryDequeue(out var m))
+        {
+            frames.Add(Encoding.UTF8.GetString(m.Span) + (m.More ? "+" : ""));
+            m.Release();
+        }
+        return frames;
+    }
+
+    private static bool Send(LoadBalancer lb, string text, bool more = false)
+    {
+        var m = Frame(text, more);
+        var frame = new Outgoing(ref m, 0);
+        return lb.TrySend(ref frame, out _);
+    }
+
+    [Fact]
+    public void LoadBalancer_SendsAMultipartMessageWholeToOnePipe_ThenTurnsToTheNext()
+    {
+        var lb = new LoadBalancer();
+        var a = NewPipe();
+        var b = NewPipe();
+        lb.Add(a);
+        lb.Add(b);
+        Assert.True(Send(lb, "1", more: true));
+        Assert.True(Send(lb, "2", more: true));
+        Assert.True(Send(lb, "3"));
+        Assert.True(Send(lb, "4"));
+        Assert.Equal(["1+", "2+", "3"], Drain(a.Outbound));
+        Assert.Equal(["4"], Drain(b.Outbound));
+    }
+
+    [Fact]
+    public void LoadBalancer_ChecksRoomAtTheFirstFrameOnly_SoAMessageIsNeverCutByItsHwm()
+    {
+        var lb = new LoadBalancer();
+        var a = NewPipe(sendHwm: 1);
+        lb.Add(a);
+        Assert.True(Send(lb, "1", more: true));
+        Assert.True(Send(lb, "2", more: true));
+        Assert.True(Send(lb, "3"));
+        Assert.False(Send(lb, "next"));
+        Assert.Equal(["1+", "2+", "3"], Drain(a.Outbound));
+    }
+
+    [Fact]
+    public void LoadBalancer_DropsTheRestOfAMessageWhosePipeWentAway_AndTakesBackItsStagedFrames()
+    {
+        var lb = new LoadBalancer();
+        var a = NewPipe();
+        var b = NewPipe();
+        lb.Add(a);
+        lb.Add(b);
+        Assert.True(Send(lb, "a1", more: true));
+        lb.Remove(a);
+        Assert.True(Send(lb, "a2"));
+        Assert.True(Send(lb, "b1"));
+        Assert.Empty(Drain(a.Outbound));
+        Assert.Equal(["b1"], Drain(b.Outbound));
+    }
+
+    [Fact]
+    public void LoadBalancer_ReportsTheFullPipeInTurn_ForTheSenderToFlush()
+    {
+        var lb = new LoadBalancer();
+        var a = NewPipe(sendHwm: 1);
+        lb.Add(a);
+        Assert.True(Send(lb, "x"));
+        var m = Frame("y");
+        var frame = new Outgoing(ref m, 0);
+        Assert.False(lb.TrySend(ref frame, out var blocked));
+        Assert.Same(a, blocked);
+        Assert.False(lb.HasRoom);
+    }
+
+    [Fact]
+    public void FairQueue_TakesAMultipartMessageWholeBeforeTheTurnPasses()
+    {
+        var fq = new FairQueue();
+        var a = NewPipe();
+        var b = NewPipe();
+        a.Inbound.Enqueue(Frame("a1", more: true));
+        a.Inbound.Enqueue(Frame("a2", more: true));
+        a.Inbound.Enqueue(Frame("a3"));
+        a.Inbound.Enqueue(Frame("a4"));
+        b.Inbound.Enqueue(Frame("b1"));
+        fq.Activate(a);
+        fq.Activate(b);
+        var order = new List<string>();
+        while (fq.TryDequeue(out var m, out _))
+        {
+            order.Add(Encoding.UTF8.GetString(m.Span));
+            Assert.Equal(m.More, fq.InMessage);
+        }
+        Assert.Equal(["a1", "a2", "a3", "b1", "a4"], order);
+    }
+
+    [Fact]
+    public void FairQueue_DropsWholeEveryMessageItsFilterRefuses()
+    {
+        var fq = new FairQueue();
+        var a = NewPipe();
+        a.Inbound.Enqueue(Frame("B", more: true));
+        a.Inbound.Enqueue(Frame("A-inside-a-B-message"));
+        a.Inbound.Enqueue(Frame("A", more: true));
+        a.Inbound.Enqueue(Frame("body"));
+        fq.Activate(a);
+        var taken = new List<string>();
+        while (fq.TryDequeue(out var m, out _, accepts: static first => first.StartsWith("A"u8)))
+        {
+            taken.Add(Encoding.UTF8.GetString(m.Span));
+        }
+        Assert.Equal(["A", "body"], taken);
+    }
+
+    [Fact]
+    public void FairQueue_LeavesAFrameLongerThanTheBufferQueued()
+    {
+        var fq = new FairQueue();
+        var a = NewPipe();
+        a.Inbound.Enqueue(Frame("twelve bytes"));
+        fq.Activate(a);
+        var e = Assert.Throws<BufferTooSmallException>(() => fq.Next(maxLength: 4));
+        Assert.Equal(12, e.MessageLength);
+        Assert.True(fq.TryDequeue(out var m, out _, maxLength: 12));
+        Assert.Equal("twelve bytes", Encoding.UTF8.GetString(m.Span));
+    }
+
+    [Fact]
+    public void Distributor_SharesOnePayloadAmongItsPipes_CountedAndReturnedByTheLastHolder()
+    {
+        var dist = new Distributor();
+        var pipes = Enumerable.Range(0, 3).Select(_ => NewPipe()).ToList();
+        foreach (var p in pipes)
+        {
+            dist.AddIfRoom(p);
+        }
+        var msg = Msg.CopyOf(new byte[1024]);
+        var frame = new Outgoing(ref msg, 0);
+        dist.Send(ref frame);
+        var held = pipes.Select(p => { p.Outbound.TryDequeue(out var m); return m; }).ToList();
+        var array = held[0].Buffer!;
+        Assert.All(held, m => Assert.Same(array, m.Buffer));
+        Assert.All(held, m => Assert.True(m.Shared));
+        Assert.Equal(3, BitConverter.ToInt32(array, array.Length - 4));
+        for (int i = 0; i < 2; i++)
+        {
+            var m = held[i];
+            m.Release();
+        }
+        Assert.Equal(1, BitConverter.ToInt32(array, array.Length - 4));
+    }
+
+    [Fact]
+    public void Distributor_CopiesAnInlinePayloadIntoEachSlot()
+    {
+        var dist = new Distributor();
+        var a = NewPipe();
+        var b = NewPipe();
+        dist.AddIfRoom(a);
+        dist.AddIfRoom(b);
+        var frame = new Outgoing("tick"u8, more: false, 0);
+        dist.Send(ref frame);
+        Assert.Equal(["tick"], Drain(a.Outbound));
+        Assert.Equal(["tick"], Drain(b.Outbound));
+    }
+
+    [Fact]
+    public void Distributor_APipeAtItsHwmMissesTheWholeMessage_AndARemovedPipeLosesItsPart()
+    {
+        var dist = new Distributor();
+        var full = NewPipe(sendHwm: 1);
+        full.Outbound.Enqueue(Frame("queued"));
+        var leaving = NewPipe();
+        var staying = NewPipe();
+        dist.AddIfRoom(full);
+        dist.AddIfRoom(leaving);
+        dist.AddIfRoom(staying);
+        Assert.Equal(2, dist.Count);
+        var first = new Outgoing("topic"u8, more: true, 0);
+        dist.Send(ref first);
+        Assert.True(dist.InMessage);
+        dist.Remove(leaving);
+        var last = new Outgoing("body"u8, more: false, 0);
+        dist.Send(ref last);
+        Assert.False(dist.InMessage);
+        Assert.Equal(["queued"], Drain(full.Outbound));
+        Assert.Empty(Drain(leaving.Outbound));
+        Assert.Equal(["topic+", "body"], Drain(staying.Outbound));
+    }
+
+    [Fact]
+    public void RoutingTable_SendsByIdReportsAFullPeerAndRefusesAnUnknownId()
+    {
+        var table = new RoutingTable();
+        var a = NewPipe(sendHwm: 1);
+        a.RoutingId = table.Add(a);
+        var first = new Outgoing("x"u8, more: false, a.RoutingId);
+        Assert.True(table.TrySend(ref first, out _));
+        var second = new Outgoing("y"u8, more: false, a.RoutingId);
+        Assert.False(table.TrySend(ref second, out var blocked));
+        Assert.Same(a, blocked);
+        Assert.Throws<HostUnreachableException>(() =>
+        {
+            var unknown = new Outgoing("z"u8, more: false, a.RoutingId + 1);
+            table.TrySend(ref unknown, out _);
+        });
+    }
+}
