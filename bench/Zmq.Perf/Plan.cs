@@ -66,7 +66,11 @@ internal static class Plan
                 Add(plan, Kind.ManyToOne, transport, 64, StreamVariants, ManySenders, p);
             }
             Add(plan, Kind.Shared, "tcp", 64, SharedVariants, SharingThreads, p);
-            Add(plan, Kind.FanOut, "tcp", 64, FanOutVariants, Subscribers, p);
+            // 1 KiB: above the inline size, where a publisher either copies per subscriber or shares.
+            foreach (int size in quick ? [64] : new[] { 64, 1024 })
+            {
+                Add(plan, Kind.FanOut, "tcp", size, FanOutVariants, Subscribers, p);
+            }
         }
 
         // inproc cannot span processes, so these rows are one-process whatever --procs says.

@@ -24,7 +24,9 @@ internal sealed partial class ZmtpConnection
     private readonly IPeerHost _host;
     private readonly FrameDecoder _decoder;
     private readonly ConcurrentQueue<byte[]> _control = new();
-    private Pipe? _pipe;
+    /// <summary>Volatile: BeginClose on another thread stores <c>_closing</c>, fences, then reads it,
+    /// while the loops publish it before they first look at <c>_closing</c>.</summary>
+    private volatile Pipe? _pipe;
     private volatile bool _closing;
     private volatile bool _stopped;
     private int _socketClosed;
@@ -195,6 +197,9 @@ internal sealed partial class ZmtpConnection
     public void BeginClose()
     {
         _closing = true;
+        // Orders the store above before the read below: either the loops see _closing or this
+        // sees their pipe and wakes them.
+        Interlocked.MemoryBarrier();
         var pipe = _pipe;
         if (pipe != null)
         {

@@ -325,6 +325,9 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
             connectors = [.. _connectors];
             accepted = [.. _accepted.Keys];
         }
+        // Waiters read _disposed after registering; this fence orders its store (made under a lock
+        // whose release need not be a full fence) before the waiter counts PulseAll reads.
+        Interlocked.MemoryBarrier();
         SendGate.PulseAll();
         ReceiveGate.PulseAll();
         CloseInproc();
@@ -377,7 +380,9 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         }
         foreach (var p in pipes)
         {
-            long dropped = p.IsInproc ? 0 : p.Connection == null || p.Connection.Drained.IsCompleted ? p.DrainOutbound() : 0;
+            // Read once: a drained connection may end, and be detached, at any moment.
+            var connection = p.Connection;
+            long dropped = p.IsInproc ? 0 : connection == null || connection.Drained.IsCompleted ? p.DrainOutbound() : 0;
             if (dropped > 0)
             {
                 Diagnostics.Log.DroppedOnClose(Logger, SocketType, p.Endpoint, dropped, linger == TimeSpan.Zero ? "Linger is zero" : "the peer was not reachable within Linger");
