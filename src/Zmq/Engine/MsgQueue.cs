@@ -225,6 +225,7 @@ internal sealed class MsgQueue
     /// the head one is used up.</summary>
     private ref Msg HeadSlot()
     {
+        System.Diagnostics.Debug.Assert(_p.Read != _p.WrittenSeen, "the head is read only with a message waiting");
         if (_p.HeadIndex == _head.Items.Length)
         {
             var done = _head;

@@ -71,7 +71,8 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     /// <summary>Immediate mode: the socket routes to this pipe only while it is connected.</summary>
     public bool RoutedOnlyWhenConnected { get; init; }
 
-    /// <summary>SERVER's id for this peer; 0 where the socket type does not route by id.</summary>
+    /// <summary>The peer's routing id where the socket type routes by id (SERVER, PEER: set by its
+    /// pattern's Attach, under the send lock), stamped on every message received from it; 0 elsewhere.</summary>
     public uint RoutingId { get; set; }
 
     /// <summary>The live connection, or null while (re)connecting.</summary>
@@ -93,10 +94,33 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     /// <summary>Producer side (the read loop).</summary>
     public bool IsInboundFull => ReceiveHwm > 0 && !Inbound.HasRoomBelow(ReceiveHwm);
 
+#if DEBUG
+    /// <summary>Debug builds: the owning socket's send lock, which every producer of
+    /// <see cref="Outbound"/> holds (CONCURRENCY.md section 4).</summary>
+    public ShortLock? OutboundProducerLock;
+#endif
+
+    [System.Diagnostics.Conditional("DEBUG")]
+    public void SetOutboundProducerLock(ShortLock sendLock)
+    {
+#if DEBUG
+        OutboundProducerLock = sendLock;
+#endif
+    }
+
+    [System.Diagnostics.Conditional("DEBUG")]
+    private void AssertOutboundProducer()
+    {
+#if DEBUG
+        System.Diagnostics.Debug.Assert(OutboundProducerLock is null || OutboundProducerLock.IsHeldByCurrentThread, "a pipe's outbound queue is written only under its socket's send lock");
+#endif
+    }
+
     /// <summary>Queues an outgoing message and wakes the write loop if it sleeps. A frame with more
     /// to follow stays unseen until the last one is written.</summary>
     public void Write(in Msg msg)
     {
+        AssertOutboundProducer();
         Outbound.Enqueue(msg);
         if (!msg.More)
         {
@@ -107,6 +131,7 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     /// <summary><see cref="Write"/> for a payload that fits inline, copied straight into its slot.</summary>
     public void WriteInline(ReadOnlySpan<byte> data, bool more = false)
     {
+        AssertOutboundProducer();
         Outbound.NextSlot().SetInline(data, more);
         Outbound.Commit(more);
         if (!more)

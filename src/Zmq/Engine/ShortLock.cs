@@ -20,6 +20,7 @@ internal sealed class ShortLock
         {
             EnterContended();
         }
+        NoteOwner(Environment.CurrentManagedThreadId);
         return new Scope(this);
     }
 
@@ -34,7 +35,28 @@ internal sealed class ShortLock
         while (Volatile.Read(ref _held) != 0 || Interlocked.CompareExchange(ref _held, 1, 0) != 0);
     }
 
-    private void Exit() => Volatile.Write(ref _held, 0);
+    private void Exit()
+    {
+        System.Diagnostics.Debug.Assert(_held == 1, "ShortLock left without being held");
+        NoteOwner(0);
+        Volatile.Write(ref _held, 0);
+    }
+
+#if DEBUG
+    private int _owner;
+
+    /// <summary>Debug builds: whether the calling thread holds the lock (ownership asserts in the
+    /// queues and the fair queue, CONCURRENCY.md section 4). Release builds do not track it.</summary>
+    public bool IsHeldByCurrentThread => Volatile.Read(ref _owner) == Environment.CurrentManagedThreadId;
+#endif
+
+    [System.Diagnostics.Conditional("DEBUG")]
+    private void NoteOwner(int thread)
+    {
+#if DEBUG
+        _owner = thread;
+#endif
+    }
 
     public readonly ref struct Scope(ShortLock owner)
     {

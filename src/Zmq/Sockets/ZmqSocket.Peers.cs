@@ -11,6 +11,7 @@ public abstract partial class ZmqSocket
     /// <summary>A pipe joined the socket (at Connect, or when an accepted peer finished its handshake).</summary>
     private void OnPipeAdded(Pipe pipe)
     {
+        pipe.SetOutboundProducerLock(SendLock);
         using (SendLock.Enter())
         {
             _pattern.Attach(pipe);

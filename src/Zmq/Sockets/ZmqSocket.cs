@@ -38,6 +38,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         Context = context ?? ZmqContext.Default;
         _pattern = pattern;
         pattern.Owner = this;
+        pattern.Incoming.SetConsumerLock(ReceiveLock);
         Type = pattern.Type;
         _traits = SocketTypes.Of(Type);
         _accepts = pattern.Filters ? pattern.Accepts : null;
