@@ -101,6 +101,7 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
 #endif
 
     [System.Diagnostics.Conditional("DEBUG")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Instance data in debug builds only.")]
     public void SetOutboundProducerLock(ShortLock sendLock)
     {
 #if DEBUG
@@ -109,6 +110,7 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     }
 
     [System.Diagnostics.Conditional("DEBUG")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Instance data in debug builds only.")]
     private void AssertOutboundProducer()
     {
 #if DEBUG

@@ -51,6 +51,7 @@ internal sealed class ShortLock
 #endif
 
     [System.Diagnostics.Conditional("DEBUG")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Instance data in debug builds only.")]
     private void NoteOwner(int thread)
     {
 #if DEBUG

@@ -26,6 +26,7 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
 #endif
 
     [System.Diagnostics.Conditional("DEBUG")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Instance data in debug builds only.")]
     public void SetConsumerLock(ShortLock receiveLock)
     {
 #if DEBUG
@@ -34,6 +35,7 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
     }
 
     [System.Diagnostics.Conditional("DEBUG")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Instance data in debug builds only.")]
     private void AssertConsumer()
     {
 #if DEBUG
