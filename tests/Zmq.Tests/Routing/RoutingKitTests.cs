@@ -224,3 +224,64 @@ public sealed class RoutingKitTests
         });
     }
 }
+
+/// <summary>The kit's tables for the types to come: ROUTER's identities and RADIO's groups.</summary>
+public sealed class RoutingTablesTests
+{
+    private static Pipe NewPipe() => new(1000, 1000, "test", connectSide: false);
+
+    [Fact]
+    public void IdentityTable_GeneratesFiveByteIdsStartingWithZero_AndFindsPeersBySpan()
+    {
+        var table = new IdentityTable();
+        var a = NewPipe();
+        var b = NewPipe();
+        var idA = table.Add(a, default)!;
+        var idB = table.Add(b, default)!;
+        Assert.Equal(5, idA.Length);
+        Assert.Equal(0, idA[0]);
+        Assert.NotEqual(idA, idB);
+        Assert.True(table.TryGet(idB.AsSpan(), out var found));
+        Assert.Same(b, found);
+        table.Remove(b);
+        Assert.False(table.TryGet(idB, out _));
+        Assert.Equal(1, table.Count);
+    }
+
+    [Fact]
+    public void IdentityTable_KeepsTheFirstPeerOfAnAnnouncedId_UnlessHandoverIsOn()
+    {
+        var table = new IdentityTable();
+        var first = NewPipe();
+        var second = NewPipe();
+        Assert.NotNull(table.Add(first, "worker"u8));
+        Assert.Null(table.Add(second, "worker"u8));
+        Assert.NotNull(table.Add(second, "worker"u8, handover: true));
+        Assert.True(table.TryGet("worker"u8, out var holder));
+        Assert.Same(second, holder);
+        Assert.Null(table.IdentityOf(first));
+        table.Remove(first);
+        Assert.True(table.TryGet("worker"u8, out _));
+    }
+
+    [Fact]
+    public void GroupTable_MatchesGroupsExactly_CountsAJoinOnce_AndForgetsALeavingPipe()
+    {
+        var groups = new GroupTable();
+        var a = NewPipe();
+        var b = NewPipe();
+        Assert.True(groups.Join("weather"u8, a));
+        Assert.False(groups.Join("weather"u8, a));
+        Assert.True(groups.Join("weather"u8, b));
+        Assert.True(groups.Join("news"u8, b));
+        Assert.Equal(2, groups.Members("weather"u8).Count);
+        Assert.Empty(groups.Members("weathe"u8));
+        Assert.Empty(groups.Members("weather2"u8));
+        Assert.True(groups.Leave("weather"u8, a));
+        Assert.False(groups.Leave("weather"u8, a));
+        groups.RemoveAll(b);
+        Assert.Empty(groups.Members("weather"u8));
+        Assert.Empty(groups.Members("news"u8));
+        Assert.Empty(groups.Members(new byte[300]));
+    }
+}
