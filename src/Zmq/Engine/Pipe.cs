@@ -94,35 +94,15 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     /// <summary>Producer side (the read loop).</summary>
     public bool IsInboundFull => ReceiveHwm > 0 && !Inbound.HasRoomBelow(ReceiveHwm);
 
-#if DEBUG
     /// <summary>Debug builds: the owning socket's send lock, which every producer of
-    /// <see cref="Outbound"/> holds (CONCURRENCY.md section 4).</summary>
-    public ShortLock? OutboundProducerLock;
-#endif
-
-    [System.Diagnostics.Conditional("DEBUG")]
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Instance data in debug builds only.")]
-    public void SetOutboundProducerLock(ShortLock sendLock)
-    {
-#if DEBUG
-        OutboundProducerLock = sendLock;
-#endif
-    }
-
-    [System.Diagnostics.Conditional("DEBUG")]
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Instance data in debug builds only.")]
-    private void AssertOutboundProducer()
-    {
-#if DEBUG
-        System.Diagnostics.Debug.Assert(OutboundProducerLock is null || OutboundProducerLock.IsHeldByCurrentThread, "a pipe's outbound queue is written only under its socket's send lock");
-#endif
-    }
+    /// <see cref="Outbound"/> holds (set by the socket core when the pipe joins it).</summary>
+    public LockOwnership OutboundProducers;
 
     /// <summary>Queues an outgoing message and wakes the write loop if it sleeps. A frame with more
     /// to follow stays unseen until the last one is written.</summary>
     public void Write(in Msg msg)
     {
-        AssertOutboundProducer();
+        OutboundProducers.Check("a pipe's outbound queue is written only under its socket's send lock");
         Outbound.Enqueue(msg);
         if (!msg.More)
         {
@@ -133,7 +113,7 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     /// <summary><see cref="Write"/> for a payload that fits inline, copied straight into its slot.</summary>
     public void WriteInline(ReadOnlySpan<byte> data, bool more = false)
     {
-        AssertOutboundProducer();
+        OutboundProducers.Check("a pipe's outbound queue is written only under its socket's send lock");
         Outbound.NextSlot().SetInline(data, more);
         Outbound.Commit(more);
         if (!more)

@@ -20,28 +20,8 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
     /// <summary>The pipe whose multipart message is being taken.</summary>
     private Pipe? _continuing;
 
-#if DEBUG
     /// <summary>Debug builds: the lock every consumer holds (the socket's receive lock).</summary>
-    public ShortLock? ConsumerLock;
-#endif
-
-    [System.Diagnostics.Conditional("DEBUG")]
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Instance data in debug builds only.")]
-    public void SetConsumerLock(ShortLock receiveLock)
-    {
-#if DEBUG
-        ConsumerLock = receiveLock;
-#endif
-    }
-
-    [System.Diagnostics.Conditional("DEBUG")]
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Instance data in debug builds only.")]
-    private void AssertConsumer()
-    {
-#if DEBUG
-        System.Diagnostics.Debug.Assert(ConsumerLock is null || ConsumerLock.IsHeldByCurrentThread, "the fair queue is read only under the socket's receive lock");
-#endif
-    }
+    public LockOwnership Consumers;
 
     /// <summary>Any thread: the pipe has (or may have) messages. The caller must have issued a full
     /// fence after queuing them: it pairs with the fence in TryDequeue, so that the messages are
@@ -64,7 +44,7 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
     /// <exception cref="BufferTooSmallException">The next frame is longer than <paramref name="maxLength"/>; it stays queued.</exception>
     public Pipe? Next(int maxLength = int.MaxValue, Func<ReadOnlySpan<byte>, bool>? accepts = null)
     {
-        AssertConsumer();
+        Consumers.Check("the fair queue is read only under the socket's receive lock");
         while (true)
         {
             var pipe = _continuing;
@@ -169,7 +149,7 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
     /// passes on at the end of its message.</summary>
     public void Taken(Pipe pipe, bool more)
     {
-        AssertConsumer();
+        Consumers.Check("the fair queue is read only under the socket's receive lock");
         pipe.OnInboundDequeued();
         if (more)
         {

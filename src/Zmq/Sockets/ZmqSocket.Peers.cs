@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Zmq.Engine;
 using Zmq.Messages;
+using Zmq.Sockets.Core;
 
 namespace Zmq;
 
@@ -11,35 +12,23 @@ public abstract partial class ZmqSocket
     /// <summary>A pipe joined the socket (at Connect, or when an accepted peer finished its handshake).</summary>
     private void OnPipeAdded(Pipe pipe)
     {
-        pipe.SetOutboundProducerLock(SendLock);
-        using (SendLock.Enter())
-        {
-            _pattern.Attach(pipe);
-        }
+        pipe.OutboundProducers.Set(SendLock);
+        UnderSendLock(pipe, static (pattern, p) => pattern.Attach(p));
     }
 
     /// <summary>A pipe will carry no more traffic; its unread inbound messages may still be received.</summary>
-    private void OnPipeRemoved(Pipe pipe)
-    {
-        using (SendLock.Enter())
-        {
-            _pattern.Detach(pipe);
-        }
-    }
+    private void OnPipeRemoved(Pipe pipe) => UnderSendLock(pipe, static (pattern, p) => pattern.Detach(p));
 
-    private void OnPipeConnected(Pipe pipe)
-    {
-        using (SendLock.Enter())
-        {
-            _pattern.Connected(pipe);
-        }
-    }
+    private void OnPipeConnected(Pipe pipe) => UnderSendLock(pipe, static (pattern, p) => pattern.Connected(p));
 
-    private void OnPipeDisconnected(Pipe pipe)
+    private void OnPipeDisconnected(Pipe pipe) => UnderSendLock(pipe, static (pattern, p) => pattern.Disconnected(p));
+
+    /// <summary>Pipe events reach the pattern under the send lock, which guards its routing state.</summary>
+    private void UnderSendLock(Pipe pipe, Action<Pattern, Pipe> step)
     {
         using (SendLock.Enter())
         {
-            _pattern.Disconnected(pipe);
+            step(_pattern, pipe);
         }
     }
 

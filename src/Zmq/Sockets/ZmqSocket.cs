@@ -38,7 +38,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         Context = context ?? ZmqContext.Default;
         _pattern = pattern;
         pattern.Owner = this;
-        pattern.Incoming.SetConsumerLock(ReceiveLock);
+        pattern.Incoming.Consumers.Set(ReceiveLock);
         Type = pattern.Type;
         _traits = SocketTypes.Of(Type);
         _accepts = pattern.Filters ? pattern.Accepts : null;
