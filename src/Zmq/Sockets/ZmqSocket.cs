@@ -14,7 +14,7 @@ namespace Zmq;
 public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHost
 {
     private readonly Lock _endpointLock = new();
-    private readonly Dictionary<string, Listener> _listeners = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StreamListener> _listeners = new(StringComparer.Ordinal);
     private readonly List<Connector> _connectors = [];
     private readonly Dictionary<ZmtpConnection, Task> _accepted = [];
     private readonly HashSet<Pipe> _pipes = [];
@@ -39,15 +39,6 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
 
     private protected bool IsDisposed => _disposed;
 
-    private sealed record Listener(System.Net.Sockets.Socket Socket, string Endpoint, Action Cleanup)
-    {
-        public void Close()
-        {
-            Socket.Dispose();
-            Cleanup();
-        }
-    }
-
     /// <summary>Accepts connections on an endpoint: <c>tcp://127.0.0.1:5555</c>, <c>tcp://*:5555</c>,
     /// <c>tcp://[::1]:*</c> (port * or 0 picks a free port; read it from <see cref="LastEndpoint"/>).</summary>
     /// <exception cref="InvalidEndpointException">The endpoint string is malformed.</exception>
@@ -57,31 +48,38 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     {
         ThrowIfDisposed();
         var ep = Endpoint.Parse(endpoint);
-        if (ep.Transport == "inproc")
+        switch (ep.Handler)
         {
-            BindInproc(ep);
-            return;
+            case InprocTransport:
+                BindInproc(ep);
+                break;
+            case IStreamTransport stream:
+                BindStream(ep, stream);
+                break;
+            default:
+                throw new System.Diagnostics.UnreachableException($"no Bind for transport {ep.Transport}");
         }
-        Action cleanup = static () => { };
-        System.Net.Sockets.Socket socket;
-        string last;
-        var options = StreamOptions;
+    }
+
+    private void BindStream(Endpoint ep, IStreamTransport transport)
+    {
+        var settings = TransportSettings;
+        StreamListener listener;
         try
         {
-            socket = ep.Transport == "ipc"
-                ? IpcTransport.Listen(ep, Backlog, options, out last, out cleanup)
-                : TcpTransport.Listen(ep, Ipv6, Backlog, options, out last);
+            listener = transport.Listen(ep, settings);
         }
         catch (Exception e) when (e is ZmqException or InvalidEndpointException)
         {
-            Emit(new SocketEvent(SocketEventType.BindFailed, endpoint) { Reason = e.Message });
+            Emit(new SocketEvent(SocketEventType.BindFailed, ep.Original) { Reason = e.Message });
             throw;
         }
+        string last = listener.Endpoint;
         Emit(new SocketEvent(SocketEventType.Listening, last));
         lock (_endpointLock)
         {
-            _listeners[last] = new Listener(socket, last, cleanup);
-            _ = AcceptLoopAsync(socket, last, options);
+            _listeners[last] = listener;
+            _ = AcceptLoopAsync(transport, listener.Socket, last, settings.Options);
             LastEndpoint = last;
         }
     }
@@ -94,27 +92,26 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     {
         ThrowIfDisposed();
         var ep = Endpoint.Parse(endpoint);
-        if (ep.Transport == "inproc")
+        switch (ep.Handler)
         {
-            ConnectInproc(ep);
-            return;
+            case InprocTransport:
+                ConnectInproc(ep);
+                break;
+            case IStreamTransport stream:
+                ConnectStream(ep, stream);
+                break;
+            default:
+                throw new System.Diagnostics.UnreachableException($"no Connect for transport {ep.Transport}");
         }
-        bool ipv6 = Ipv6;
-        var timeout = ConnectTimeout;
-        var options = StreamOptions;
-        Func<CancellationToken, Task<System.Net.Sockets.Socket>> dial;
-        if (ep.Transport == "ipc")
-        {
-            IpcTransport.ValidateConnect(ep);
-            dial = ct => IpcTransport.ConnectAsync(ep, options, ct);
-        }
-        else
-        {
-            TcpTransport.ValidateConnect(ep);
-            dial = ct => TcpTransport.ConnectAsync(ep, ipv6, timeout, options, ct);
-        }
+    }
+
+    private void ConnectStream(Endpoint ep, IStreamTransport transport)
+    {
+        transport.ValidateConnect(ep);
+        var settings = TransportSettings;
+        string endpoint = ep.Original;
         var pipe = new Pipe(SendHighWatermark, ReceiveHighWatermark, endpoint, connectSide: true) { RoutedOnlyWhenConnected = Immediate };
-        var connector = new Connector(this, endpoint, pipe, new ReconnectPolicy(ReconnectInterval, ReconnectIntervalMax, timeout), dial);
+        var connector = new Connector(this, endpoint, pipe, new ReconnectPolicy(ReconnectInterval, ReconnectIntervalMax, settings.ConnectTimeout), ct => transport.ConnectAsync(ep, settings, ct));
         lock (_endpointLock)
         {
             _connectors.Add(connector);
@@ -128,6 +125,9 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         connector.Start();
     }
 
+    /// <summary>What transports read, fixed at each Bind or Connect.</summary>
+    private TransportSettings TransportSettings => new(Ipv6, Backlog, ConnectTimeout, StreamOptions);
+
     /// <summary>Stops accepting on a bound endpoint (use the string <see cref="LastEndpoint"/> gave)
     /// and closes the connections accepted there.</summary>
     public void Unbind(string endpoint)
@@ -137,7 +137,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         {
             return;
         }
-        Listener? listener;
+        StreamListener? listener;
         List<ZmtpConnection> closing;
         lock (_endpointLock)
         {
@@ -182,7 +182,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         }
     }
 
-    private async Task AcceptLoopAsync(System.Net.Sockets.Socket listener, string endpoint, StreamOptions options)
+    private async Task AcceptLoopAsync(IStreamTransport transport, System.Net.Sockets.Socket listener, string endpoint, StreamOptions options)
     {
         await Task.Yield();
         while (true)
@@ -205,15 +205,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
                 Diagnostics.Log.AcceptFailed(Logger, SocketType, endpoint, e.Message);
                 continue;
             }
-            if (socket.AddressFamily != System.Net.Sockets.AddressFamily.Unix)
-            {
-                socket.NoDelay = true;
-            }
-            else
-            {
-                // Accepted tcp sockets inherit the listener's options; Unix domain sockets do not.
-                options.Apply(socket);
-            }
+            transport.PrepareAccepted(socket, options);
             var connection = new ZmtpConnection(socket, this, null, endpoint);
             Emit(new SocketEvent(SocketEventType.Accepted, endpoint) { PeerAddress = connection.PeerAddress });
             lock (_endpointLock)
