@@ -73,7 +73,7 @@ internal sealed class Connector(
                     await Task.Delay(delay, _cts.Token).ConfigureAwait(false);
                     continue;
                 }
-                var connection = new ZmtpConnection(socket, host, Pipe, Endpoint);
+                var connection = new ZmtpConnection(socket, host, Pipe, Endpoint, new Mechanisms.NullMechanism(host.SocketType));
                 host.Event(new SocketEvent(SocketEventType.Connected, Endpoint) { PeerAddress = connection.PeerAddress });
                 lock (_lock)
                 {

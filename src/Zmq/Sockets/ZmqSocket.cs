@@ -206,7 +206,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
                 continue;
             }
             transport.PrepareAccepted(socket, options);
-            var connection = new ZmtpConnection(socket, this, null, endpoint);
+            var connection = new ZmtpConnection(socket, this, null, endpoint, new Engine.Mechanisms.NullMechanism(SocketType));
             Emit(new SocketEvent(SocketEventType.Accepted, endpoint) { PeerAddress = connection.PeerAddress });
             lock (_endpointLock)
             {
