@@ -14,7 +14,7 @@ namespace Zmq.Engine;
 /// queued into one buffer per send. A peer's bad bytes end this connection only.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The token source has no timer; it is cancelled once when the socket closes, and the connection lives exactly as long as its loops.")]
-internal sealed partial class ZmtpConnection
+internal sealed partial class ZmtpConnection : IEngine
 {
     private const int BufferSize = 64 * 1024;
 
