@@ -234,7 +234,11 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     /// the NULL mechanism until options choose another.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "The engine seam: raw-stream and datagram engines are to come beside ZMTP.")]
     private IEngine CreateEngine(System.Net.Sockets.Socket socket, Pipe? pipe, string endpoint) =>
-        new ZmtpConnection(socket, this, pipe, endpoint, new Engine.Mechanisms.NullMechanism(SocketType));
+        new ZmtpConnection(socket, this, pipe, endpoint, MechanismFactory?.Invoke() ?? new Engine.Mechanisms.NullMechanism(SocketType));
+
+    /// <summary>Makes the mechanism of each new connection in place of NULL. Only tests set it (to run
+    /// the path of a mechanism that transforms frames), until options choose PLAIN or CURVE.</summary>
+    internal Func<Engine.Mechanisms.Mechanism>? MechanismFactory { get; set; }
 
     private void AddPipe(Pipe pipe)
     {
