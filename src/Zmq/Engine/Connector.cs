@@ -20,8 +20,9 @@ internal readonly record struct ReconnectPolicy(TimeSpan Interval, TimeSpan Inte
 }
 
 /// <summary>
-/// One Connect() endpoint: dials, runs a connection on the endpoint's persistent pipe, and dials
-/// again after a lost or refused connection. Stops after a protocol error, as libzmq does.
+/// One Connect() endpoint: dials, runs an engine (made by <c>newEngine</c> for each dialled socket)
+/// on the endpoint's persistent pipe, and dials again after a lost or refused connection. Stops after
+/// a protocol error, as libzmq does.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The token source has no timer; it is cancelled, never disposed, because Abort may race with the loop ending.")]
 internal sealed class Connector(
@@ -29,11 +30,12 @@ internal sealed class Connector(
     string endpoint,
     Pipe pipe,
     ReconnectPolicy policy,
-    Func<CancellationToken, Task<Socket>> dial)
+    Func<CancellationToken, Task<Socket>> dial,
+    Func<Socket, IEngine> newEngine)
 {
     private readonly CancellationTokenSource _cts = new();
     private readonly Lock _lock = new();
-    private ZmtpConnection? _current;
+    private IEngine? _current;
     private volatile bool _closing;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -73,7 +75,7 @@ internal sealed class Connector(
                     await Task.Delay(delay, _cts.Token).ConfigureAwait(false);
                     continue;
                 }
-                var connection = new ZmtpConnection(socket, host, Pipe, Endpoint);
+                var connection = newEngine(socket);
                 host.Event(new SocketEvent(SocketEventType.Connected, Endpoint) { PeerAddress = connection.PeerAddress });
                 lock (_lock)
                 {
@@ -117,7 +119,7 @@ internal sealed class Connector(
     public void BeginClose()
     {
         _closing = true;
-        ZmtpConnection? current;
+        IEngine? current;
         lock (_lock)
         {
             current = _current;

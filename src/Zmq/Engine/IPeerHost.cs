@@ -54,10 +54,10 @@ internal interface IPeerHost
 
     /// <summary>Called when the handshake succeeds. Returns the pipe to serve (the given one for a
     /// connecting side, a new one for an accepted peer), or null when the socket is closing.</summary>
-    Pipe? Attach(ZmtpConnection connection, Pipe? pipe, string peerSocketType);
+    Pipe? Attach(IEngine connection, Pipe? pipe, string peerSocketType);
 
     /// <summary>Called once when an attached connection has ended.</summary>
-    void Detach(ZmtpConnection connection, Pipe pipe, ConnectionEnd end);
+    void Detach(IEngine connection, Pipe pipe, ConnectionEnd end);
 
     /// <summary>A connecting endpoint stopped dialling after a protocol error: its pipe will never be
     /// served again, even if its connection failed before the handshake attached it.</summary>

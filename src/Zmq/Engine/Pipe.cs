@@ -76,7 +76,7 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     public uint RoutingId { get; set; }
 
     /// <summary>The live connection, or null while (re)connecting.</summary>
-    public volatile ZmtpConnection? Connection;
+    public volatile IEngine? Connection;
 
     /// <summary>Set once no connection will ever serve this pipe again; the socket forgets it when its
     /// inbound queue has been read out.</summary>

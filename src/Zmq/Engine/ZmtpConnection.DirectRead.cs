@@ -13,7 +13,8 @@ namespace Zmq.Engine;
 // as before. A consumer that stops receiving for a while (ConsumerStall) has reading taken back, so
 // that pings, the peer's end and its messages up to the high-water mark are still read while the
 // application is away. Only for sockets whose receive goes through the fair queue
-// (every socket type that receives: SocketTypes).
+// (every socket type that receives: SocketTypes), and only while frames are on the wire as sent
+// (a mechanism that transforms them keeps that work on the read loop).
 internal sealed partial class ZmtpConnection
 {
     private const int LoopReads = 0;

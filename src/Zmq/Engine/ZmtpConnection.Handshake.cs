@@ -1,19 +1,20 @@
 using System.Net.Sockets;
 using System.Text;
+using Zmq.Engine.Mechanisms;
 using Zmq.Protocol;
 
 namespace Zmq.Engine;
 
-// The ZMTP 3.x NULL handshake: greeting, then READY both ways, with the socket-type check.
+// The ZMTP 3.x handshake: the greeting, then the mechanism's commands, then the socket-type check.
 internal sealed partial class ZmtpConnection
 {
     private async Task<(int Start, int End)> HandshakeAsync(byte[] rx, CancellationToken ct)
     {
-        // The greeting first, READY only once the peer's greeting is in (as libzmq does): a peer that
-        // refuses our socket type then still sends its own READY, from which we learn why, instead of
-        // hanging up on ours with nothing said.
+        // The greeting first, the mechanism's commands only once the peer's greeting is in (as libzmq
+        // does): a peer that refuses our socket type then still sends its own READY, from which we
+        // learn why, instead of hanging up on ours with nothing said.
         byte[] greeting = new byte[Greeting.Size];
-        Greeting.Write(greeting);
+        Greeting.Write(greeting, _mechanism.Name, _mechanism.AsServer);
         await SendAllAsync(greeting, greeting.Length, ct).ConfigureAwait(false);
 
         int got = 0;
@@ -31,27 +32,43 @@ internal sealed partial class ZmtpConnection
                 throw new ProtocolException(error);
             }
         }
-        Greeting.Validate(rx.AsSpan(0, Greeting.Size), "NULL", out string? greetingError);
+        Greeting.Validate(rx.AsSpan(0, Greeting.Size), _mechanism.Name, out string? greetingError);
         if (greetingError != null)
         {
             throw new ProtocolException(greetingError);
         }
-        byte[] ready = Commands.BuildReadyFrame(_host.SocketType, [], sendIdentity: false);
-        await SendAllAsync(ready, ready.Length, ct).ConfigureAwait(false);
+        await SendHandshakeCommandsAsync(ct).ConfigureAwait(false);
 
         int start = Greeting.Size, end = got;
-        Frame frame;
-        while (!TryDecode(rx, ref start, end, out frame))
+        while (_mechanism.Status == MechanismStatus.Handshaking)
         {
-            start = 0;
-            end = await _socket.ReceiveAsync(rx.AsMemory(), SocketFlags.None, ct).ConfigureAwait(false);
-            if (end == 0)
+            Frame frame;
+            while (!TryDecode(rx, ref start, end, out frame))
             {
-                throw new IOException("peer closed during the handshake");
+                start = 0;
+                end = await _socket.ReceiveAsync(rx.AsMemory(), SocketFlags.None, ct).ConfigureAwait(false);
+                if (end == 0)
+                {
+                    throw new IOException("peer closed during the handshake");
+                }
             }
+            _mechanism.ProcessHandshakeCommand(frame);
+            await SendHandshakeCommandsAsync(ct).ConfigureAwait(false);
         }
-        AcceptReady(frame);
+        if (_mechanism.Status == MechanismStatus.Error)
+        {
+            throw new ProtocolException(_mechanism.ErrorReason ?? $"the {_mechanism.Name} handshake failed");
+        }
+        AcceptPeerProperties(_mechanism.PeerProperties);
         return (start, end);
+    }
+
+    private async ValueTask SendHandshakeCommandsAsync(CancellationToken ct)
+    {
+        while (_mechanism.NextHandshakeCommand() is { } command)
+        {
+            await SendAllAsync(command, command.Length, ct).ConfigureAwait(false);
+        }
     }
 
     private bool TryDecode(byte[] buffer, ref int start, int end, out Frame frame)
@@ -62,25 +79,9 @@ internal sealed partial class ZmtpConnection
         return done;
     }
 
-    private void AcceptReady(Frame frame)
+    /// <summary>The socket-type check is the host's, whatever the mechanism: it knows its pattern.</summary>
+    private void AcceptPeerProperties(IReadOnlyDictionary<string, byte[]> props)
     {
-        if (!frame.IsCommand)
-        {
-            throw new ProtocolException("expected a READY command after the greeting, got a message frame");
-        }
-        if (!Commands.TryParse(frame.Body, out string name, out var data, out string? error))
-        {
-            throw new ProtocolException(error!);
-        }
-        if (name == Commands.Error)
-        {
-            throw new ProtocolException($"peer refused the handshake: ERROR \"{Commands.ParseErrorReason(data)}\"");
-        }
-        if (name != Commands.Ready)
-        {
-            throw new ProtocolException($"expected a READY command after the greeting, got {name}");
-        }
-        var props = Commands.TryParseProperties(data, out error) ?? throw new ProtocolException(error!);
         if (props.TryGetValue(Commands.SocketTypeProperty, out var typeBytes))
         {
             string peerType = Encoding.ASCII.GetString(typeBytes);

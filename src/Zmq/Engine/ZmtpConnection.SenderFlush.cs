@@ -34,7 +34,8 @@ internal sealed partial class ZmtpConnection
     /// writing. True when messages left the queue, so that there is room again.</summary>
     public bool FlushForSender(Pipe pipe)
     {
-        if (_closing || !_control.IsEmpty || !TryTakeWriting())
+        // A mechanism that transforms frames encodes them on the write loop only.
+        if (_closing || !_framesUnchanged || !_control.IsEmpty || !TryTakeWriting())
         {
             return false;
         }

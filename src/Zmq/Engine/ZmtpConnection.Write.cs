@@ -51,7 +51,7 @@ internal sealed partial class ZmtpConnection
                 bool wrote = false;
                 while (!_stopped)
                 {
-                    while (_control.TryDequeue(out var command))
+                    while (NextWholeFrame(pipe, ref wrote, ref cycleMessages) is { } command)
                     {
                         tx ??= StartBatch(pipe);
                         if (pos + command.Length > tx.Length)
@@ -67,7 +67,7 @@ internal sealed partial class ZmtpConnection
                         command.CopyTo(tx, pos);
                         pos += command.Length;
                     }
-                    if (tx == null && !pipe.Outbound.CanDequeue)
+                    if (!_framesUnchanged || (tx == null && !pipe.Outbound.CanDequeue))
                     {
                         break;
                     }
@@ -162,6 +162,33 @@ internal sealed partial class ZmtpConnection
             KeepWritingForGood(holding);
             Volatile.Write(ref _writerFinished, true);
         }
+    }
+
+    /// <summary>The next frame that goes out whole: a control frame, or (when the mechanism
+    /// transforms frames, and so none of the encoding below applies) the next queued message. Either
+    /// passes through the mechanism then.</summary>
+    private byte[]? NextWholeFrame(Pipe pipe, ref bool wrote, ref int encoded)
+    {
+        if (_control.TryDequeue(out var command))
+        {
+            if (_framesUnchanged)
+            {
+                return command;
+            }
+            int header = (command[0] & FrameFlags.Long) != 0 ? FrameFlags.LongHeaderSize : 2;
+            return _mechanism.Encode((byte)(command[0] & ~FrameFlags.Long), command.AsSpan(header));
+        }
+        if (_framesUnchanged || !pipe.Outbound.HasMessage)
+        {
+            return null;
+        }
+        ref var msg = ref pipe.Outbound.Head();
+        var wire = _mechanism.Encode(msg.More ? FrameFlags.More : (byte)0, msg.Span);
+        msg.Release();
+        pipe.Outbound.DropHead();
+        wrote = true;
+        encoded++;
+        return wire;
     }
 
     private enum Batch { Empty, Full, Large }

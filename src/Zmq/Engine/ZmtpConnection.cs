@@ -2,18 +2,19 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Zmq.Diagnostics;
+using Zmq.Engine.Mechanisms;
 using Zmq.Messages;
 using Zmq.Protocol;
 
 namespace Zmq.Engine;
 
 /// <summary>
-/// One ZMTP connection over a stream socket: the NULL handshake, then a read loop that decodes every
-/// frame one receive returned into the pipe, and a write loop that encodes everything queued into
-/// one buffer per send. A peer's bad bytes end this connection only.
+/// One ZMTP connection over a stream socket: the handshake of its mechanism, then a read loop that
+/// decodes every frame one receive returned into the pipe, and a write loop that encodes everything
+/// queued into one buffer per send. A peer's bad bytes end this connection only.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The token source has no timer; it is cancelled once when the socket closes, and the connection lives exactly as long as its loops.")]
-internal sealed partial class ZmtpConnection
+internal sealed partial class ZmtpConnection : IEngine
 {
     private const int BufferSize = 64 * 1024;
 
@@ -23,6 +24,13 @@ internal sealed partial class ZmtpConnection
     private readonly Socket _socket;
     private readonly IPeerHost _host;
     private readonly FrameDecoder _decoder;
+    private readonly Mechanism _mechanism;
+
+    /// <summary>The mechanism's <see cref="Mechanism.LeavesFramesUnchanged"/>, taken when the handshake
+    /// is done (false until then). The paths that move frame bytes straight between queue slots and
+    /// socket buffers (inline decoding, gather sends, reading or writing on the application's thread)
+    /// are taken only when it is true.</summary>
+    private bool _framesUnchanged;
     private readonly ConcurrentQueue<byte[]> _control = new();
     /// <summary>Volatile: BeginClose on another thread stores <c>_closing</c>, fences, then reads it,
     /// while the loops publish it before they first look at <c>_closing</c>.</summary>
@@ -46,10 +54,11 @@ internal sealed partial class ZmtpConnection
     /// <summary>How long a drained connection waits for the peer's close before closing itself.</summary>
     private static readonly TimeSpan DrainedCloseTimeout = TimeSpan.FromSeconds(30);
 
-    public ZmtpConnection(Socket socket, IPeerHost host, Pipe? pipe, string endpoint)
+    public ZmtpConnection(Socket socket, IPeerHost host, Pipe? pipe, string endpoint, Mechanism mechanism)
     {
         _socket = socket;
         _host = host;
+        _mechanism = mechanism;
         _pipe = pipe;
         Endpoint = endpoint;
         _decoder = new FrameDecoder(host.MaxMessageSize);
@@ -128,6 +137,8 @@ internal sealed partial class ZmtpConnection
             }
         }
 
+        // Before Attach publishes this connection to sending and receiving threads.
+        _framesUnchanged = _mechanism.LeavesFramesUnchanged;
         var pipe = _host.Attach(this, _pipe, PeerSocketType ?? "");
         if (pipe == null)
         {
@@ -255,7 +266,7 @@ internal sealed partial class ZmtpConnection
                     }
                     if (full)
                     {
-                        if (_readsWhenEmpty && !_consumerStalled)
+                        if (_readsWhenEmpty && _framesUnchanged && !_consumerStalled)
                         {
                             await HandOverReadingAsync(pipe).ConfigureAwait(false);
                         }
@@ -353,7 +364,7 @@ internal sealed partial class ZmtpConnection
                 }
                 // A small message is decoded straight into its queue slot, published only if kept.
                 ref var slot = ref pipe.Inbound.NextSlot();
-                if (_decoder.TryDecodeSmallInto(ref input, ref slot))
+                if (_framesUnchanged && _decoder.TryDecodeSmallInto(ref input, ref slot))
                 {
                     if (Keep(slot.More))
                     {
@@ -378,8 +389,18 @@ internal sealed partial class ZmtpConnection
         }
     }
 
-    /// <summary>Acts on one decoded frame: a command, or a message for the pipe.</summary>
-    private void Deliver(Pipe pipe, in Frame frame)
+    /// <summary>Acts on one received frame: a command, or a message for the pipe.</summary>
+    private void Deliver(Pipe pipe, in Frame wire)
+    {
+        if (!_framesUnchanged)
+        {
+            DeliverDecoded(pipe, _mechanism.Decode(wire));
+            return;
+        }
+        DeliverDecoded(pipe, wire);
+    }
+
+    private void DeliverDecoded(Pipe pipe, in Frame frame)
     {
         if (frame.IsCommand)
         {

@@ -73,7 +73,7 @@ public abstract partial class ZmqSocket
 
     ILogger IPeerHost.Logger => Logger;
 
-    Pipe? IPeerHost.Attach(ZmtpConnection connection, Pipe? pipe, string peerSocketType)
+    Pipe? IPeerHost.Attach(IEngine connection, Pipe? pipe, string peerSocketType)
     {
         if (_aborting || (_disposed && pipe == null))
         {
@@ -100,7 +100,7 @@ public abstract partial class ZmqSocket
         return pipe;
     }
 
-    void IPeerHost.Detach(ZmtpConnection connection, Pipe pipe, ConnectionEnd end)
+    void IPeerHost.Detach(IEngine connection, Pipe pipe, ConnectionEnd end)
     {
         // The read loop has ended: as the inbound queue's producer, this thread drops the frames of a
         // message cut short, which the application must never see in part.

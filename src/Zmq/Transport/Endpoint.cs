@@ -3,11 +3,9 @@ using System.Net;
 
 namespace Zmq.Transport;
 
-/// <summary>A parsed endpoint: <c>transport://address</c>.</summary>
-internal sealed record Endpoint(string Transport, string Address, string Original)
+/// <summary>A parsed endpoint: <c>transport://address</c>, with the transport that serves it.</summary>
+internal sealed record Endpoint(string Transport, string Address, string Original, ITransport Handler)
 {
-    public static readonly string[] Supported = ["tcp", "ipc", "inproc"];
-
     public static Endpoint Parse(string endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
@@ -18,15 +16,15 @@ internal sealed record Endpoint(string Transport, string Address, string Origina
         }
         string transport = endpoint[..sep];
         string address = endpoint[(sep + 3)..];
-        if (Array.IndexOf(Supported, transport) < 0)
+        if (!TransportRegistry.TryGet(transport, out var handler))
         {
-            throw new TransportNotSupportedException($"'{endpoint}': unknown transport '{transport}'; supported: {string.Join(", ", Supported)}");
+            throw new TransportNotSupportedException($"'{endpoint}': unknown transport '{transport}'; supported: {string.Join(", ", TransportRegistry.Schemes)}");
         }
         if (address.Length == 0)
         {
             throw new InvalidEndpointException($"'{endpoint}' has no address after '{transport}://'");
         }
-        return new Endpoint(transport, address, endpoint);
+        return new Endpoint(transport, address, endpoint, handler);
     }
 }
 

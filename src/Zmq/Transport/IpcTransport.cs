@@ -5,12 +5,20 @@ namespace Zmq.Transport;
 
 /// <summary>ipc:// over Unix domain sockets: <c>ipc:///path</c>, <c>ipc://*</c> (a fresh temporary
 /// path) and, on Linux, abstract names <c>ipc://@name</c>.</summary>
-internal static class IpcTransport
+internal sealed class IpcTransport : IStreamTransport
 {
     /// <summary>sun_path holds 108 bytes on Linux, one of them the terminating NUL.</summary>
     public const int MaxPathBytes = 107;
 
-    public static Socket Listen(Endpoint ep, int backlog, StreamOptions options, out string lastEndpoint, out Action cleanup)
+    public static readonly IpcTransport Instance = new();
+
+    private IpcTransport()
+    {
+    }
+
+    public string Scheme => "ipc";
+
+    public StreamListener Listen(Endpoint ep, in TransportSettings settings)
     {
         string path = ep.Address == "*" ? Path.Combine(Path.GetTempPath(), $"zmq-{Guid.NewGuid():N}.sock") : ep.Address;
         var unix = ToEndPoint(ep, path);
@@ -23,9 +31,9 @@ internal static class IpcTransport
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            options.Apply(socket);
+            settings.Options.Apply(socket);
             socket.Bind(unix);
-            socket.Listen(backlog);
+            socket.Listen(settings.Backlog);
         }
         catch (SocketException e)
         {
@@ -34,17 +42,15 @@ internal static class IpcTransport
                 ? new AddressInUseException($"cannot bind {ep.Original}: the name is already in use", e)
                 : new ZmqException(ZmqError.AddressNotAvailable, $"cannot bind {ep.Original}: {e.Message}", e);
         }
-        lastEndpoint = "ipc://" + path;
-        cleanup = isFile ? () => TryDelete(path) : static () => { };
-        return socket;
+        return new StreamListener(socket, "ipc://" + path, isFile ? () => TryDelete(path) : static () => { });
     }
 
-    public static async Task<Socket> ConnectAsync(Endpoint ep, StreamOptions options, CancellationToken ct)
+    public async Task<Socket> ConnectAsync(Endpoint ep, TransportSettings settings, CancellationToken ct)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            options.Apply(socket);
+            settings.Options.Apply(socket);
             await socket.ConnectAsync(ToEndPoint(ep, ep.Address), ct).ConfigureAwait(false);
             return socket;
         }
@@ -55,7 +61,7 @@ internal static class IpcTransport
         }
     }
 
-    public static void ValidateConnect(Endpoint ep)
+    public void ValidateConnect(Endpoint ep)
     {
         if (ep.Address == "*")
         {
@@ -63,6 +69,9 @@ internal static class IpcTransport
         }
         ToEndPoint(ep, ep.Address);
     }
+
+    /// <summary>Unlike tcp, an accepted Unix domain socket does not inherit the listener's options.</summary>
+    public void PrepareAccepted(Socket socket, StreamOptions options) => options.Apply(socket);
 
     private static UnixDomainSocketEndPoint ToEndPoint(Endpoint ep, string path)
     {

@@ -5,12 +5,20 @@ using System.Net.Sockets;
 namespace Zmq.Transport;
 
 /// <summary>tcp:// listeners and dialers. Knows addresses and sockets, not frames.</summary>
-internal static class TcpTransport
+internal sealed class TcpTransport : IStreamTransport
 {
-    public static Socket Listen(Endpoint ep, bool ipv6, int backlog, StreamOptions options, out string lastEndpoint)
+    public static readonly TcpTransport Instance = new();
+
+    private TcpTransport()
+    {
+    }
+
+    public string Scheme => "tcp";
+
+    public StreamListener Listen(Endpoint ep, in TransportSettings settings)
     {
         var addr = TcpAddress.Parse(ep, forBind: true);
-        var ip = ResolveBindAddress(ep, addr, ipv6);
+        var ip = ResolveBindAddress(ep, addr, settings.Ipv6);
         var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -26,9 +34,9 @@ internal static class TcpTransport
             }
             // Accepted sockets inherit buffer sizes from the listener, and window scaling needs them
             // set before the connection exists.
-            options.Apply(socket);
+            settings.Options.Apply(socket);
             socket.Bind(new IPEndPoint(ip, addr.Port));
-            socket.Listen(backlog);
+            socket.Listen(settings.Backlog);
         }
         catch (SocketException e)
         {
@@ -40,8 +48,7 @@ internal static class TcpTransport
                 _ => new ZmqException(ZmqError.AddressNotAvailable, $"cannot bind {ep.Original}: {e.Message}", e),
             };
         }
-        lastEndpoint = Format((IPEndPoint)socket.LocalEndPoint!);
-        return socket;
+        return new StreamListener(socket, Format((IPEndPoint)socket.LocalEndPoint!), static () => { });
     }
 
     public static string Format(IPEndPoint ep) =>
@@ -102,26 +109,26 @@ internal static class TcpTransport
     }
 
     /// <summary>Dials once. Host names are resolved on every attempt so a moved peer is found.</summary>
-    public static async Task<Socket> ConnectAsync(Endpoint ep, bool ipv6, TimeSpan timeout, StreamOptions options, CancellationToken ct)
+    public async Task<Socket> ConnectAsync(Endpoint ep, TransportSettings settings, CancellationToken ct)
     {
         var addr = TcpAddress.Parse(ep, forBind: false);
         IPAddress ip = IPAddress.TryParse(addr.Host, out var literal)
             ? literal
-            : Pick(await Dns.GetHostAddressesAsync(addr.Host, ct).ConfigureAwait(false), ipv6)
+            : Pick(await Dns.GetHostAddressesAsync(addr.Host, ct).ConfigureAwait(false), settings.Ipv6)
               ?? throw new SocketException((int)SocketError.HostNotFound);
         var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            options.Apply(socket);
+            settings.Options.Apply(socket);
             if (addr.SourceHost != null)
             {
                 var src = addr.SourceHost == "*" ? (ip.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any) : IPAddress.Parse(addr.SourceHost);
                 socket.Bind(new IPEndPoint(src, addr.SourcePort));
             }
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            if (timeout > TimeSpan.Zero)
+            if (settings.ConnectTimeout > TimeSpan.Zero)
             {
-                linked.CancelAfter(timeout);
+                linked.CancelAfter(settings.ConnectTimeout);
             }
             await socket.ConnectAsync(new IPEndPoint(ip, addr.Port), linked.Token).ConfigureAwait(false);
             return socket;
@@ -133,6 +140,9 @@ internal static class TcpTransport
         }
     }
 
-    /// <summary>Checks an endpoint string up front so Connect reports a bad one at once.</summary>
-    public static void ValidateConnect(Endpoint ep) => TcpAddress.Parse(ep, forBind: false);
+    public void ValidateConnect(Endpoint ep) => TcpAddress.Parse(ep, forBind: false);
+
+    /// <summary>An accepted socket inherits the listener's buffer sizes and keepalive settings, but
+    /// not NoDelay.</summary>
+    public void PrepareAccepted(Socket socket, StreamOptions options) => socket.NoDelay = true;
 }

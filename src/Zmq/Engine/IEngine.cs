@@ -1,0 +1,42 @@
+namespace Zmq.Engine;
+
+/// <summary>
+/// What serves one connection below a socket, as the socket layer sees it: run once, closed
+/// gracefully or at once, and two fast paths on the application's threads that an engine may
+/// decline. ZMTP over a stream socket (<see cref="ZmtpConnection"/>) is one; a raw byte-stream
+/// engine (STREAM sockets) or a datagram engine (udp) would be its siblings.
+/// </summary>
+internal interface IEngine
+{
+    /// <summary>The endpoint this engine belongs to (the bound or the connected one).</summary>
+    string Endpoint { get; }
+
+    string PeerAddress { get; }
+
+    /// <summary>The peer's socket type, once its handshake said it; null for engines without one.</summary>
+    string? PeerSocketType { get; }
+
+    /// <summary>Completes once everything queued has been handed to the OS after
+    /// <see cref="BeginClose"/>, or when the engine has ended.</summary>
+    Task Drained { get; }
+
+    /// <summary>Set once nothing reads the pipe's outbound queue any more, so another thread may.</summary>
+    bool WriterFinished { get; }
+
+    /// <summary>Runs the engine to its end. Never throws.</summary>
+    Task<ConnectionEnd> RunAsync();
+
+    /// <summary>Sends what is queued, then closes. Inbound messages are dropped from now on.</summary>
+    void BeginClose();
+
+    /// <summary>Closes at once, dropping whatever is unsent.</summary>
+    void Abort();
+
+    /// <summary>Sending thread, its pipe full: writes the queued messages itself if the engine can.
+    /// True when messages left the queue.</summary>
+    bool FlushForSender(Pipe pipe);
+
+    /// <summary>Receiving thread, its pipe found empty: reads for the engine if it has handed
+    /// reading over. True when a whole message was queued.</summary>
+    bool TryReadForConsumer(Pipe pipe);
+}
