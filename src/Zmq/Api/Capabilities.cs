@@ -24,3 +24,11 @@ public interface IReceivingSocket : IZmqSocket;
 
 /// <summary>Receives multipart messages: frame by frame (<see cref="Message.More"/>) or whole.</summary>
 public interface IMultipartReceivingSocket : IReceivingSocket;
+
+/// <summary>From a capability to its socket without an interface call: only ZmqSocket can implement
+/// these interfaces (their one member is internal), so the cast needs no check.</summary>
+internal static class Capability
+{
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static ZmqSocket Core(this IZmqSocket socket) => System.Runtime.CompilerServices.Unsafe.As<ZmqSocket>(socket);
+}

@@ -13,19 +13,19 @@ public static class MultipartReceivingSocketExtensions
     public static MultipartMessage ReceiveMultipart(this IMultipartReceivingSocket socket)
     {
         var message = new MultipartMessage();
-        socket.Socket.ReceiveMultipart(message);
+        socket.Core().ReceiveMultipart(message);
         return message;
     }
 
     /// <summary>Receives every frame of the next message into <paramref name="into"/>, replacing what
     /// it held.</summary>
     /// <exception cref="TimeoutException">Nothing arrived within <see cref="ZmqSocket.ReceiveTimeout"/>.</exception>
-    public static void ReceiveMultipart(this IMultipartReceivingSocket socket, MultipartMessage into) => socket.Socket.ReceiveMultipart(into);
+    public static void ReceiveMultipart(this IMultipartReceivingSocket socket, MultipartMessage into) => socket.Core().ReceiveMultipart(into);
 
     /// <summary>Takes the next whole message into <paramref name="into"/> if one is waiting; never waits.</summary>
-    public static bool TryReceiveMultipart(this IMultipartReceivingSocket socket, MultipartMessage into) => socket.Socket.TryReceiveMultipart(into);
+    public static bool TryReceiveMultipart(this IMultipartReceivingSocket socket, MultipartMessage into) => socket.Core().TryReceiveMultipart(into);
 
     /// <summary>Receives every frame of the next message into <paramref name="into"/> asynchronously.</summary>
     public static ValueTask ReceiveMultipartAsync(this IMultipartReceivingSocket socket, MultipartMessage into, CancellationToken cancellationToken = default) =>
-        socket.Socket.ReceiveMultipartAsync(into, cancellationToken);
+        socket.Core().ReceiveMultipartAsync(into, cancellationToken);
 }

@@ -16,52 +16,52 @@ public static class ReceivingSocketExtensions
     /// <summary>Receives the next message.</summary>
     /// <exception cref="TimeoutException">Nothing arrived in time.</exception>
     /// <exception cref="ObjectDisposedException">The socket is (or got) disposed.</exception>
-    public static Message Receive(this IReceivingSocket socket) => socket.Socket.Receive();
+    public static Message Receive(this IReceivingSocket socket) => socket.Core().Receive();
 
     /// <summary>Receives the next message as UTF-8 text.</summary>
-    public static string ReceiveString(this IReceivingSocket socket) => socket.Socket.Receive().ToString();
+    public static string ReceiveString(this IReceivingSocket socket) => socket.Core().Receive().ToString();
 
     /// <summary>Receives the next message as UTF-8 text, asynchronously.</summary>
     public static async ValueTask<string> ReceiveStringAsync(this IReceivingSocket socket, CancellationToken cancellationToken = default) =>
-        (await socket.Socket.ReceiveAsync(cancellationToken).ConfigureAwait(false)).ToString();
+        (await socket.Core().ReceiveAsync(cancellationToken).ConfigureAwait(false)).ToString();
 
     /// <summary>Receives the next message into <paramref name="buffer"/>: nothing allocated, the
     /// fastest way to receive.</summary>
     /// <exception cref="BufferTooSmallException">The next message is longer than the buffer; it stays queued.</exception>
-    public static ReceiveResult Receive(this IReceivingSocket socket, Span<byte> buffer) => socket.Socket.Receive(buffer);
+    public static ReceiveResult Receive(this IReceivingSocket socket, Span<byte> buffer) => socket.Core().Receive(buffer);
 
     /// <summary>Takes a message if one is waiting; never waits.</summary>
-    public static bool TryReceive(this IReceivingSocket socket, out Message message) => socket.Socket.TryReceive(out message);
+    public static bool TryReceive(this IReceivingSocket socket, out Message message) => socket.Core().TryReceive(out message);
 
     /// <summary>Waits up to <paramref name="timeout"/> for a message; false if none came.</summary>
-    public static bool TryReceive(this IReceivingSocket socket, out Message message, TimeSpan timeout) => socket.Socket.TryReceive(out message, timeout);
+    public static bool TryReceive(this IReceivingSocket socket, out Message message, TimeSpan timeout) => socket.Core().TryReceive(out message, timeout);
 
     /// <summary>Takes a message into <paramref name="buffer"/> if one is waiting; never waits.</summary>
     /// <exception cref="BufferTooSmallException">The next message is longer than the buffer; it stays queued.</exception>
-    public static bool TryReceive(this IReceivingSocket socket, Span<byte> buffer, out ReceiveResult result) => socket.Socket.TryReceive(buffer, out result);
+    public static bool TryReceive(this IReceivingSocket socket, Span<byte> buffer, out ReceiveResult result) => socket.Core().TryReceive(buffer, out result);
 
     /// <summary>Receives the next message asynchronously.</summary>
-    public static ValueTask<Message> ReceiveAsync(this IReceivingSocket socket, CancellationToken cancellationToken = default) => socket.Socket.ReceiveAsync(cancellationToken);
+    public static ValueTask<Message> ReceiveAsync(this IReceivingSocket socket, CancellationToken cancellationToken = default) => socket.Core().ReceiveAsync(cancellationToken);
 
     /// <summary>Receives the next message into <paramref name="buffer"/> asynchronously.</summary>
     /// <exception cref="BufferTooSmallException">The next message is longer than the buffer; it stays queued.</exception>
     public static ValueTask<ReceiveResult> ReceiveAsync(this IReceivingSocket socket, Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        socket.Socket.ReceiveAsync(buffer, cancellationToken);
+        socket.Core().ReceiveAsync(buffer, cancellationToken);
 
     /// <summary>Receives the next message as a pooled buffer: no copy, nothing allocated. Dispose it once read.</summary>
-    public static MessageBuffer ReceiveBuffer(this IReceivingSocket socket) => socket.Socket.ReceiveBuffer();
+    public static MessageBuffer ReceiveBuffer(this IReceivingSocket socket) => socket.Core().ReceiveBuffer();
 
     /// <summary>Takes the next message as a pooled buffer if one is waiting; never waits.</summary>
-    public static bool TryReceiveBuffer(this IReceivingSocket socket, out MessageBuffer buffer) => socket.Socket.TryReceiveBuffer(out buffer);
+    public static bool TryReceiveBuffer(this IReceivingSocket socket, out MessageBuffer buffer) => socket.Core().TryReceiveBuffer(out buffer);
 
     /// <summary>Receives the next message as a pooled buffer asynchronously. Dispose it once read.</summary>
     public static ValueTask<MessageBuffer> ReceiveBufferAsync(this IReceivingSocket socket, CancellationToken cancellationToken = default) =>
-        socket.Socket.ReceiveBufferAsync(cancellationToken);
+        socket.Core().ReceiveBufferAsync(cancellationToken);
 
     /// <summary>Receives messages until cancelled or the socket is disposed.</summary>
     public static async IAsyncEnumerable<Message> ReceiveAllAsync(this IReceivingSocket socket, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var core = socket.Socket;
+        var core = socket.Core();
         while (!cancellationToken.IsCancellationRequested && !core.IsDisposed)
         {
             Message m;

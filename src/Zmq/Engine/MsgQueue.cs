@@ -206,10 +206,11 @@ internal sealed class MsgQueue
     /// <summary>Consumer only, with a message waiting: copies its payload into
     /// <paramref name="destination"/> straight from its slot and returns its length.</summary>
     /// <exception cref="BufferTooSmallException">The message is longer than the destination; it stays queued.</exception>
-    public int DequeueInto(Span<byte> destination)
+    public int DequeueInto(Span<byte> destination, out bool more)
     {
         ref var slot = ref HeadSlot();
         int length = slot.Length;
+        more = slot.More;
         if (length > destination.Length)
         {
             throw new BufferTooSmallException(length, destination.Length);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Zmq.Engine;
 
@@ -9,9 +10,18 @@ namespace Zmq.Engine;
 /// thread-safe socket is measurable. A waiter spins, then yields; it never sleeps for a tick, so a
 /// preempted holder on a busy machine costs a time slice, not a millisecond.
 /// </summary>
+[StructLayout(LayoutKind.Sequential)]
 internal sealed class ShortLock
 {
+    // A socket's send and receive locks are taken per message by different threads and are
+    // allocated side by side: the padding keeps each flag on a cache line of its own, wherever the
+    // two objects land (objects are 8-byte aligned, not 64).
+#pragma warning disable CS0169, IDE0051
+    private long _before0, _before1, _before2, _before3, _before4, _before5, _before6;
     private int _held;
+    private int _padInt;
+    private long _after0, _after1, _after2, _after3, _after4, _after5, _after6;
+#pragma warning restore CS0169, IDE0051
 
     /// <summary>Use as <c>using (x.Enter()) { ... }</c>.</summary>
     public Scope Enter()

@@ -156,7 +156,10 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
             _continuing = pipe;
             return;
         }
-        _continuing = null;
+        if (_continuing != null)
+        {
+            _continuing = null;
+        }
         _current++;
     }
 }

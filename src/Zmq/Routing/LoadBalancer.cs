@@ -57,7 +57,15 @@ internal sealed class LoadBalancer
             }
         }
         frame.WriteTo(pipe);
-        _sending = frame.More ? pipe : null;
+        // Written only when it changes: the common single-frame message leaves it null.
+        if (frame.More)
+        {
+            _sending = pipe;
+        }
+        else if (_sending != null)
+        {
+            _sending = null;
+        }
         return true;
     }
 

@@ -36,7 +36,7 @@ public abstract partial class ZmqSocket
     /// pipe back into the fair queue, then a waiting receiver woken. The one place this happens.</summary>
     private void OnPipeInboundReady(Pipe pipe)
     {
-        if (_pattern.TakesInbound)
+        if (_takesInbound)
         {
             using (SendLock.Enter())
             {

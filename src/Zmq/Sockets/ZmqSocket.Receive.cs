@@ -71,8 +71,7 @@ public abstract partial class ZmqSocket
                     result = default;
                     return false;
                 }
-                more = from.Inbound.Head().More;
-                length = from.Inbound.DequeueInto(buffer);
+                length = from.Inbound.DequeueInto(buffer, out more);
                 _pattern.Incoming.Taken(from, more);
             }
         }

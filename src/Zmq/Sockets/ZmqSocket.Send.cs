@@ -283,8 +283,17 @@ public abstract partial class ZmqSocket
         }
     }
 
-    /// <summary>Refuses a send the socket type does not take, with a message that says what to do.</summary>
+    /// <summary>Refuses a send the socket type does not take, with a message that says what to do.
+    /// One test on the per-message path; the reasons are sorted out only when it fails.</summary>
     private void CheckSend(bool more, uint routingId)
+    {
+        if (_disposed | !_traits.Sends | (more & !_traits.Multipart) | (_sendsByRoutingId & routingId == 0))
+        {
+            RefuseSend(more, routingId);
+        }
+    }
+
+    private void RefuseSend(bool more, uint routingId)
     {
         ThrowIfDisposed();
         if (!_traits.Sends)
@@ -295,9 +304,6 @@ public abstract partial class ZmqSocket
         {
             throw new NotSupportedException($"{SocketType} sockets carry single-frame messages only (libzmq refuses SNDMORE with EINVAL): join the parts into one message");
         }
-        if (_pattern.SendsByRoutingId && routingId == 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(routingId), "routing id 0 names no peer: reply with the RoutingId of a received Message");
-        }
+        throw new ArgumentOutOfRangeException(nameof(routingId), routingId, "routing id 0 names no peer: reply with the RoutingId of a received Message");
     }
 }

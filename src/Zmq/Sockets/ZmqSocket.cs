@@ -30,6 +30,10 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     private readonly Pattern _pattern;
     private readonly SocketTypeTraits _traits;
 
+    /// <summary>The pattern's fixed answers, read once: the per-message paths make no virtual call for them.</summary>
+    private readonly bool _takesInbound;
+    private readonly bool _sendsByRoutingId;
+
     /// <summary>The pattern's filter of whole messages, or null where it takes every message.</summary>
     private readonly Func<ReadOnlySpan<byte>, bool>? _accepts;
 
@@ -42,6 +46,8 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         Type = pattern.Type;
         _traits = SocketTypes.Of(Type);
         _accepts = pattern.Filters ? pattern.Accepts : null;
+        _takesInbound = pattern.TakesInbound;
+        _sendsByRoutingId = pattern.SendsByRoutingId;
     }
 
     /// <summary>The socket type's rules.</summary>
