@@ -58,7 +58,7 @@ public class MsgQueueBenchmarks
         int n = 0;
         while (_queue.HasMessage)
         {
-            n += _queue.DequeueInto(_received);
+            n += _queue.DequeueInto(_received, out _);
         }
         return n;
     }
