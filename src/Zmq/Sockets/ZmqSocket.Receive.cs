@@ -17,7 +17,7 @@ public abstract partial class ZmqSocket
 
     private void NoteReceiveIntoBuffers()
     {
-        if (!Volatile.Read(ref _receivesIntoBuffers))
+        if (_pattern.PoolsReceivedBodies && !Volatile.Read(ref _receivesIntoBuffers))
         {
             Volatile.Write(ref _receivesIntoBuffers, true);
         }

@@ -87,7 +87,7 @@ public abstract partial class ZmqSocket
         {
             return;
         }
-        var msg = Msg.CopyOf(data, more);
+        var msg = Msg.CopyOf(data, more, _fansOut);
         SendBlocking(ref msg, routingId, SendTimeout);
     }
 
@@ -99,7 +99,7 @@ public abstract partial class ZmqSocket
         {
             return TrySendInline(data, more, routingId);
         }
-        var msg = Msg.CopyOf(data, more);
+        var msg = Msg.CopyOf(data, more, _fansOut);
         if (TrySendCore(ref msg, routingId))
         {
             return true;
@@ -116,7 +116,7 @@ public abstract partial class ZmqSocket
         {
             return default;
         }
-        var msg = Msg.CopyOf(data.Span, more);
+        var msg = Msg.CopyOf(data.Span, more, _fansOut);
         return TrySendCore(ref msg, routingId) ? default : SendAsyncCore(msg, routingId, ct);
     }
 
@@ -259,7 +259,7 @@ public abstract partial class ZmqSocket
             var inline = new Outgoing(data, more, routingId);
             return _pattern.TrySend(ref inline, out _);
         }
-        var msg = Msg.CopyOf(data, more);
+        var msg = Msg.CopyOf(data, more, _fansOut);
         var frame = new Outgoing(ref msg, routingId);
         if (_pattern.TrySend(ref frame, out _))
         {

@@ -33,6 +33,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     /// <summary>The pattern's fixed answers, read once: the per-message paths make no virtual call for them.</summary>
     private readonly bool _takesInbound;
     private readonly bool _sendsByRoutingId;
+    private readonly bool _fansOut;
 
     /// <summary>The pattern's filter of whole messages, or null where it takes every message.</summary>
     private readonly Func<ReadOnlySpan<byte>, bool>? _accepts;
@@ -48,6 +49,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         _accepts = pattern.Filters ? pattern.Accepts : null;
         _takesInbound = pattern.TakesInbound;
         _sendsByRoutingId = pattern.SendsByRoutingId;
+        _fansOut = pattern.FansOut;
     }
 
     /// <summary>The socket type's rules.</summary>

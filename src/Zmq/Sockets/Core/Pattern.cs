@@ -26,6 +26,14 @@ internal abstract class Pattern
     /// <summary>Where each message names its peer by routing id (SERVER, PEER): id 0 is refused.</summary>
     public virtual bool SendsByRoutingId => false;
 
+    /// <summary>Where a message goes to many pipes at once (PUB, RADIO): the core copies a payload
+    /// with room for the count of its holders (Msg.Share).</summary>
+    public virtual bool FansOut => false;
+
+    /// <summary>Whether received bodies may come from the buffer pool once the application receives
+    /// into buffers of its own (see ZmqSocket.NoteReceiveIntoBuffers).</summary>
+    public virtual bool PoolsReceivedBodies => true;
+
     protected Pattern(bool inprocProducersMaySkipFences = false)
     {
         Incoming = new FairQueue(inprocProducersMaySkipFences);
