@@ -36,16 +36,18 @@ public abstract partial class ZmqSocket
     /// pipe back into the fair queue, then a waiting receiver woken. The one place this happens.</summary>
     private void OnPipeInboundReady(Pipe pipe)
     {
+        // First, as it is the inproc sender's per-message path: it reads only the pipe. (A pipe whose
+        // messages the pattern takes itself is never in the fair queue, so never seen this way.)
+        if (pipe.InboundSeenWithoutFence)
+        {
+            return;
+        }
         if (_takesInbound)
         {
             using (SendLock.Enter())
             {
                 _pattern.TakeInbound(pipe);
             }
-            return;
-        }
-        if (pipe.InboundSeenWithoutFence)
-        {
             return;
         }
         // One fence orders the producer's queued messages before both flag reads below (the fair

@@ -17,7 +17,7 @@ public abstract partial class ZmqSocket
 
     private void NoteReceiveIntoBuffers()
     {
-        if (_pattern.PoolsReceivedBodies && !Volatile.Read(ref _receivesIntoBuffers))
+        if (!Volatile.Read(ref _receivesIntoBuffers) && _pattern.PoolsReceivedBodies)
         {
             Volatile.Write(ref _receivesIntoBuffers, true);
         }
