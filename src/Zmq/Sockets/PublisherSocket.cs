@@ -29,39 +29,29 @@ public sealed class PublisherSocket : ZmqSocket, IMultipartSendingSocket
 
     private sealed class Rules : Pattern
     {
-        private readonly SubscriptionTrie<Pipe> _subscriptions = new(counted: false);
+        private readonly SubscriberTable _subscribers = new();
         private readonly Distributor _out = new();
-
-        /// <summary>The pipes whose subscriptions count: a pipe left behind (by Disconnect, say) may
-        /// still deliver some, which must not bring it back.</summary>
-        private readonly HashSet<Pipe> _pipes = [];
 
         public override ZmqSocketType Type => ZmqSocketType.Pub;
 
         public override bool FansOut => true;
 
-        // A subscriber gets nothing until it subscribes.
-        public override void Attach(Pipe pipe) => _pipes.Add(pipe);
+        public override void Attach(Pipe pipe) => _subscribers.Add(pipe);
 
         public override void Detach(Pipe pipe)
         {
-            _pipes.Remove(pipe);
-            Forget(pipe);
+            _subscribers.Remove(pipe);
+            _out.Remove(pipe);
         }
 
-        /// <summary>A connecting pipe outlives its connection, and the peer sends its subscriptions
-        /// again after reconnecting: the old ones go now, and so does what was queued for them, so the
+        /// <summary>A connecting pipe outlives its connection, and the peer subscribes again after
+        /// reconnecting: the old subscriptions go now, and so does what was queued for them, so the
         /// new connection starts on a message boundary with only what it subscribes to.</summary>
         public override void Disconnected(Pipe pipe)
         {
-            Forget(pipe);
-            pipe.DrainOutbound();
-        }
-
-        private void Forget(Pipe pipe)
-        {
-            _subscriptions.RemoveAll(pipe);
+            _subscribers.Forget(pipe);
             _out.Remove(pipe);
+            pipe.DrainOutbound();
         }
 
         public override bool TrySend(ref Outgoing frame, out Pipe? blocked)
@@ -70,7 +60,7 @@ public sealed class PublisherSocket : ZmqSocket, IMultipartSendingSocket
             if (!_out.InMessage)
             {
                 _out.Clear();
-                foreach (var pipe in _subscriptions.Match(frame.Span))
+                foreach (var pipe in _subscribers.Match(frame.Span))
                 {
                     _out.AddIfRoom(pipe);
                 }
@@ -81,26 +71,13 @@ public sealed class PublisherSocket : ZmqSocket, IMultipartSendingSocket
 
         public override bool HasOut => true;
 
-        /// <summary>Subscriptions arrived as messages: 0x01 or 0x00, then the topic (ZMTP 3.0's form,
-        /// which libzmq sends to every peer). Anything else from a subscriber is dropped.</summary>
         public override bool TakesInbound => true;
 
-        public override void TakeInbound(Pipe pipe)
-        {
-            while (pipe.Inbound.TryDequeue(out var msg))
-            {
-                var body = msg.Span;
-                if (body.Length > 0 && body[0] <= 1)
-                {
-                    Change(pipe, body[0] == 1, body[1..]);
-                }
-                msg.Release();
-                pipe.OnInboundDequeued();
-            }
-        }
+        public override void TakeInbound(Pipe pipe) => _subscribers.ReadFrom(pipe);
 
-        /// <summary>ZMTP 3.1's SUBSCRIBE and CANCEL commands, taken in order with the message form:
-        /// what the peer queued before the command counts first.</summary>
+        /// <summary>ZMTP 3.1's SUBSCRIBE and CANCEL, in order with the message form: what the peer
+        /// queued before the command counts first. (PUB receives nothing, so no receiver ever reads
+        /// for its read loop: this runs on the read loop, holding no lock.)</summary>
         public override void Command(Pipe pipe, string name, ReadOnlySpan<byte> data)
         {
             if (name is not (Commands.Subscribe or Commands.Cancel))
@@ -109,24 +86,8 @@ public sealed class PublisherSocket : ZmqSocket, IMultipartSendingSocket
             }
             using (Owner.SendLockScope())
             {
-                TakeInbound(pipe);
-                Change(pipe, name == Commands.Subscribe, data);
-            }
-        }
-
-        private void Change(Pipe pipe, bool subscribe, ReadOnlySpan<byte> topic)
-        {
-            if (!_pipes.Contains(pipe))
-            {
-                return;
-            }
-            if (subscribe)
-            {
-                _subscriptions.Add(topic, pipe);
-            }
-            else
-            {
-                _subscriptions.Remove(topic, pipe);
+                _subscribers.ReadFrom(pipe);
+                _subscribers.Apply(pipe, name == Commands.Subscribe, data);
             }
         }
     }

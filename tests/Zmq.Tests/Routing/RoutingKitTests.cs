@@ -13,7 +13,7 @@ public sealed class RoutingKitTests
 
     private static Msg Frame(string s, bool more = false) => Msg.Wrap(Encoding.UTF8.GetBytes(s), more);
 
-    private static List<string> Drain(MsgQueue queue)
+    internal static List<string> Drain(MsgQueue queue)
     {
         var frames = new List<string>();
         while (queue.TryDequeue(out var m))
@@ -284,4 +284,47 @@ public sealed class RoutingTablesTests
         Assert.Empty(groups.Members("news"u8));
         Assert.Empty(groups.Members(new byte[300]));
     }
+
+    [Fact]
+    public void SubscriberTable_AppliesSubscriptionMessagesInOrder_AndIgnoresPipesItNoLongerRoutesTo()
+    {
+        var table = new SubscriberTable();
+        var a = NewPipe();
+        var gone = NewPipe();
+        table.Add(a);
+        a.Inbound.Enqueue(Msg.Wrap([1, .. "news"u8]));
+        a.Inbound.Enqueue(Msg.Wrap([1, .. "weather"u8]));
+        a.Inbound.Enqueue(Msg.Wrap([0, .. "news"u8]));
+        a.Inbound.Enqueue(Msg.Wrap("not a subscription"u8.ToArray()));
+        table.ReadFrom(a);
+        Assert.False(a.Inbound.HasMessage);
+        Assert.Empty(table.Match("news.today"u8));
+        Assert.Contains(a, table.Match("weather.rain"u8));
+        table.Apply(gone, subscribe: true, "weather"u8);
+        Assert.DoesNotContain(gone, table.Match("weather.rain"u8));
+        table.Forget(a);
+        Assert.Empty(table.Match("weather.rain"u8));
+    }
+
+    [Fact]
+    public void SubscriptionList_TellsANewPublisherEverything_AndEveryToldPublisherEachChange()
+    {
+        var list = new SubscriptionList();
+        var early = NewPipe();
+        list.Change("a"u8, subscribe: true);
+        list.Change("a"u8, subscribe: true);
+        list.TellAll(early);
+        list.TellAll(early);
+        Assert.Equal([@"\u0001a"], RoutingKitTests.Drain(early.Outbound).Select(Escape));
+        list.Change("a"u8, subscribe: false);
+        Assert.True(list.Matches("abc"u8));
+        list.Change("a"u8, subscribe: false);
+        Assert.False(list.Matches("abc"u8));
+        Assert.Equal([@"\u0000a"], RoutingKitTests.Drain(early.Outbound).Select(Escape));
+        list.Forget(early);
+        list.Change("b"u8, subscribe: true);
+        Assert.Empty(RoutingKitTests.Drain(early.Outbound));
+    }
+
+    private static string Escape(string s) => string.Concat(s.Select(c => c < 32 ? $"\\u{(int)c:x4}" : c.ToString()));
 }

@@ -1,0 +1,63 @@
+using Zmq.Engine;
+
+namespace Zmq.Routing;
+
+/// <summary>
+/// A publisher's view of its subscribers (PUB; XPUB next): which pipe subscribed to which prefixes.
+/// Subscriptions arrive as messages (0x01 or 0x00, then the topic: ZMTP 3.0's form, which libzmq
+/// sends to every peer) or as ZMTP 3.1's SUBSCRIBE and CANCEL commands, and count only for pipes
+/// the socket still routes to: a pipe left behind (by Disconnect, say) may still deliver some, which
+/// must not bring it back. Runs under the socket's send lock. Part of the routing kit.
+/// </summary>
+internal sealed class SubscriberTable
+{
+    private readonly SubscriptionTrie<Pipe> _subscriptions = new(counted: false);
+    private readonly HashSet<Pipe> _pipes = [];
+
+    /// <summary>A subscriber gets nothing until it subscribes.</summary>
+    public void Add(Pipe pipe) => _pipes.Add(pipe);
+
+    public void Remove(Pipe pipe)
+    {
+        _pipes.Remove(pipe);
+        _subscriptions.RemoveAll(pipe);
+    }
+
+    /// <summary>The pipe's subscriptions go (its peer sends them again after reconnecting).</summary>
+    public void Forget(Pipe pipe) => _subscriptions.RemoveAll(pipe);
+
+    /// <summary>The pipes subscribed to a prefix of <paramref name="first"/>, each once; read before the next call.</summary>
+    public HashSet<Pipe> Match(ReadOnlySpan<byte> first) => _subscriptions.Match(first);
+
+    /// <summary>As the pipe's inbound consumer: applies every subscription message it queued; anything
+    /// else from a subscriber is dropped.</summary>
+    public void ReadFrom(Pipe pipe)
+    {
+        while (pipe.Inbound.TryDequeue(out var msg))
+        {
+            var body = msg.Span;
+            if (body.Length > 0 && body[0] <= 1)
+            {
+                Apply(pipe, body[0] == 1, body[1..]);
+            }
+            msg.Release();
+            pipe.OnInboundDequeued();
+        }
+    }
+
+    public void Apply(Pipe pipe, bool subscribe, ReadOnlySpan<byte> topic)
+    {
+        if (!_pipes.Contains(pipe))
+        {
+            return;
+        }
+        if (subscribe)
+        {
+            _subscriptions.Add(topic, pipe);
+        }
+        else
+        {
+            _subscriptions.Remove(topic, pipe);
+        }
+    }
+}
