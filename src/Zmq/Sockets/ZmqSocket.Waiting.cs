@@ -3,141 +3,187 @@ using Zmq.Sockets;
 
 namespace Zmq;
 
-// How application threads wait on a socket: the sync, async and timed forms of send and receive
-// share one loop each around the socket type's non-blocking rule.
+// How application threads wait on a socket. Every blocking form is one attempt (send a message,
+// receive one, send or receive a whole multipart message) retried in one loop, sync or async,
+// each time its gate is pulsed: register, try, then sleep, so that a pulse between the try and the
+// sleep is never missed.
 public abstract partial class ZmqSocket
 {
-    /// <summary>Sends a message and waits per <see cref="SendTimeout"/>, retrying whenever the socket
-    /// becomes writable.is
-    /// the socket type's non-blocking rule, retried whenever the socket becomes writable.</summary>
-    private void SendBlocking(ref Msg msg, uint routingId, TimeSpan timeout)
+    /// <summary>What a blocking call keeps trying. A struct, so that waiting allocates nothing.</summary>
+    private interface IAttempt
     {
-        if (TrySendCore(ref msg, routingId))
+        bool Try(ZmqSocket socket);
+
+        /// <summary>The call is given up (timeout, cancellation, disposal): what it holds goes back.</summary>
+        void Abandon();
+    }
+
+    private struct SendAttempt(Msg msg, uint routingId) : IAttempt
+    {
+        private Msg _msg = msg;
+
+        public bool Try(ZmqSocket socket) => socket.TrySendCore(ref _msg, routingId);
+
+        public void Abandon() => _msg.Release();
+    }
+
+    private struct ReceiveAttempt(int maxLength) : IAttempt
+    {
+        public Msg Msg;
+
+        public bool Try(ZmqSocket socket) => socket.TryReceiveCore(out Msg, maxLength);
+
+        public readonly void Abandon()
+        {
+        }
+    }
+
+    /// <summary>A whole multipart message, sent or received under one hold of its lock.</summary>
+    private readonly struct WholeAttempt(Func<bool> attempt) : IAttempt
+    {
+        public bool Try(ZmqSocket socket) => attempt();
+
+        public void Abandon()
+        {
+        }
+    }
+
+    private enum Direction
+    {
+        Send,
+        Receive,
+    }
+
+    private WaitGate GateOf(Direction d) => d == Direction.Send ? SendGate : ReceiveGate;
+
+    /// <summary>Tries, then waits up to <paramref name="timeout"/> (negative: forever) for the attempt
+    /// to succeed. A sender that got in passes the wake-up on (there may be room for another waiting
+    /// sender's message too), after leaving the gate: counted still, it would pulse only itself.
+    /// Receivers pass theirs on as they take a message (ZmqSocket.Receive.cs).</summary>
+    private void Wait<T>(Direction direction, ref T attempt, TimeSpan timeout)
+        where T : struct, IAttempt
+    {
+        if (attempt.Try(this))
         {
             return;
         }
+        AbandonIfDisposed(ref attempt);
         if (timeout == TimeSpan.Zero)
         {
-            msg.Release();
-            throw new TimeoutException($"{SocketType} cannot send now: every peer queue is at SendHighWatermark or no peer is connected (SendTimeout is zero)");
+            attempt.Abandon();
+            throw TimedOut(direction, timeout);
         }
         var deadline = Deadline.After(timeout);
-        bool sent = false;
-        SendGate.Enter();
+        var gate = GateOf(direction);
+        bool done = false;
+        gate.Enter();
         try
         {
             while (true)
             {
-                if (TrySendCore(ref msg, routingId))
+                if (attempt.Try(this))
                 {
-                    sent = true;
+                    done = true;
                     return;
                 }
-                ThrowIfDisposedReleasing(ref msg);
+                AbandonIfDisposed(ref attempt);
                 if (deadline.HasExpired)
                 {
-                    msg.Release();
-                    throw new TimeoutException($"{SocketType} send timed out after {timeout.TotalMilliseconds} ms: peers are not taking messages (queues at SendHighWatermark or no peer connected)");
+                    attempt.Abandon();
+                    throw TimedOut(direction, timeout);
                 }
-                SendGate.Wait(deadline.Remaining);
+                gate.Wait(deadline.Remaining);
             }
         }
         finally
         {
-            ExitSendGate(sent);
+            Leave(direction, gate, done);
         }
     }
 
-    /// <summary>A sender that got its message in passes the wake-up on (there may be room for another
-    /// waiting sender's too), after leaving the gate: counted still, it would pulse only itself, and
-    /// its next wait would return for nothing.</summary>
-    private void ExitSendGate(bool sent)
+    /// <summary><see cref="Wait{T}"/> without a time limit, asynchronously, until
+    /// <paramref name="ct"/> is cancelled. Returns the attempt, which holds what it received.</summary>
+    private async ValueTask<T> WaitAsync<T>(Direction direction, T attempt, CancellationToken ct)
+        where T : struct, IAttempt
     {
-        SendGate.Exit();
-        if (sent)
-        {
-            SendGate.Pulse();
-        }
-    }
-
-    private async ValueTask SendAsyncCore(Msg msg, uint routingId, CancellationToken ct)
-    {
-        bool sent = false;
-        SendGate.Enter();
+        var gate = GateOf(direction);
+        bool done = false;
+        gate.Enter();
         try
         {
             while (true)
             {
-                if (TrySendCore(ref msg, routingId))
+                if (attempt.Try(this))
                 {
-                    sent = true;
-                    return;
+                    done = true;
+                    return attempt;
                 }
-                ThrowIfDisposedReleasing(ref msg);
-                if (ct.IsCancellationRequested)
-                {
-                    msg.Release();
-                    ct.ThrowIfCancellationRequested();
-                }
+                AbandonIfDisposed(ref attempt);
                 try
                 {
-                    await SendGate.WaitAsync(Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
+                    ct.ThrowIfCancellationRequested();
+                    await gate.WaitAsync(Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
-                    msg.Release();
+                    attempt.Abandon();
                     throw;
                 }
             }
         }
         finally
         {
-            ExitSendGate(sent);
+            Leave(direction, gate, done);
         }
     }
 
-    private void ThrowIfDisposedReleasing(ref Msg msg)
+    private static void Leave(Direction direction, WaitGate gate, bool done)
+    {
+        gate.Exit();
+        if (done && direction == Direction.Send)
+        {
+            gate.Pulse();
+        }
+    }
+
+    private void AbandonIfDisposed<T>(ref T attempt)
+        where T : struct, IAttempt
     {
         if (_disposed)
         {
-            msg.Release();
+            attempt.Abandon();
             ThrowIfDisposed();
         }
     }
 
+    private TimeoutException TimedOut(Direction direction, TimeSpan timeout) => (direction, timeout == TimeSpan.Zero) switch
+    {
+        (Direction.Send, true) => new TimeoutException($"{SocketType} cannot send now: every peer queue is at SendHighWatermark or no peer is connected (SendTimeout is zero)"),
+        (Direction.Send, false) => new TimeoutException($"{SocketType} send timed out after {timeout.TotalMilliseconds} ms: peers are not taking messages (queues at SendHighWatermark or no peer connected)"),
+        (_, true) => new TimeoutException($"{SocketType} has no message to receive (ReceiveTimeout is zero)"),
+        _ => new TimeoutException($"{SocketType} receive timed out after {timeout.TotalMilliseconds} ms"),
+    };
+
+    /// <summary>Sends a message, waiting per <paramref name="timeout"/>; the message is released if
+    /// the send is given up.</summary>
+    private void SendBlocking(ref Msg msg, uint routingId, TimeSpan timeout)
+    {
+        var attempt = new SendAttempt(msg, routingId);
+        msg = default;
+        Wait(Direction.Send, ref attempt, timeout);
+    }
+
+    private ValueTask SendAsyncCore(Msg msg, uint routingId, CancellationToken ct)
+    {
+        var waiting = WaitAsync(Direction.Send, new SendAttempt(msg, routingId), ct);
+        return waiting.IsCompletedSuccessfully ? default : new ValueTask(waiting.AsTask());
+    }
+
     private Msg ReceiveBlocking(TimeSpan timeout, int maxLength)
     {
-        if (TryReceiveCore(out var msg, maxLength))
-        {
-            return msg;
-        }
-        ThrowIfDisposed();
-        if (timeout == TimeSpan.Zero)
-        {
-            throw new TimeoutException($"{SocketType} has no message to receive (ReceiveTimeout is zero)");
-        }
-        var deadline = Deadline.After(timeout);
-        ReceiveGate.Enter();
-        try
-        {
-            while (true)
-            {
-                if (TryReceiveCore(out msg, maxLength))
-                {
-                    return msg;
-                }
-                ThrowIfDisposed();
-                if (deadline.HasExpired)
-                {
-                    throw new TimeoutException($"{SocketType} receive timed out after {timeout.TotalMilliseconds} ms");
-                }
-                ReceiveGate.Wait(deadline.Remaining);
-            }
-        }
-        finally
-        {
-            ReceiveGate.Exit();
-        }
+        var attempt = new ReceiveAttempt(maxLength);
+        Wait(Direction.Receive, ref attempt, timeout);
+        return attempt.Msg;
     }
 
     /// <summary><see cref="ReceiveBlocking"/> bounded by <paramref name="timeout"/>: false when
@@ -156,99 +202,24 @@ public abstract partial class ZmqSocket
         }
     }
 
-    private async ValueTask<Msg> ReceiveAsyncCore(int maxLength, CancellationToken ct)
+    private async ValueTask<Msg> ReceiveAsyncCore(int maxLength, CancellationToken ct) =>
+        (await WaitAsync(Direction.Receive, new ReceiveAttempt(maxLength), ct).ConfigureAwait(false)).Msg;
+
+    private void WaitToSend(TimeSpan timeout, Func<bool> attempt)
     {
-        ReceiveGate.Enter();
-        try
-        {
-            while (true)
-            {
-                if (TryReceiveCore(out var msg, maxLength))
-                {
-                    return msg;
-                }
-                ThrowIfDisposed();
-                ct.ThrowIfCancellationRequested();
-                await ReceiveGate.WaitAsync(Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            ReceiveGate.Exit();
-        }
+        var whole = new WholeAttempt(attempt);
+        Wait(Direction.Send, ref whole, timeout);
     }
 
-    /// <summary>Waits up to <paramref name="timeout"/> until <paramref name="attempt"/> succeeds,
-    /// retrying whenever the socket becomes writable (whole multipart sends).</summary>
-    private void WaitToSend(TimeSpan timeout, Func<bool> attempt) => WaitUntil(SendGate, timeout, attempt, "send", "peers are not taking messages (queues at SendHighWatermark or no peer connected)");
-
-    private void WaitToReceive(TimeSpan timeout, Func<bool> attempt) => WaitUntil(ReceiveGate, timeout, attempt, "receive", "no message arrived");
-
-    private void WaitUntil(WaitGate gate, TimeSpan timeout, Func<bool> attempt, string what, string why)
+    private void WaitToReceive(TimeSpan timeout, Func<bool> attempt)
     {
-        if (timeout == TimeSpan.Zero)
-        {
-            throw new TimeoutException($"{SocketType} cannot {what} now: {why} (the timeout is zero)");
-        }
-        var deadline = Deadline.After(timeout);
-        bool done = false;
-        gate.Enter();
-        try
-        {
-            while (true)
-            {
-                if (attempt())
-                {
-                    done = true;
-                    return;
-                }
-                ThrowIfDisposed();
-                if (deadline.HasExpired)
-                {
-                    throw new TimeoutException($"{SocketType} {what} timed out after {timeout.TotalMilliseconds} ms: {why}");
-                }
-                gate.Wait(deadline.Remaining);
-            }
-        }
-        finally
-        {
-            gate.Exit();
-            if (done)
-            {
-                gate.Pulse();
-            }
-        }
+        var whole = new WholeAttempt(attempt);
+        Wait(Direction.Receive, ref whole, timeout);
     }
 
-    private ValueTask WaitToSendAsync(Func<bool> attempt, CancellationToken ct) => WaitUntilAsync(SendGate, attempt, ct);
+    private async ValueTask WaitToSendAsync(Func<bool> attempt, CancellationToken ct) =>
+        await WaitAsync(Direction.Send, new WholeAttempt(attempt), ct).ConfigureAwait(false);
 
-    private ValueTask WaitToReceiveAsync(Func<bool> attempt, CancellationToken ct) => WaitUntilAsync(ReceiveGate, attempt, ct);
-
-    private async ValueTask WaitUntilAsync(WaitGate gate, Func<bool> attempt, CancellationToken ct)
-    {
-        bool done = false;
-        gate.Enter();
-        try
-        {
-            while (true)
-            {
-                if (attempt())
-                {
-                    done = true;
-                    return;
-                }
-                ThrowIfDisposed();
-                ct.ThrowIfCancellationRequested();
-                await gate.WaitAsync(Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            gate.Exit();
-            if (done)
-            {
-                gate.Pulse();
-            }
-        }
-    }
+    private async ValueTask WaitToReceiveAsync(Func<bool> attempt, CancellationToken ct) =>
+        await WaitAsync(Direction.Receive, new WholeAttempt(attempt), ct).ConfigureAwait(false);
 }
