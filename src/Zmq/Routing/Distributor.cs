@@ -30,6 +30,16 @@ internal sealed class Distributor
     /// <summary>How many pipes take the message being sent.</summary>
     public int Count => _sending.Count;
 
+    /// <summary>Chooses the pipes of <paramref name="candidates"/> that have room for the next message.</summary>
+    public void Choose(HashSet<Pipe> candidates)
+    {
+        _sending.Clear();
+        foreach (var pipe in candidates)
+        {
+            AddIfRoom(pipe);
+        }
+    }
+
     /// <summary>Queues one frame on each chosen pipe.</summary>
     public void Send(ref Outgoing frame)
     {

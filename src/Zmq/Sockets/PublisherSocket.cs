@@ -54,16 +54,13 @@ public sealed class PublisherSocket : ZmqSocket, IMultipartSendingSocket
             pipe.DrainOutbound();
         }
 
+        // A fan-out never waits: a subscriber whose queue is full misses the message.
         public override bool TrySend(ref Outgoing frame, out Pipe? blocked)
         {
             blocked = null;
             if (!_out.InMessage)
             {
-                _out.Clear();
-                foreach (var pipe in _subscribers.Match(frame.Span))
-                {
-                    _out.AddIfRoom(pipe);
-                }
+                _out.Choose(_subscribers.Match(frame.Span));
             }
             _out.Send(ref frame);
             return true;
