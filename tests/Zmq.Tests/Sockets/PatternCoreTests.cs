@@ -170,6 +170,26 @@ public abstract class PatternCoreTests : TransportTestBase
     }
 
     [Fact]
+    public async Task WholeMessageReceive_InsideAFrameByFrameMessage_SaysToFinishItFirst_AndLosesNothing()
+    {
+        var (pub, sub) = await SubscribedAsync("");
+        await using (pub)
+        await using (sub)
+        {
+            pub.SendMultipart(new MultipartMessage("a", "b", "c"));
+            Assert.True(sub.Receive().More);
+            using var into = new MultipartMessage();
+            var e = Assert.Throws<InvalidOperationException>(() => sub.ReceiveMultipart(into));
+            Assert.Contains("remaining frames", e.Message, StringComparison.Ordinal);
+            Assert.Equal("b", sub.ReceiveString());
+            Assert.Equal("c", sub.ReceiveString());
+            pub.SendMultipart(new MultipartMessage("next", "whole"));
+            sub.ReceiveMultipart(into);
+            Assert.Equal(["next", "whole"], into.Select(m => m.ToString()));
+        }
+    }
+
+    [Fact]
     public async Task PubSub_EveryApiForm_CarriesTheMessage()
     {
         var (pub, sub) = await SubscribedAsync("");
