@@ -87,11 +87,18 @@ internal struct Msg
 
     /// <summary>Prepares a payload to be held by <paramref name="holders"/> queue slots at once, each
     /// releasing it once: a pooled array is counted (moved to one with room for the count if it has
-    /// none: one copy instead of one per holder); an array the pool does not own needs no count.</summary>
+    /// none: one copy instead of one per holder); an array the pool does not own is only marked shared.</summary>
     public void Share(int holders)
     {
-        if (!Pooled || _buffer == null)
+        if (_buffer == null)
         {
+            return;
+        }
+        if (!Pooled)
+        {
+            // No count is needed for an array the collector owns, but a receiver must still not be
+            // handed the array another receiver holds too (Message.FromReceived copies a shared one).
+            Shared = true;
             return;
         }
         if (_buffer.Length - Length < sizeof(int))

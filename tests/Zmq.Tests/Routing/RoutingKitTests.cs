@@ -169,6 +169,29 @@ public sealed class RoutingKitTests
     }
 
     [Fact]
+    public void Distributor_AnArrayThePoolDoesNotOwn_IsSharedInTheQueues_ButEachReceiverGetsItsOwn()
+    {
+        var dist = new Distributor();
+        var a = NewPipe();
+        var b = NewPipe();
+        dist.AddIfRoom(a);
+        dist.AddIfRoom(b);
+        var body = new byte[100];
+        var msg = Msg.Wrap(body);
+        var frame = new Outgoing(ref msg, 0);
+        dist.Send(ref frame);
+        a.Outbound.TryDequeue(out var fromA);
+        b.Outbound.TryDequeue(out var fromB);
+        Assert.Same(body, fromA.Buffer);
+        Assert.Same(body, fromB.Buffer);
+        var first = Message.FromReceived(fromA);
+        var second = Message.FromReceived(fromB);
+        Assert.NotSame(first.Buffer, second.Buffer);
+        Assert.NotSame(body, first.Buffer);
+        Assert.Equal(100, second.Length);
+    }
+
+    [Fact]
     public void Distributor_CopiesAnInlinePayloadIntoEachSlot()
     {
         var dist = new Distributor();
