@@ -26,6 +26,7 @@ public enum SocketEventType
 /// <summary>One monitor event. <see cref="Endpoint"/> is the bound or connected endpoint it concerns.</summary>
 public sealed record SocketEvent(SocketEventType Type, string Endpoint)
 {
+    /// <summary>When the event happened (UTC).</summary>
     public DateTimeOffset Time { get; init; } = DateTimeOffset.UtcNow;
 
     /// <summary>The remote address (e.g. 127.0.0.1:41234) where a connection is concerned.</summary>
@@ -43,6 +44,7 @@ public sealed record SocketEvent(SocketEventType Type, string Endpoint)
     /// <summary>For <see cref="SocketEventType.ConnectRetried"/>: the wait before the next attempt.</summary>
     public TimeSpan? RetryIn { get; init; }
 
+    /// <summary>One line for a log: type, endpoint, then peer, socket type, routing id and reason where known.</summary>
     public override string ToString() =>
         $"{Type} {Endpoint}{(PeerAddress != null ? " peer " + PeerAddress : "")}{(PeerSocketType != null ? " (" + PeerSocketType + ")" : "")}{(RoutingId != 0 ? " id " + RoutingId : "")}{(Reason != null ? ": " + Reason : "")}";
 }

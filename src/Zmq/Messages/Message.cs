@@ -11,6 +11,7 @@ public readonly struct Message : IEquatable<Message>
     private readonly byte[]? _data;
     private readonly int _length;
 
+    /// <summary>A message holding <paramref name="data"/> itself (no copy), tagged with <paramref name="routingId"/>.</summary>
     public Message(byte[] data, uint routingId = 0)
         : this(data, data?.Length ?? 0, routingId)
     {
@@ -39,6 +40,7 @@ public readonly struct Message : IEquatable<Message>
     /// to read without one.) The library keeps no reference to it.</summary>
     public byte[] Buffer => _data == null ? [] : _data.Length == _length ? _data : Span.ToArray();
 
+    /// <summary>The payload's length in bytes.</summary>
     public int Length => _length;
 
     /// <summary>On a SERVER, the non-zero id of the peer that sent the message; pass it to
@@ -69,13 +71,18 @@ public readonly struct Message : IEquatable<Message>
     /// <summary>The payload decoded as UTF-8.</summary>
     public override string ToString() => Encoding.UTF8.GetString(Span);
 
+    /// <summary>Same routing id and same payload bytes (More is not compared).</summary>
     public bool Equals(Message other) => RoutingId == other.RoutingId && Span.SequenceEqual(other.Span);
 
+    /// <inheritdoc cref="Equals(Message)"/>
     public override bool Equals(object? obj) => obj is Message m && Equals(m);
 
+    /// <summary>A hash of the routing id and length, consistent with <see cref="Equals(Message)"/>.</summary>
     public override int GetHashCode() => HashCode.Combine(RoutingId, Length);
 
+    /// <summary>Whether two messages are <see cref="Equals(Message)">equal</see>.</summary>
     public static bool operator ==(Message left, Message right) => left.Equals(right);
 
+    /// <summary>Whether two messages differ in routing id or payload.</summary>
     public static bool operator !=(Message left, Message right) => !left.Equals(right);
 }

@@ -123,14 +123,18 @@ public sealed class MultipartMessage : IReadOnlyList<Message>, IDisposable
     {
         private int _index = -1;
 
+        /// <summary>The frame at the enumerator's position.</summary>
         public readonly Message Current => message[_index];
 
         readonly object IEnumerator.Current => Current;
 
+        /// <summary>Moves to the next frame; false after the last.</summary>
         public bool MoveNext() => ++_index < message.Count;
 
+        /// <summary>Back to before the first frame.</summary>
         public void Reset() => _index = -1;
 
+        /// <summary>Nothing to release: the frames belong to the message.</summary>
         public readonly void Dispose()
         {
         }
