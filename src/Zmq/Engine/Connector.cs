@@ -54,10 +54,16 @@ internal sealed class Connector(
     private async Task RunAsync()
     {
         int failures = 0;
+        bool first = true;
         try
         {
             while (!_closing)
             {
+                if (!first)
+                {
+                    ZmqMetrics.Reconnect(host.SocketType, Endpoint);
+                }
+                first = false;
                 Socket socket;
                 try
                 {

@@ -23,6 +23,12 @@ internal interface IEngine
     /// <summary>Set once nothing reads the pipe's outbound queue any more, so another thread may.</summary>
     bool WriterFinished { get; }
 
+    /// <summary>Bytes written to the transport so far (any thread; for the metrics).</summary>
+    long BytesSent { get; }
+
+    /// <summary>Bytes read from the transport so far (any thread; for the metrics).</summary>
+    long BytesReceived { get; }
+
     /// <summary>Runs the engine to its end. Never throws.</summary>
     Task<ConnectionEnd> RunAsync();
 

@@ -46,10 +46,18 @@ internal sealed class MsgQueue
         [FieldOffset(CacheLine + 16)] public int TailIndex;
         [FieldOffset(CacheLine + 20)] public int Unpublished;
 
+        // Counted for the metrics (Diagnostics/ZmqMetrics.cs): whole messages published, and
+        // messages the producer's socket dropped because the queue was full.
+        [FieldOffset(CacheLine + 24)] public long Messages;
+        [FieldOffset(CacheLine + 32)] public long Refused;
+
         // The consumer's line.
         [FieldOffset(3 * CacheLine)] public long Read;
         [FieldOffset(3 * CacheLine + 8)] public long WrittenSeen;
         [FieldOffset(3 * CacheLine + 16)] public int HeadIndex;
+
+        // Messages the consumer dropped unread (a subscriber's filter), for the metrics.
+        [FieldOffset(3 * CacheLine + 24)] public long Discarded;
     }
 
     private Segment _head;
@@ -126,6 +134,7 @@ internal sealed class MsgQueue
             written += _p.Unpublished;
             _p.Unpublished = 0;
         }
+        _p.Messages++;
         // Publishes the items (and any new segment link) to the consumer.
         Volatile.Write(ref _p.Written, written);
     }
@@ -257,6 +266,21 @@ internal sealed class MsgQueue
         HeadSlot() = default;
         CommitDequeue();
     }
+
+    /// <summary>Any thread: whole messages published so far (a multipart message counts once).</summary>
+    public long PublishedMessages => Volatile.Read(ref _p.Messages);
+
+    /// <summary>Any thread: messages the producer's socket dropped at this queue's limit.</summary>
+    public long RefusedMessages => Volatile.Read(ref _p.Refused);
+
+    /// <summary>Any thread: messages the consumer dropped unread.</summary>
+    public long DiscardedMessages => Volatile.Read(ref _p.Discarded);
+
+    /// <summary>Producer only: a message was dropped because the queue was at its limit.</summary>
+    public void CountRefused() => Volatile.Write(ref _p.Refused, _p.Refused + 1);
+
+    /// <summary>Consumer only: a whole message was dropped unread.</summary>
+    public void CountDiscarded() => Volatile.Write(ref _p.Discarded, _p.Discarded + 1);
 
     /// <summary>Any thread: how many messages the consumer has taken so far (a progress mark).</summary>
     public long Dequeued => Volatile.Read(ref _p.Read);

@@ -335,11 +335,46 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
         }
         try
         {
-            return Outbound.DrainAndRelease();
+            int n = Outbound.DrainAndRelease();
+            Interlocked.Add(ref _unsent, n);
+            return n;
         }
         finally
         {
             Volatile.Write(ref _draining, 0);
+        }
+    }
+
+    /// <summary>Messages dropped unsent (drained with no connection to take them), for the metrics.</summary>
+    private long _unsent;
+
+    /// <summary>The bytes of the connections that served this pipe and ended.</summary>
+    private long _bytesSentBefore;
+    private long _bytesReceivedBefore;
+
+    /// <summary>Under the socket's endpoint lock, which <see cref="AddTotals"/> is read under too, so
+    /// that no count is seen twice or missed while the connection goes.</summary>
+    public void EndConnection(IEngine connection)
+    {
+        _bytesSentBefore += connection.BytesSent;
+        _bytesReceivedBefore += connection.BytesReceived;
+        Connection = null;
+    }
+
+    /// <summary>Under the socket's endpoint lock: adds this pipe's counts to <paramref name="totals"/>.</summary>
+    public void AddTotals(ref Diagnostics.EndpointTotals totals, bool live)
+    {
+        var connection = Connection;
+        totals.MessagesSent += Outbound.PublishedMessages;
+        totals.MessagesReceived += Inbound.PublishedMessages;
+        totals.DroppedAtHwm += Outbound.RefusedMessages;
+        totals.DroppedFiltered += Inbound.DiscardedMessages;
+        totals.DroppedNoRoute += Volatile.Read(ref _unsent);
+        totals.BytesSent += _bytesSentBefore + (connection?.BytesSent ?? 0);
+        totals.BytesReceived += _bytesReceivedBefore + (connection?.BytesReceived ?? 0);
+        if (live && (connection != null || InprocPeer != null))
+        {
+            totals.PeersConnected++;
         }
     }
 

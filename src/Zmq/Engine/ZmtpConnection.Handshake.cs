@@ -25,17 +25,18 @@ internal sealed partial class ZmtpConnection
             {
                 throw new IOException("peer closed during the handshake");
             }
+            _bytesReceived += n;
             got += n;
             string? error = Greeting.CheckPrefix(rx.AsSpan(0, Math.Min(got, Greeting.Size)));
             if (error != null)
             {
-                throw new ProtocolException(error);
+                throw new ProtocolException(error, ProtocolException.Greeting);
             }
         }
         Greeting.Validate(rx.AsSpan(0, Greeting.Size), _mechanism.Name, out string? greetingError);
         if (greetingError != null)
         {
-            throw new ProtocolException(greetingError);
+            throw new ProtocolException(greetingError, ProtocolException.Greeting);
         }
         await SendHandshakeCommandsAsync(ct).ConfigureAwait(false);
 
@@ -51,13 +52,14 @@ internal sealed partial class ZmtpConnection
                 {
                     throw new IOException("peer closed during the handshake");
                 }
+                _bytesReceived += end;
             }
             _mechanism.ProcessHandshakeCommand(frame);
             await SendHandshakeCommandsAsync(ct).ConfigureAwait(false);
         }
         if (_mechanism.Status == MechanismStatus.Error)
         {
-            throw new ProtocolException(_mechanism.ErrorReason ?? $"the {_mechanism.Name} handshake failed");
+            throw new ProtocolException(_mechanism.ErrorReason ?? $"the {_mechanism.Name} handshake failed", ProtocolException.Mechanism);
         }
         AcceptPeerProperties(_mechanism.PeerProperties);
         return (start, end);
@@ -88,7 +90,7 @@ internal sealed partial class ZmtpConnection
             if (!_host.IsCompatible(peerType))
             {
                 TrySendError("Incompatible socket type");
-                throw new ProtocolException($"incompatible socket type: peer is {peerType}, a {_host.SocketType} accepts only its own pattern's peers");
+                throw new ProtocolException($"incompatible socket type: peer is {peerType}, a {_host.SocketType} accepts only its own pattern's peers", ProtocolException.SocketType);
             }
             PeerSocketType = peerType;
         }

@@ -9,6 +9,15 @@ namespace Zmq.Engine;
 // cached async state between batches, so idle connections hold none.
 internal sealed partial class ZmtpConnection
 {
+    // Each written by one thread at a time (the write token's holder, the read loop or the receiver
+    // reading for it), read by the metrics from any thread.
+    private long _bytesSent;
+    private long _bytesReceived;
+
+    public long BytesSent => Volatile.Read(ref _bytesSent);
+
+    public long BytesReceived => Volatile.Read(ref _bytesReceived);
+
     /// <summary>Sends all of <c>buffer[0..count)</c>. (Pooled: with the kernel's buffer full, as it often
     /// is under large messages, each call suspends, and a plain async ValueTask would allocate its box.)</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -17,7 +26,9 @@ internal sealed partial class ZmtpConnection
         int sent = SendNow(buffer.AsSpan(0, count));
         while (sent < count)
         {
-            sent += await _socket.SendAsync(buffer.AsMemory(sent, count - sent), SocketFlags.None, ct).ConfigureAwait(false);
+            int n = await _socket.SendAsync(buffer.AsMemory(sent, count - sent), SocketFlags.None, ct).ConfigureAwait(false);
+            Volatile.Write(ref _bytesSent, _bytesSent + n);
+            sent += n;
             sent += SendNow(buffer.AsSpan(sent, count - sent));
         }
     }
@@ -39,6 +50,7 @@ internal sealed partial class ZmtpConnection
         {
             throw new SocketException((int)error);
         }
+        Volatile.Write(ref _bytesSent, _bytesSent + sent);
         // A partial send leaves the rest to go the plain way.
         if (sent < headCount)
         {
@@ -51,7 +63,9 @@ internal sealed partial class ZmtpConnection
             bodySent += SendNow(body.AsSpan(bodySent, bodyCount - bodySent));
             if (bodySent < bodyCount)
             {
-                bodySent += await _socket.SendAsync(body.AsMemory(bodySent, bodyCount - bodySent), SocketFlags.None).ConfigureAwait(false);
+                int n = await _socket.SendAsync(body.AsMemory(bodySent, bodyCount - bodySent), SocketFlags.None).ConfigureAwait(false);
+                Volatile.Write(ref _bytesSent, _bytesSent + n);
+                bodySent += n;
             }
         }
     }
@@ -73,6 +87,7 @@ internal sealed partial class ZmtpConnection
             }
             total += n;
         }
+        Volatile.Write(ref _bytesSent, _bytesSent + total);
         return total;
     }
 
@@ -89,6 +104,7 @@ internal sealed partial class ZmtpConnection
         {
             throw new SocketException((int)error);
         }
+        Volatile.Write(ref _bytesReceived, _bytesReceived + n);
         return n;
     }
 

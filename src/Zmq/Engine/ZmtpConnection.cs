@@ -91,8 +91,9 @@ internal sealed partial class ZmtpConnection : IEngine
     /// <summary>Why the connection ended, where more is known than "closed".</summary>
     public string? EndReason { get; private set; }
 
-    private void HandshakeFailed(string reason)
+    private void HandshakeFailed(string reason, string kind)
     {
+        ZmqMetrics.HandshakeFailed(_host.SocketType, Endpoint, kind);
         Log.ProtocolError(_host.Logger, _host.SocketType, Endpoint, PeerAddress, reason);
         EndReason = reason;
         _host.Event(new SocketEvent(SocketEventType.HandshakeFailed, Endpoint) { PeerAddress = PeerAddress, Reason = reason });
@@ -116,12 +117,12 @@ internal sealed partial class ZmtpConnection : IEngine
             }
             catch (OperationCanceledException) when (handshakeTimeout.IsCancellationRequested && !_stopped)
             {
-                HandshakeFailed($"handshake not finished within {_host.HandshakeInterval.TotalMilliseconds} ms");
+                HandshakeFailed($"handshake not finished within {_host.HandshakeInterval.TotalMilliseconds} ms", "timeout");
                 return ConnectionEnd.HandshakeTimeout;
             }
             catch (ProtocolException e)
             {
-                HandshakeFailed(e.Message);
+                HandshakeFailed(e.Message, e.Kind);
                 return ConnectionEnd.ProtocolError;
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException or IOException)
@@ -130,6 +131,7 @@ internal sealed partial class ZmtpConnection : IEngine
                 {
                     // Not a protocol error (this side re-dials), but the monitor should hear of it.
                     EndReason = e.Message;
+                    ZmqMetrics.HandshakeFailed(_host.SocketType, Endpoint, "disconnected");
                     _host.Event(new SocketEvent(SocketEventType.HandshakeFailed, Endpoint) { PeerAddress = PeerAddress, Reason = e.Message });
                 }
                 CloseSocket();

@@ -25,6 +25,10 @@ internal sealed class Distributor
         {
             _sending.Add(pipe);
         }
+        else
+        {
+            pipe.Outbound.CountRefused();
+        }
     }
 
     /// <summary>How many pipes take the message being sent.</summary>

@@ -104,6 +104,7 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
             pipe.OnInboundDequeued();
         }
         while (more && pipe.Inbound.HasMessage);
+        pipe.Inbound.CountDiscarded();
         _current++;
     }
 

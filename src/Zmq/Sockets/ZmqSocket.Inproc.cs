@@ -153,6 +153,7 @@ public abstract partial class ZmqSocket : IInprocSocket
 
     void IInprocSocket.RefuseInproc(Pipe pipe, string reason)
     {
+        ZmqMetrics.HandshakeFailed(SocketType, pipe.Endpoint, Protocol.ProtocolException.SocketType);
         Emit(new SocketEvent(SocketEventType.HandshakeFailed, pipe.Endpoint) { Reason = reason });
         lock (_endpointLock)
         {

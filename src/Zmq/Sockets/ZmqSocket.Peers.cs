@@ -108,7 +108,10 @@ public abstract partial class ZmqSocket
         // message cut short, which the application must never see in part.
         pipe.Inbound.RollbackStaged();
         OnPipeDisconnected(pipe);
-        pipe.Connection = null;
+        lock (_endpointLock)
+        {
+            pipe.EndConnection(connection);
+        }
         if (end != ConnectionEnd.Closed && !_disposed && _pattern.MessageOnConnectionLost(pipe) is { } notice)
         {
             // The read loop has ended, so this thread may act as the inbound queue's producer.

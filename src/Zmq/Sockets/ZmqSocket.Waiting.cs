@@ -76,6 +76,7 @@ public abstract partial class ZmqSocket
         var deadline = Deadline.After(timeout);
         var gate = GateOf(direction);
         bool done = false;
+        long began = System.Diagnostics.Stopwatch.GetTimestamp();
         gate.Enter();
         try
         {
@@ -97,7 +98,7 @@ public abstract partial class ZmqSocket
         }
         finally
         {
-            Leave(direction, gate, done);
+            Leave(direction, gate, done, began);
         }
     }
 
@@ -108,6 +109,7 @@ public abstract partial class ZmqSocket
     {
         var gate = GateOf(direction);
         bool done = false;
+        long began = System.Diagnostics.Stopwatch.GetTimestamp();
         gate.Enter();
         try
         {
@@ -133,16 +135,20 @@ public abstract partial class ZmqSocket
         }
         finally
         {
-            Leave(direction, gate, done);
+            Leave(direction, gate, done, began);
         }
     }
 
-    private static void Leave(Direction direction, WaitGate gate, bool done)
+    private void Leave(Direction direction, WaitGate gate, bool done, long began)
     {
         gate.Exit();
-        if (done && direction == Direction.Send)
+        if (direction == Direction.Send)
         {
-            gate.Pulse();
+            ZmqMetrics.SenderBlocked(SocketType, began);
+            if (done)
+            {
+                gate.Pulse();
+            }
         }
     }
 

@@ -50,6 +50,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         _takesInbound = pattern.TakesInbound;
         _sendsByRoutingId = pattern.SendsByRoutingId;
         _fansOut = pattern.FansOut;
+        ZmqMetrics.Register(this);
     }
 
     /// <summary>The socket type's rules.</summary>
@@ -290,7 +291,10 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         pipe.Terminated = true;
         lock (_endpointLock)
         {
-            _pipes.Remove(pipe);
+            if (_pipes.Remove(pipe))
+            {
+                RetireCounts(pipe);
+            }
         }
         OnPipeRemoved(pipe);
         // An inproc outbound queue is the other socket's inbound: what is in it stays readable there.
@@ -399,6 +403,14 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
                 Diagnostics.Log.DroppedOnClose(Logger, SocketType, p.Endpoint, dropped, linger == TimeSpan.Zero ? "Linger is zero" : "the peer was not reachable within Linger");
             }
         }
+        lock (_endpointLock)
+        {
+            foreach (var p in pipes)
+            {
+                RetireCounts(p);
+            }
+        }
+        ZmqMetrics.Retire(this);
         CompleteMonitors();
         GC.SuppressFinalize(this);
     }

@@ -35,7 +35,7 @@ internal sealed class NullMechanism(string socketType) : Mechanism
         }
         if (name == Commands.Error)
         {
-            throw new ProtocolException($"peer refused the handshake: ERROR \"{Commands.ParseErrorReason(data)}\"");
+            throw new ProtocolException($"peer refused the handshake: ERROR \"{Commands.ParseErrorReason(data)}\"", ProtocolException.Refused);
         }
         if (name != Commands.Ready)
         {
