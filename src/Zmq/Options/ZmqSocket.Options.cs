@@ -115,8 +115,8 @@ public abstract partial class ZmqSocket
     private Transport.StreamOptions StreamOptions =>
         new(SendBufferSize, ReceiveBufferSize, TcpKeepalive, TcpKeepaliveIdle, TcpKeepaliveCount, TcpKeepaliveInterval, TypeOfService);
 
-    /// <summary>A message sent to every peer as the first message of each new connection
-    /// (libzmq ZMQ_HELLO_MSG, default none).</summary>
+    /// <summary>A message sent to every peer as the first message of each new tcp or ipc connection
+    /// (libzmq ZMQ_HELLO_MSG, default none; inproc links send none).</summary>
     public byte[]? HelloMessage { get; set; }
 
     /// <summary>Where connection events and peer errors are logged. Default: nowhere.</summary>

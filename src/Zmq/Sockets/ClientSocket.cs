@@ -6,7 +6,8 @@ namespace Zmq;
 
 /// <summary>
 /// CLIENT (RFC 41): talks to SERVER peers. Sends round-robin to its peers; a message sent before any
-/// connection exists waits in the queue of each connecting endpoint; at the high-water mark a send
+/// connection exists waits in the queue of one connecting endpoint (round-robin, as every message),
+/// and goes out once that endpoint connects; at the high-water mark a send
 /// waits (up to <see cref="ZmqSocket.SendTimeout"/>) and never drops. Receives fair-queued replies.
 /// Single-frame messages only. Thread-safe.
 /// </summary>
@@ -25,8 +26,10 @@ public sealed class ClientSocket : ZmqSocket, ISendingSocket, IReceivingSocket
     {
     }
 
-    /// <summary>A message the application receives when a connection this socket made is lost and
-    /// will be re-dialled (libzmq ZMQ_HICCUP_MSG, default none).</summary>
+    /// <summary>A message the application receives when a tcp or ipc connection this socket made is
+    /// lost (libzmq ZMQ_HICCUP_MSG, default none): the endpoint is then re-dialled, unless its peer
+    /// broke the protocol or <see cref="ZmqSocket.ReconnectInterval"/> is negative. Inproc
+    /// connections are never lost this way and deliver none.</summary>
     public byte[]? HiccupMessage { get; set; }
 
     private sealed class Rules() : Pattern(inprocProducersMaySkipFences: true)

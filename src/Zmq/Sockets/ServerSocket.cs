@@ -29,8 +29,9 @@ public sealed class ServerSocket : ZmqSocket, IRoutingIdSendingSocket, IReceivin
     }
 
     /// <summary>A message the application receives, tagged with the departed peer's routing id, when a
-    /// peer's connection is lost (libzmq ZMQ_DISCONNECT_MSG, default none). Not delivered for
-    /// connections this side closes (<see cref="DisconnectPeer"/>, Unbind, Dispose).</summary>
+    /// peer's tcp or ipc connection is lost (libzmq ZMQ_DISCONNECT_MSG, default none). Not delivered
+    /// for connections this side closes (<see cref="DisconnectPeer"/>, Unbind, Dispose), nor for
+    /// inproc peers.</summary>
     public byte[]? DisconnectMessage { get; set; }
 
     /// <summary>Closes the connection of the peer with this routing id, dropping what is queued for it.

@@ -154,6 +154,7 @@ public abstract partial class ZmqSocket : IInprocSocket
     void IInprocSocket.RefuseInproc(Pipe pipe, string reason)
     {
         ZmqMetrics.HandshakeFailed(SocketType, pipe.Endpoint, Protocol.ProtocolException.SocketType);
+        Diagnostics.Log.ProtocolError(Logger, SocketType, pipe.Endpoint, pipe.Endpoint, reason);
         Emit(new SocketEvent(SocketEventType.HandshakeFailed, pipe.Endpoint) { Reason = reason });
         lock (_endpointLock)
         {

@@ -47,6 +47,11 @@ internal sealed record TcpAddress(string Host, int Port, string? SourceHost, int
                 throw new InvalidEndpointException($"'{ep.Original}': a source address (src;dst) is only valid for connect");
             }
             (srcHost, srcPort) = SplitHostPort(ep, addr[..semi], allowWildcardPort: true);
+            if (srcHost != "*" && !IPAddress.TryParse(srcHost, out _))
+            {
+                // Checked here, not when dialling: a connection made in the background has no caller to tell.
+                throw new InvalidEndpointException($"'{ep.Original}': the source of a src;dst connect is an IP address or *, with a port (0 or * for any), for example tcp://127.0.0.2:0;127.0.0.1:5555");
+            }
             addr = addr[(semi + 1)..];
         }
         var (host, port) = SplitHostPort(ep, addr, allowWildcardPort: forBind);

@@ -77,6 +77,15 @@ public class EndpointTests
     }
 
     [Theory]
+    [InlineData("tcp://localhost:0;127.0.0.1:5555")]
+    [InlineData("tcp://eth0:0;127.0.0.1:5555")]
+    public void TcpAddress_ConnectSourceThatIsNotAnAddress_IsRefusedAtConnect(string endpoint)
+    {
+        var e = Assert.Throws<InvalidEndpointException>(() => Tcp(endpoint, forBind: false));
+        Assert.Contains("source", e.Message);
+    }
+
+    [Theory]
     [InlineData("127.0.0.1:5555")]
     [InlineData("tcp:/127.0.0.1:5555")]
     [InlineData("://127.0.0.1:5555")]

@@ -68,16 +68,18 @@ public sealed class InprocEndpointTests
     }
 
     [Fact]
-    public async Task IncompatiblePeer_IsRefusedWithAHandshakeFailedEvent()
+    public async Task IncompatiblePeer_IsRefusedWithAHandshakeFailedEvent_AndALogEntry()
     {
         string name = Name();
         await using var bound = new ClientSocket();
         bound.Bind(name);
-        await using var client = new ClientSocket { Linger = TimeSpan.Zero };
+        var log = new Support.RecordingLogger();
+        await using var client = new ClientSocket { Linger = TimeSpan.Zero, Logger = log };
         var events = client.Monitor();
         client.Connect(name);
         var failed = await Support.Events.NextAsync(events, SocketEventType.HandshakeFailed);
         Assert.Contains("incompatible", failed.Reason, StringComparison.Ordinal);
+        await log.WaitForAsync(Support.RecordingLogger.ProtocolErrorId, "incompatible");
         Assert.False(client.TrySend("x"u8));
     }
 
