@@ -19,6 +19,9 @@ public interface IMultipartSendingSocket : ISendingSocket;
 /// <summary>Sends each message to the peer a routing id names (SERVER, PEER).</summary>
 public interface IRoutingIdSendingSocket : IZmqSocket;
 
+/// <summary>Sends each message to a group: every peer that joined it gets the message (RADIO).</summary>
+public interface IGroupSendingSocket : IZmqSocket;
+
 /// <summary>Receives messages, fair-queued across its peers.</summary>
 public interface IReceivingSocket : IZmqSocket;
 

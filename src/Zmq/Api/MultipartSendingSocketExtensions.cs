@@ -16,7 +16,7 @@ public static class MultipartSendingSocketExtensions
 
     /// <summary>Sends one frame, waiting asynchronously for room.</summary>
     public static ValueTask SendAsync(this IMultipartSendingSocket socket, ReadOnlyMemory<byte> data, bool more, CancellationToken cancellationToken = default) =>
-        socket.Core().SendFrameAsync(data, more, 0, cancellationToken);
+        socket.Core().SendFrameAsync(data, more, 0, default, cancellationToken);
 
     /// <summary>Sends a pooled buffer as one frame without copying it (see <see cref="MessageBuffer"/>).</summary>
     public static void Send(this IMultipartSendingSocket socket, ref MessageBuffer message, bool more) => socket.Core().SendBuffer(ref message, more, 0);

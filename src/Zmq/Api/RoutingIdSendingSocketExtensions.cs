@@ -29,7 +29,7 @@ public static class RoutingIdSendingSocketExtensions
 
     /// <summary>Sends to a peer, waiting asynchronously while its queue is full.</summary>
     public static ValueTask SendAsync(this IRoutingIdSendingSocket socket, uint routingId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
-        socket.Core().SendFrameAsync(data, more: false, routingId, cancellationToken);
+        socket.Core().SendFrameAsync(data, more: false, routingId, default, cancellationToken);
 
     /// <summary>Sends UTF-8 text to a peer, waiting asynchronously while its queue is full.</summary>
     public static ValueTask SendAsync(this IRoutingIdSendingSocket socket, uint routingId, string text, CancellationToken cancellationToken = default) =>
@@ -47,5 +47,5 @@ public static class RoutingIdSendingSocketExtensions
     /// <summary>Sends a pooled buffer to a peer, waiting asynchronously while its queue is full.
     /// <paramref name="message"/> is emptied at once: the library owns the buffer.</summary>
     public static ValueTask SendAsync(this IRoutingIdSendingSocket socket, uint routingId, ref MessageBuffer message, CancellationToken cancellationToken = default) =>
-        socket.Core().SendBufferAsync(ref message, more: false, routingId, cancellationToken);
+        socket.Core().SendBufferAsync(ref message, more: false, routingId, default, cancellationToken);
 }

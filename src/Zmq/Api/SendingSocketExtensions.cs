@@ -29,7 +29,7 @@ public static class SendingSocketExtensions
 
     /// <summary>Sends a message, waiting asynchronously for room.</summary>
     public static ValueTask SendAsync(this ISendingSocket socket, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
-        socket.Core().SendFrameAsync(data, more: false, 0, cancellationToken);
+        socket.Core().SendFrameAsync(data, more: false, 0, default, cancellationToken);
 
     /// <summary>Sends UTF-8 text, waiting asynchronously for room.</summary>
     public static ValueTask SendAsync(this ISendingSocket socket, string text, CancellationToken cancellationToken = default) =>
@@ -46,5 +46,5 @@ public static class SendingSocketExtensions
     /// <summary>Sends a pooled buffer, waiting asynchronously for room. <paramref name="message"/> is
     /// emptied at once: the library owns the buffer.</summary>
     public static ValueTask SendAsync(this ISendingSocket socket, ref MessageBuffer message, CancellationToken cancellationToken = default) =>
-        socket.Core().SendBufferAsync(ref message, more: false, 0, cancellationToken);
+        socket.Core().SendBufferAsync(ref message, more: false, 0, default, cancellationToken);
 }

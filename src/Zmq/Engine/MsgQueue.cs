@@ -292,6 +292,15 @@ internal sealed class MsgQueue
     /// there are). Between two looks it falls by exactly one per dequeue.</summary>
     public long ConsumerCount => _p.WrittenSeen - _p.Read;
 
+    /// <summary>Consumer only, with a message of two or more frames waiting (published whole): the
+    /// length of its second frame.</summary>
+    public int PeekSecondLength()
+    {
+        HeadSlot();
+        int next = _p.HeadIndex + 1;
+        return next < _head.Items.Length ? _head.Items[next].Length : _head.Next!.Items[0].Length;
+    }
+
     /// <summary>Consumer only: the length of the next message, or -1 when none is waiting.</summary>
     public int PeekLength() => Available() ? HeadSlot().Length : -1;
 

@@ -84,7 +84,7 @@ internal sealed partial class ZmtpConnection
                             await SendAllAsync(tx, pos, default).ConfigureAwait(false);
                             pos = 0;
                         }
-                        pos += FrameWriter.WriteHeader(tx.AsSpan(pos), msg.Length, msg.More ? FrameFlags.More : (byte)0);
+                        pos += FrameWriter.WriteHeader(tx.AsSpan(pos), msg.Length, msg.WireFlags);
                         try
                         {
                             await SendGatherAsync(tx, pos, msg.Buffer!, msg.Length).ConfigureAwait(false);
@@ -183,7 +183,7 @@ internal sealed partial class ZmtpConnection
             return null;
         }
         ref var msg = ref pipe.Outbound.Head();
-        var wire = _mechanism.Encode(msg.More ? FrameFlags.More : (byte)0, msg.Span);
+        var wire = _mechanism.Encode(msg.WireFlags, msg.Span);
         msg.Release();
         pipe.Outbound.DropHead();
         wrote = true;
@@ -222,7 +222,7 @@ internal sealed partial class ZmtpConnection
             }
             wrote = true;
             encoded++;
-            pos += FrameWriter.WriteFrame(tx.AsSpan(pos), msg.Span, msg.More ? FrameFlags.More : (byte)0);
+            pos += FrameWriter.WriteFrame(tx.AsSpan(pos), msg.Span, msg.WireFlags);
             msg.Release();
             queue.DropHead();
         }

@@ -40,6 +40,10 @@ internal sealed partial class ZmtpConnection : IEngine
     private int _socketClosed;
     private bool _droppingMultipart;
     private readonly bool _acceptsMultipart;
+
+    /// <summary>DISH: each message arrives as a group frame and a body frame (RFC 48).</summary>
+    private readonly bool _grouped;
+    private bool _expectingBody;
     private readonly bool _readsWhenEmpty;
     private bool _queuedInbound;
     private ArraySegment<byte>[]? _gather;
@@ -64,6 +68,7 @@ internal sealed partial class ZmtpConnection : IEngine
         _decoder = new FrameDecoder(host.MaxMessageSize);
         var traits = Sockets.Core.SocketTypes.Of(host.Type);
         _acceptsMultipart = traits.Multipart;
+        _grouped = traits.Grouped && traits.Receives;
         // Receivers read for a read loop that found the pipe full (TryReadForConsumer, called by the
         // fair queue) on every socket type that receives.
         _readsWhenEmpty = traits.Receives;
@@ -368,7 +373,7 @@ internal sealed partial class ZmtpConnection : IEngine
                 ref var slot = ref pipe.Inbound.NextSlot();
                 if (_framesUnchanged && _decoder.TryDecodeSmallInto(ref input, ref slot))
                 {
-                    if (Keep(slot.More))
+                    if (Keep(slot.More, slot.Length))
                     {
                         pipe.Inbound.Commit(slot.More);
                         _queuedInbound = true;
@@ -416,7 +421,7 @@ internal sealed partial class ZmtpConnection : IEngine
 
     private void DeliverMessage(Pipe pipe, Msg msg)
     {
-        if (Keep(msg.More))
+        if (Keep(msg.More, msg.Length))
         {
             pipe.Inbound.Enqueue(msg);
             _queuedInbound = true;
@@ -428,20 +433,35 @@ internal sealed partial class ZmtpConnection : IEngine
     }
 
     /// <summary>Whether a received message frame goes to the application.</summary>
-    private bool Keep(bool more)
+    private bool Keep(bool more, int length)
     {
-        if (_closing)
+        if (!_acceptsMultipart && (_droppingMultipart | more | _grouped))
         {
-            // The socket is closing: nobody will read this.
-            return false;
+            return KeepFrameOfSingleFramePattern(more, length);
         }
-        if (!_acceptsMultipart && (_droppingMultipart || more))
+        // While the socket closes, nobody will read it.
+        return !_closing;
+    }
+
+    private bool KeepFrameOfSingleFramePattern(bool more, int length)
+    {
+        if (_grouped)
         {
-            // Multipart messages are not part of this pattern; drop every frame of one.
-            _droppingMultipart = more;
-            return false;
+            // As libzmq's DISH, a message of any other shape is a protocol error, not a drop.
+            if (!_expectingBody && (!more || length > Sockets.Core.SocketTypes.MaxGroupLength))
+            {
+                throw new ProtocolException($"a RADIO message starts with its group: a frame of at most {Sockets.Core.SocketTypes.MaxGroupLength} bytes with MORE set (got {length} bytes, MORE {(more ? "set" : "clear")})");
+            }
+            if (_expectingBody && more)
+            {
+                throw new ProtocolException("a RADIO message is a group frame and one body frame: its body has MORE set");
+            }
+            _expectingBody = !_expectingBody;
+            return !_closing;
         }
-        return true;
+        // Multipart messages are not part of this pattern; drop every frame of one.
+        _droppingMultipart = more;
+        return false;
     }
 
     private void HandleCommand(Pipe pipe, byte[] body)

@@ -45,7 +45,10 @@ public readonly struct Message : IEquatable<Message>
 
     /// <summary>On a SERVER, the non-zero id of the peer that sent the message; pass it to
     /// <see cref="RoutingIdSendingSocketExtensions.Send(IRoutingIdSendingSocket, uint, ReadOnlySpan{byte})"/> to reply. Zero elsewhere.</summary>
-    public uint RoutingId { get; }
+    public uint RoutingId { get; private init; }
+
+    /// <summary>On a DISH, the group the message was sent to (one the DISH joined); null elsewhere.</summary>
+    public string? Group { get; private init; }
 
     /// <summary>On a socket with multipart messages: another frame of the same message follows
     /// (libzmq ZMQ_RCVMORE). Always false on CLIENT and SERVER.</summary>
@@ -68,11 +71,13 @@ public readonly struct Message : IEquatable<Message>
 
     internal Message WithMore(bool more) => this with { More = more };
 
+    internal Message InGroup(string? group) => this with { RoutingId = 0, Group = group };
+
     /// <summary>The payload decoded as UTF-8.</summary>
     public override string ToString() => Encoding.UTF8.GetString(Span);
 
-    /// <summary>Same routing id and same payload bytes (More is not compared).</summary>
-    public bool Equals(Message other) => RoutingId == other.RoutingId && Span.SequenceEqual(other.Span);
+    /// <summary>Same routing id, group and payload bytes (More is not compared).</summary>
+    public bool Equals(Message other) => RoutingId == other.RoutingId && Group == other.Group && Span.SequenceEqual(other.Span);
 
     /// <inheritdoc cref="Equals(Message)"/>
     public override bool Equals(object? obj) => obj is Message m && Equals(m);

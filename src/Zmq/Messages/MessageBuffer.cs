@@ -50,6 +50,16 @@ public struct MessageBuffer : IDisposable
     /// <summary>On a received buffer from a SERVER, the id of the peer that sent it; zero elsewhere.</summary>
     public uint RoutingId { readonly get; private set; }
 
+    /// <summary>On a received buffer from a DISH, the group the message was sent to; null elsewhere.</summary>
+    public string? Group { readonly get; private set; }
+
+    /// <summary>A received buffer from a DISH: its group, in place of the routing id the pipe stamped.</summary>
+    internal void SetGroup(string? group)
+    {
+        Group = group;
+        RoutingId = 0;
+    }
+
     /// <summary>Gives the buffer back to the pool and empties this variable. Harmless to repeat on the
     /// same variable.</summary>
     public void Dispose()

@@ -24,7 +24,14 @@ internal struct Msg
     /// <summary>The payload array is shared by several queue slots (a fan-out): its last four bytes
     /// count the holders, and the last to release it returns it to the pool.</summary>
     public bool Shared;
+
+    /// <summary>A ZMTP command (JOIN, LEAVE) a socket type queues for its peer, not a message: the
+    /// connection writes it as a command frame, an inproc peer's pattern reads it as one.</summary>
+    public bool Command;
     private InlineBytes _inline;
+
+    /// <summary>The ZMTP frame flags the payload goes out with.</summary>
+    public readonly byte WireFlags => (byte)((More ? Protocol.FrameFlags.More : 0) | (Command ? Protocol.FrameFlags.Command : 0));
 
     /// <summary>The payload array, or null when the payload is inline.</summary>
     public readonly byte[]? Buffer => _buffer;
@@ -63,6 +70,7 @@ internal struct Msg
         RoutingId = 0;
         Pooled = false;
         Shared = false;
+        Command = false;
         More = more;
         data.CopyTo(_inline);
     }

@@ -6,4 +6,7 @@ public readonly record struct ReceiveResult(int Length, uint RoutingId)
 {
     /// <summary>On a socket with multipart messages: another frame of the same message follows.</summary>
     public bool More { get; init; }
+
+    /// <summary>On a DISH, the group the message was sent to; null elsewhere.</summary>
+    public string? Group { get; init; }
 }

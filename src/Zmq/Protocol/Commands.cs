@@ -13,6 +13,8 @@ internal static class Commands
     public const string Pong = "PONG";
     public const string Subscribe = "SUBSCRIBE";
     public const string Cancel = "CANCEL";
+    public const string Join = "JOIN";
+    public const string Leave = "LEAVE";
 
     public const string SocketTypeProperty = "Socket-Type";
     public const string IdentityProperty = "Identity";
@@ -51,6 +53,16 @@ internal static class Commands
             ms.Write(value);
         }
         return ms.ToArray();
+    }
+
+    /// <summary>A command's body, without the frame header: name length, name, data.</summary>
+    public static byte[] BuildBody(string name, ReadOnlySpan<byte> data)
+    {
+        var body = new byte[1 + name.Length + data.Length];
+        body[0] = (byte)name.Length;
+        Encoding.ASCII.GetBytes(name, body.AsSpan(1));
+        data.CopyTo(body.AsSpan(1 + name.Length));
+        return body;
     }
 
     /// <summary>Builds a whole command frame: header, name length, name, data.</summary>

@@ -1,4 +1,5 @@
 using Zmq.Engine;
+using Zmq.Messages;
 using Zmq.Sockets.Core;
 
 namespace Zmq.Routing;
@@ -42,6 +43,19 @@ internal sealed class Distributor
         {
             AddIfRoom(pipe);
         }
+    }
+
+    /// <summary>Queues a group frame (RADIO: it goes before each body, RFC 48) on each chosen pipe:
+    /// copied into the slots when short, else one counted copy shared by them all.</summary>
+    public void SendGroup(ReadOnlySpan<byte> group)
+    {
+        if (group.Length <= Msg.InlineCapacity)
+        {
+            new Outgoing(group, more: true, 0).WriteToAll(_sending);
+            return;
+        }
+        var msg = Msg.CopyOf(group, more: true, shareable: true);
+        new Outgoing(ref msg, 0).WriteToAll(_sending);
     }
 
     /// <summary>Queues one frame on each chosen pipe.</summary>

@@ -41,8 +41,9 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
     /// is waiting. A multipart message is taken whole from one pipe before the turn passes on (libzmq
     /// fq with <c>more</c>); one whose first frame <paramref name="accepts"/> refuses is dropped whole.
     /// Take one frame from the pipe, then call <see cref="Taken"/>.</summary>
-    /// <exception cref="BufferTooSmallException">The next frame is longer than <paramref name="maxLength"/>; it stays queued.</exception>
-    public Pipe? Next(int maxLength = int.MaxValue, Func<ReadOnlySpan<byte>, bool>? accepts = null)
+    /// <exception cref="BufferTooSmallException">The next frame is longer than <paramref name="maxLength"/>; it stays queued.
+    /// Where each message is a group frame and a body (<paramref name="grouped"/>: DISH), the body is measured.</exception>
+    public Pipe? Next(int maxLength = int.MaxValue, Func<ReadOnlySpan<byte>, bool>? accepts = null, bool grouped = false)
     {
         Consumers.Check("the fair queue is read only under the socket's receive lock");
         while (true)
@@ -68,7 +69,7 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
                 _continuing = null;
                 continue;
             }
-            if (maxLength < int.MaxValue && pipe.Inbound.PeekLength() is int length && length > maxLength)
+            if (maxLength < int.MaxValue && (grouped ? pipe.Inbound.PeekSecondLength() : pipe.Inbound.PeekLength()) is int length && length > maxLength)
             {
                 throw new BufferTooSmallException(length, maxLength);
             }

@@ -8,7 +8,7 @@ namespace Zmq.Routing;
 internal sealed class GroupTable
 {
     /// <summary>The longest group ZMTP carries (RFC 48: a one-byte length).</summary>
-    public const int MaxGroupLength = 255;
+    public const int MaxGroupLength = Sockets.Core.SocketTypes.MaxGroupLength;
 
     private readonly Dictionary<string, HashSet<Pipe>> _members = new(StringComparer.Ordinal);
 
@@ -52,9 +52,11 @@ internal sealed class GroupTable
         }
     }
 
-    /// <summary>The pipes that joined <paramref name="group"/> (empty when none).</summary>
-    public IReadOnlyCollection<Pipe> Members(ReadOnlySpan<byte> group) =>
-        _members.GetAlternateLookup<ReadOnlySpan<char>>() is var lookup && TryMembers(group, lookup, out var pipes) ? pipes : [];
+    private static readonly HashSet<Pipe> None = [];
+
+    /// <summary>The pipes that joined <paramref name="group"/> (empty when none); read before the next change.</summary>
+    public HashSet<Pipe> Members(ReadOnlySpan<byte> group) =>
+        _members.GetAlternateLookup<ReadOnlySpan<char>>() is var lookup && TryMembers(group, lookup, out var pipes) ? pipes : None;
 
     private static bool TryMembers(ReadOnlySpan<byte> group, Dictionary<string, HashSet<Pipe>>.AlternateLookup<ReadOnlySpan<char>> lookup, out HashSet<Pipe> pipes)
     {

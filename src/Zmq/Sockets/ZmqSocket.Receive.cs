@@ -29,16 +29,18 @@ public abstract partial class ZmqSocket
     {
         CheckReceive();
         Pipe? from;
+        uint tag;
         try
         {
             using (ReceiveLock.Enter())
             {
-                from = _pattern.Incoming.Next(maxLength, _accepts);
+                from = _pattern.Incoming.Next(maxLength, _accepts, _grouped);
                 if (from == null)
                 {
                     msg = default;
                     return false;
                 }
+                tag = _grouped ? TakeGroup(from) : from.RoutingId;
                 from.Inbound.TryDequeue(out msg);
                 _pattern.Incoming.Taken(from, msg.More);
             }
@@ -48,7 +50,8 @@ public abstract partial class ZmqSocket
             PassOnWakeLeftUnused();
             throw;
         }
-        msg.RoutingId = from.RoutingId;
+        // The peer's routing id, or where messages carry a group, its number (see Received).
+        msg.RoutingId = tag;
         PassOnReceiveWake();
         return true;
     }
@@ -61,15 +64,21 @@ public abstract partial class ZmqSocket
         Pipe? from;
         int length;
         bool more;
+        uint group = 0;
         try
         {
             using (ReceiveLock.Enter())
             {
-                from = _pattern.Incoming.Next(int.MaxValue, _accepts);
+                // Measured first only where a group frame comes before the body: DequeueInto measures it otherwise.
+                from = _pattern.Incoming.Next(_grouped ? buffer.Length : int.MaxValue, _accepts, _grouped);
                 if (from == null)
                 {
                     result = default;
                     return false;
+                }
+                if (_grouped)
+                {
+                    group = TakeGroup(from);
                 }
                 length = from.Inbound.DequeueInto(buffer, out more);
                 _pattern.Incoming.Taken(from, more);
@@ -80,9 +89,36 @@ public abstract partial class ZmqSocket
             PassOnWakeLeftUnused();
             throw;
         }
-        result = new ReceiveResult(length, from.RoutingId) { More = more };
+        result = _grouped
+            ? new ReceiveResult(length, 0) { Group = _pattern.GroupName(group) }
+            : new ReceiveResult(length, from.RoutingId) { More = more };
         PassOnReceiveWake();
         return true;
+    }
+
+    /// <summary>Under the receive lock, where every message is a group frame and a body (DISH): takes
+    /// the group frame of the message <see cref="Routing.FairQueue.Next"/> found, and numbers it.</summary>
+    private uint TakeGroup(Pipe from)
+    {
+        from.Inbound.TryDequeue(out var frame);
+        uint id = _pattern.GroupId(frame.Span);
+        frame.Release();
+        _pattern.Incoming.Taken(from, more: true);
+        return id;
+    }
+
+    /// <summary>A received message for the application: with its peer's routing id, or its group.</summary>
+    private Message Received(in Msg msg) =>
+        _grouped ? Message.FromReceived(msg).InGroup(_pattern.GroupName(msg.RoutingId)) : Message.FromReceived(msg);
+
+    private MessageBuffer ReceivedBuffer(in Msg msg)
+    {
+        var buffer = MessageBuffer.FromReceived(msg);
+        if (_grouped)
+        {
+            buffer.SetGroup(_pattern.GroupName(msg.RoutingId));
+        }
+        return buffer;
     }
 
     /// <summary>Takes every frame of the next message into <paramref name="into"/> if one is waiting,
@@ -147,19 +183,19 @@ public abstract partial class ZmqSocket
         }
     }
 
-    internal Message Receive() => Message.FromReceived(ReceiveBlocking(ReceiveTimeout, int.MaxValue));
+    internal Message Receive() => Received(ReceiveBlocking(ReceiveTimeout, int.MaxValue));
 
     internal bool TryReceive(out Message message)
     {
         bool got = TryReceiveCore(out var msg, int.MaxValue);
-        message = got ? Message.FromReceived(msg) : default;
+        message = got ? Received(msg) : default;
         return got;
     }
 
     internal bool TryReceive(out Message message, TimeSpan timeout)
     {
         bool got = TryReceiveWithin(timeout, out var msg);
-        message = got ? Message.FromReceived(msg) : default;
+        message = got ? Received(msg) : default;
         return got;
     }
 
@@ -167,11 +203,11 @@ public abstract partial class ZmqSocket
     {
         if (TryReceiveCore(out var msg, int.MaxValue))
         {
-            return new ValueTask<Message>(Message.FromReceived(msg));
+            return new ValueTask<Message>(Received(msg));
         }
         return Slow(ct);
 
-        async ValueTask<Message> Slow(CancellationToken ct) => Message.FromReceived(await ReceiveAsyncCore(int.MaxValue, ct).ConfigureAwait(false));
+        async ValueTask<Message> Slow(CancellationToken ct) => Received(await ReceiveAsyncCore(int.MaxValue, ct).ConfigureAwait(false));
     }
 
     internal ReceiveResult Receive(Span<byte> buffer)
@@ -204,14 +240,14 @@ public abstract partial class ZmqSocket
     internal MessageBuffer ReceiveBuffer()
     {
         NoteReceiveIntoBuffers();
-        return MessageBuffer.FromReceived(ReceiveBlocking(ReceiveTimeout, int.MaxValue));
+        return ReceivedBuffer(ReceiveBlocking(ReceiveTimeout, int.MaxValue));
     }
 
     internal bool TryReceiveBuffer(out MessageBuffer buffer)
     {
         NoteReceiveIntoBuffers();
         bool got = TryReceiveCore(out var msg, int.MaxValue);
-        buffer = got ? MessageBuffer.FromReceived(msg) : default;
+        buffer = got ? ReceivedBuffer(msg) : default;
         return got;
     }
 
@@ -220,12 +256,12 @@ public abstract partial class ZmqSocket
         NoteReceiveIntoBuffers();
         if (TryReceiveCore(out var msg, int.MaxValue))
         {
-            return new ValueTask<MessageBuffer>(MessageBuffer.FromReceived(msg));
+            return new ValueTask<MessageBuffer>(ReceivedBuffer(msg));
         }
         return Slow(ct);
 
         async ValueTask<MessageBuffer> Slow(CancellationToken ct) =>
-            MessageBuffer.FromReceived(await ReceiveAsyncCore(int.MaxValue, ct).ConfigureAwait(false));
+            ReceivedBuffer(await ReceiveAsyncCore(int.MaxValue, ct).ConfigureAwait(false));
     }
 
     internal void ReceiveMultipart(MultipartMessage into)
@@ -250,9 +286,11 @@ public abstract partial class ZmqSocket
     }
 
     /// <summary>Copies a received message into the caller's buffer and returns its payload.</summary>
-    private static ReceiveResult CopyOut(ref Msg msg, Span<byte> buffer)
+    private ReceiveResult CopyOut(ref Msg msg, Span<byte> buffer)
     {
-        var result = new ReceiveResult(msg.Length, msg.RoutingId) { More = msg.More };
+        var result = _grouped
+            ? new ReceiveResult(msg.Length, 0) { Group = _pattern.GroupName(msg.RoutingId) }
+            : new ReceiveResult(msg.Length, msg.RoutingId) { More = msg.More };
         msg.Span.CopyTo(buffer);
         msg.Release();
         return result;

@@ -16,14 +16,14 @@ public abstract partial class ZmqSocket
     internal ShortLock.Scope SendLockScope() => SendLock.Enter();
 
     /// <summary>Queues a built message (one frame) if its destination has room; never waits.</summary>
-    private bool TrySendCore(ref Msg msg, uint routingId)
+    private bool TrySendCore(ref Msg msg, uint routingId, ReadOnlySpan<byte> group = default)
     {
         for (bool flushed = false; ; flushed = true)
         {
             Pipe? blocked;
             using (SendLock.Enter())
             {
-                var frame = new Outgoing(ref msg, routingId);
+                var frame = new Outgoing(ref msg, routingId, group);
                 try
                 {
                     if (_pattern.TrySend(ref frame, out blocked))
@@ -46,14 +46,14 @@ public abstract partial class ZmqSocket
 
     /// <summary>The send fast path for a payload that fits inline: copied straight into the pipe's
     /// queue slot, with no message built first.</summary>
-    private bool TrySendInline(ReadOnlySpan<byte> data, bool more, uint routingId)
+    private bool TrySendInline(ReadOnlySpan<byte> data, bool more, uint routingId, ReadOnlySpan<byte> group = default)
     {
         for (bool flushed = false; ; flushed = true)
         {
             Pipe? blocked;
             using (SendLock.Enter())
             {
-                var frame = new Outgoing(data, more, routingId);
+                var frame = new Outgoing(data, more, routingId, group);
                 if (_pattern.TrySend(ref frame, out blocked))
                 {
                     return true;
@@ -80,27 +80,27 @@ public abstract partial class ZmqSocket
     }
 
     /// <summary>Sends one frame, waiting up to <see cref="SendTimeout"/> for room.</summary>
-    internal void SendFrame(ReadOnlySpan<byte> data, bool more, uint routingId)
+    internal void SendFrame(ReadOnlySpan<byte> data, bool more, uint routingId, ReadOnlySpan<byte> group = default)
     {
-        CheckSend(more, routingId);
-        if (data.Length <= Msg.InlineCapacity && TrySendInline(data, more, routingId))
+        CheckSend(more, routingId, group);
+        if (data.Length <= Msg.InlineCapacity && TrySendInline(data, more, routingId, group))
         {
             return;
         }
         var msg = Msg.CopyOf(data, more, _fansOut);
-        SendBlocking(ref msg, routingId, SendTimeout);
+        SendBlocking(ref msg, routingId, group, SendTimeout);
     }
 
     /// <summary>Queues one frame if there is room now; never waits.</summary>
-    internal bool TrySendFrame(ReadOnlySpan<byte> data, bool more, uint routingId)
+    internal bool TrySendFrame(ReadOnlySpan<byte> data, bool more, uint routingId, ReadOnlySpan<byte> group = default)
     {
-        CheckSend(more, routingId);
+        CheckSend(more, routingId, group);
         if (data.Length <= Msg.InlineCapacity)
         {
-            return TrySendInline(data, more, routingId);
+            return TrySendInline(data, more, routingId, group);
         }
         var msg = Msg.CopyOf(data, more, _fansOut);
-        if (TrySendCore(ref msg, routingId))
+        if (TrySendCore(ref msg, routingId, group))
         {
             return true;
         }
@@ -109,37 +109,37 @@ public abstract partial class ZmqSocket
     }
 
     /// <summary>Sends one frame, waiting asynchronously for room.</summary>
-    internal ValueTask SendFrameAsync(ReadOnlyMemory<byte> data, bool more, uint routingId, CancellationToken ct)
+    internal ValueTask SendFrameAsync(ReadOnlyMemory<byte> data, bool more, uint routingId, ReadOnlySpan<byte> group, CancellationToken ct)
     {
-        CheckSend(more, routingId);
-        if (data.Length <= Msg.InlineCapacity && TrySendInline(data.Span, more, routingId))
+        CheckSend(more, routingId, group);
+        if (data.Length <= Msg.InlineCapacity && TrySendInline(data.Span, more, routingId, group))
         {
             return default;
         }
         var msg = Msg.CopyOf(data.Span, more, _fansOut);
-        return TrySendCore(ref msg, routingId) ? default : SendAsyncCore(msg, routingId, ct);
+        return TrySendCore(ref msg, routingId, group) ? default : SendAsyncCore(msg, routingId, group, ct);
     }
 
     /// <summary>Sends a pooled buffer, waiting up to <see cref="SendTimeout"/>; the library owns it
     /// from the call, and returns it to the pool if the send fails.</summary>
-    internal void SendBuffer(ref MessageBuffer buffer, bool more, uint routingId)
+    internal void SendBuffer(ref MessageBuffer buffer, bool more, uint routingId, ReadOnlySpan<byte> group = default)
     {
-        var msg = TakeBuffer(ref buffer, more, routingId);
-        if (!TrySendSmall(ref msg, routingId))
+        var msg = TakeBuffer(ref buffer, more, routingId, group);
+        if (!TrySendSmall(ref msg, routingId, group))
         {
-            SendBlocking(ref msg, routingId, SendTimeout);
+            SendBlocking(ref msg, routingId, group, SendTimeout);
         }
     }
 
     /// <summary>Queues a pooled buffer if there is room now; the caller keeps it when this returns
     /// false, and loses it (back to the pool) when this throws.</summary>
-    internal bool TrySendBuffer(ref MessageBuffer buffer, bool more, uint routingId)
+    internal bool TrySendBuffer(ref MessageBuffer buffer, bool more, uint routingId, ReadOnlySpan<byte> group = default)
     {
-        RefuseBuffer(ref buffer, more, routingId);
+        RefuseBuffer(ref buffer, more, routingId, group);
         var msg = buffer.ToMsg(more);
         try
         {
-            if (!(TrySendSmall(ref msg, routingId) || (msg.Length > Msg.InlineCapacity && TrySendCore(ref msg, routingId))))
+            if (!(TrySendSmall(ref msg, routingId, group) || (msg.Length > Msg.InlineCapacity && TrySendCore(ref msg, routingId, group))))
             {
                 return false;
             }
@@ -154,15 +154,15 @@ public abstract partial class ZmqSocket
     }
 
     /// <summary>Sends a pooled buffer, waiting asynchronously for room; the library owns it from the call.</summary>
-    internal ValueTask SendBufferAsync(ref MessageBuffer buffer, bool more, uint routingId, CancellationToken ct)
+    internal ValueTask SendBufferAsync(ref MessageBuffer buffer, bool more, uint routingId, ReadOnlySpan<byte> group, CancellationToken ct)
     {
-        var msg = TakeBuffer(ref buffer, more, routingId);
-        return TrySendSmall(ref msg, routingId) || TrySendCore(ref msg, routingId) ? default : SendAsyncCore(msg, routingId, ct);
+        var msg = TakeBuffer(ref buffer, more, routingId, group);
+        return TrySendSmall(ref msg, routingId, group) || TrySendCore(ref msg, routingId, group) ? default : SendAsyncCore(msg, routingId, group, ct);
     }
 
-    private Msg TakeBuffer(ref MessageBuffer buffer, bool more, uint routingId)
+    private Msg TakeBuffer(ref MessageBuffer buffer, bool more, uint routingId, ReadOnlySpan<byte> group)
     {
-        RefuseBuffer(ref buffer, more, routingId);
+        RefuseBuffer(ref buffer, more, routingId, group);
         var msg = buffer.ToMsg(more);
         buffer.Forget();
         return msg;
@@ -170,11 +170,11 @@ public abstract partial class ZmqSocket
 
     /// <summary>A buffer send refused at once (bad use, disposed socket) still returns the buffer to
     /// the pool, so that every exception from a buffer send leaves the caller's variable empty.</summary>
-    private void RefuseBuffer(ref MessageBuffer buffer, bool more, uint routingId)
+    private void RefuseBuffer(ref MessageBuffer buffer, bool more, uint routingId, ReadOnlySpan<byte> group)
     {
         try
         {
-            CheckSend(more, routingId);
+            CheckSend(more, routingId, group);
         }
         catch
         {
@@ -185,7 +185,7 @@ public abstract partial class ZmqSocket
 
     /// <summary>A pooled payload short enough to be inline is copied into the queue slot and its buffer
     /// returned at once, so it costs the write loop nothing.</summary>
-    private bool TrySendSmall(ref Msg msg, uint routingId)
+    private bool TrySendSmall(ref Msg msg, uint routingId, ReadOnlySpan<byte> group)
     {
         if (msg.Length > Msg.InlineCapacity)
         {
@@ -194,7 +194,7 @@ public abstract partial class ZmqSocket
         bool sent;
         try
         {
-            sent = TrySendInline(msg.Span, msg.More, routingId);
+            sent = TrySendInline(msg.Span, msg.More, routingId, group);
         }
         catch (HostUnreachableException)
         {
@@ -279,21 +279,23 @@ public abstract partial class ZmqSocket
         }
         if (message.Count > 1)
         {
-            CheckSend(more: true, 0);
+            CheckSend(more: true, 0, default);
         }
     }
 
     /// <summary>Refuses a send the socket type does not take, with a message that says what to do.
     /// One test on the per-message path; the reasons are sorted out only when it fails.</summary>
-    private void CheckSend(bool more, uint routingId)
+    private void CheckSend(bool more, uint routingId, ReadOnlySpan<byte> group)
     {
-        if (_disposed | !_traits.Sends | (more & !_traits.Multipart) | (_sendsByRoutingId & routingId == 0))
+        if (_disposed | !_traits.Sends | (more & !_traits.Multipart) | (_sendsByRoutingId & routingId == 0) | (_grouped & (group.IsEmpty | group.Length > MaxGroupLength)))
         {
-            RefuseSend(more, routingId);
+            RefuseSend(more, routingId, group);
         }
     }
 
-    private void RefuseSend(bool more, uint routingId)
+    private const int MaxGroupLength = SocketTypes.MaxGroupLength;
+
+    private void RefuseSend(bool more, uint routingId, ReadOnlySpan<byte> group)
     {
         ThrowIfDisposed();
         if (!_traits.Sends)
@@ -303,6 +305,10 @@ public abstract partial class ZmqSocket
         if (more && !_traits.Multipart)
         {
             throw new NotSupportedException($"{SocketType} sockets carry single-frame messages only (libzmq refuses SNDMORE with EINVAL): join the parts into one message");
+        }
+        if (_grouped)
+        {
+            throw new ArgumentException($"a {SocketType} message needs a group of 1 to {MaxGroupLength} bytes (UTF-8); this one has {group.Length}", nameof(group));
         }
         throw new ArgumentOutOfRangeException(nameof(routingId), routingId, "routing id 0 names no peer: reply with the RoutingId of a received Message");
     }

@@ -18,11 +18,12 @@ public abstract partial class ZmqSocket
         void Abandon();
     }
 
-    private struct SendAttempt(Msg msg, uint routingId) : IAttempt
+    /// <summary>A group (RADIO) is copied only here, for a send that has to wait.</summary>
+    private struct SendAttempt(Msg msg, uint routingId, byte[]? group) : IAttempt
     {
         private Msg _msg = msg;
 
-        public bool Try(ZmqSocket socket) => socket.TrySendCore(ref _msg, routingId);
+        public bool Try(ZmqSocket socket) => socket.TrySendCore(ref _msg, routingId, group);
 
         public void Abandon() => _msg.Release();
     }
@@ -172,16 +173,16 @@ public abstract partial class ZmqSocket
 
     /// <summary>Sends a message, waiting per <paramref name="timeout"/>; the message is released if
     /// the send is given up.</summary>
-    private void SendBlocking(ref Msg msg, uint routingId, TimeSpan timeout)
+    private void SendBlocking(ref Msg msg, uint routingId, ReadOnlySpan<byte> group, TimeSpan timeout)
     {
-        var attempt = new SendAttempt(msg, routingId);
+        var attempt = new SendAttempt(msg, routingId, group.IsEmpty ? null : group.ToArray());
         msg = default;
         Wait(Direction.Send, ref attempt, timeout);
     }
 
-    private ValueTask SendAsyncCore(Msg msg, uint routingId, CancellationToken ct)
+    private ValueTask SendAsyncCore(Msg msg, uint routingId, ReadOnlySpan<byte> group, CancellationToken ct)
     {
-        var waiting = WaitAsync(Direction.Send, new SendAttempt(msg, routingId), ct);
+        var waiting = WaitAsync(Direction.Send, new SendAttempt(msg, routingId, group.IsEmpty ? null : group.ToArray()), ct);
         return waiting.IsCompletedSuccessfully ? default : new ValueTask(waiting.AsTask());
     }
 

@@ -34,6 +34,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     private readonly bool _takesInbound;
     private readonly bool _sendsByRoutingId;
     private readonly bool _fansOut;
+    private readonly bool _grouped;
 
     /// <summary>The pattern's filter of whole messages, or null where it takes every message.</summary>
     private readonly Func<ReadOnlySpan<byte>, bool>? _accepts;
@@ -50,6 +51,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         _takesInbound = pattern.TakesInbound;
         _sendsByRoutingId = pattern.SendsByRoutingId;
         _fansOut = pattern.FansOut;
+        _grouped = _traits.Grouped;
         ZmqMetrics.Register(this);
     }
 

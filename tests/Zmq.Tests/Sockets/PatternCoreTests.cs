@@ -249,7 +249,7 @@ public sealed class PatternCoreOverInproc : PatternCoreTests
 /// interfaces its traits call for, so every form that fits it.</summary>
 public sealed class SocketTypeTableTests
 {
-    public static TheoryData<ZmqSocket> Sockets() => [new ClientSocket(), new ServerSocket(), new PublisherSocket(), new SubscriberSocket()];
+    public static TheoryData<ZmqSocket> Sockets() => [new ClientSocket(), new ServerSocket(), new PublisherSocket(), new SubscriberSocket(), new RadioSocket(), new DishSocket()];
 
     [Theory]
     [MemberData(nameof(Sockets))]
@@ -260,7 +260,8 @@ public sealed class SocketTypeTableTests
             var traits = SocketTypes.Of(socket.Type);
             Assert.Equal(traits.Name, socket.SocketType);
             Assert.Equal(traits.ThreadSafe, socket.IsThreadSafe);
-            Assert.Equal(traits.Sends, socket is ISendingSocket or IRoutingIdSendingSocket);
+            Assert.Equal(traits.Sends, socket is ISendingSocket or IRoutingIdSendingSocket or IGroupSendingSocket);
+            Assert.Equal(traits.Sends && traits.Grouped, socket is IGroupSendingSocket);
             Assert.Equal(traits.Receives, socket is IReceivingSocket);
             Assert.Equal(traits.Sends && traits.Multipart, socket is IMultipartSendingSocket);
             Assert.Equal(traits.Receives && traits.Multipart, socket is IMultipartReceivingSocket);

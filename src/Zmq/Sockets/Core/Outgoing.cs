@@ -17,28 +17,33 @@ internal ref struct Outgoing
     private readonly bool _isInline;
 
     /// <summary>A payload of at most <see cref="Msg.InlineCapacity"/> bytes.</summary>
-    public Outgoing(ReadOnlySpan<byte> inline, bool more, uint routingId)
+    public Outgoing(ReadOnlySpan<byte> inline, bool more, uint routingId, ReadOnlySpan<byte> group = default)
     {
         _inline = inline;
         _msg = ref Unsafe.NullRef<Msg>();
         _isInline = true;
         More = more;
         RoutingId = routingId;
+        Group = group;
     }
 
     /// <summary>A built message; once written, <paramref name="msg"/> is emptied.</summary>
-    public Outgoing(ref Msg msg, uint routingId)
+    public Outgoing(ref Msg msg, uint routingId, ReadOnlySpan<byte> group = default)
     {
         _msg = ref msg;
         _isInline = false;
         More = msg.More;
         RoutingId = routingId;
+        Group = group;
     }
 
     public readonly bool More;
 
     /// <summary>The peer to send to, where the socket type sends by routing id (SERVER, PEER).</summary>
     public readonly uint RoutingId;
+
+    /// <summary>The message's group, where the socket type sends to groups (RADIO): 1–255 bytes.</summary>
+    public readonly ReadOnlySpan<byte> Group;
 
     public readonly ReadOnlySpan<byte> Span => _isInline ? _inline : _msg.Span;
 

@@ -2,13 +2,17 @@ namespace Zmq.Sockets.Core;
 
 /// <summary>What a socket type is, fixed by the pattern (../shared ZMTP digest, section 1): its ZMTP
 /// name, whether it is safe from many threads at once, whether it carries multipart messages, and
-/// which directions it has.</summary>
-internal readonly record struct SocketTypeTraits(string Name, bool ThreadSafe, bool Multipart, bool Sends, bool Receives);
+/// which directions it has, and whether every message carries a group (RADIO, DISH: a group frame
+/// before each body on the wire and in the pipes, RFC 48).</summary>
+internal readonly record struct SocketTypeTraits(string Name, bool ThreadSafe, bool Multipart, bool Sends, bool Receives, bool Grouped = false);
 
 /// <summary>The one socket-type table: traits and the compatibility matrix (libzmq's
 /// <c>mechanism_t::check_socket_type</c>, RFC 37). Everything that depends on the type asks here.</summary>
 internal static class SocketTypes
 {
+    /// <summary>The longest group ZMTP carries (RFC 48: a one-byte length; libzmq ZMQ_GROUP_MAX_LENGTH).</summary>
+    public const int MaxGroupLength = 255;
+
     private static readonly SocketTypeTraits[] Traits =
     [
         new("PAIR", ThreadSafe: false, Multipart: true, Sends: true, Receives: true),
@@ -25,8 +29,8 @@ internal static class SocketTypes
         new("STREAM", ThreadSafe: false, Multipart: true, Sends: true, Receives: true),
         new("SERVER", ThreadSafe: true, Multipart: false, Sends: true, Receives: true),
         new("CLIENT", ThreadSafe: true, Multipart: false, Sends: true, Receives: true),
-        new("RADIO", ThreadSafe: true, Multipart: false, Sends: true, Receives: false),
-        new("DISH", ThreadSafe: true, Multipart: false, Sends: false, Receives: true),
+        new("RADIO", ThreadSafe: true, Multipart: false, Sends: true, Receives: false, Grouped: true),
+        new("DISH", ThreadSafe: true, Multipart: false, Sends: false, Receives: true, Grouped: true),
         new("GATHER", ThreadSafe: true, Multipart: false, Sends: false, Receives: true),
         new("SCATTER", ThreadSafe: true, Multipart: false, Sends: true, Receives: false),
         new("DGRAM", ThreadSafe: true, Multipart: true, Sends: true, Receives: true),

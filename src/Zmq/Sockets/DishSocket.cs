@@ -1,0 +1,96 @@
+using Zmq.Engine;
+using Zmq.Routing;
+using Zmq.Sockets.Core;
+
+namespace Zmq;
+
+/// <summary>
+/// DISH (RFC 48): receives what its RADIO peers send to the groups it joined (<see cref="Join"/>;
+/// exact match), each message with its <see cref="Message.Group"/>. Joined groups are sent to every
+/// RADIO, and again after each reconnect; messages are also filtered here, so nothing of a group is
+/// received once <see cref="Leave"/> returns. Fair-queues across RADIOs. Sends nothing.
+/// Single-frame messages only. Thread-safe.
+/// </summary>
+public sealed class DishSocket : ZmqSocket, IReceivingSocket
+{
+    private readonly Rules _rules;
+
+    /// <summary>Creates a DISH in <see cref="ZmqContext.Default"/>.</summary>
+    public DishSocket()
+        : this(null)
+    {
+    }
+
+    /// <summary>Creates a DISH whose inproc endpoints live in <paramref name="context"/>
+    /// (<see cref="ZmqContext.Default"/> when null).</summary>
+    public DishSocket(ZmqContext? context)
+        : base(context, new Rules())
+    {
+        _rules = (Rules)Pattern;
+    }
+
+    /// <summary>Receives the messages sent to <paramref name="group"/> (1 to 255 bytes in UTF-8,
+    /// matched exactly) from now on.</summary>
+    /// <exception cref="ArgumentException">The group is empty or too long.</exception>
+    /// <exception cref="InvalidOperationException">The group is joined already.</exception>
+    public void Join(string group) => Change(group, join: true);
+
+    /// <summary>Stops receiving <paramref name="group"/>: nothing of it is received once this returns.</summary>
+    /// <exception cref="InvalidOperationException">The group is not joined.</exception>
+    public void Leave(string group) => Change(group, join: false);
+
+    /// <summary>The groups live in the receive filter (read under the receive lock) and go to the
+    /// RADIOs (under the send lock): a change holds both.</summary>
+    private void Change(string group, bool join)
+    {
+        ThrowIfDisposed();
+        using (SendLock.Enter())
+        using (ReceiveLock.Enter())
+        {
+            if (join)
+            {
+                _rules.Groups.Join(group);
+            }
+            else
+            {
+                _rules.Groups.Leave(group);
+            }
+        }
+    }
+
+    private sealed class Rules : Pattern
+    {
+        public readonly JoinedGroups Groups = new();
+
+        public override ZmqSocketType Type => ZmqSocketType.Dish;
+
+        public override bool Filters => true;
+
+        public override bool Accepts(ReadOnlySpan<byte> first) => Groups.Accepts(first);
+
+        public override uint GroupId(ReadOnlySpan<byte> group) => Groups.Id(group);
+
+        public override string? GroupName(uint id) => Groups.Name(id);
+
+        // Inproc pipes never reconnect: they are told at once. Others once their connection is up.
+        public override void Attach(Pipe pipe)
+        {
+            if (pipe.IsInproc || pipe.Connection != null)
+            {
+                Groups.TellAll(pipe);
+            }
+        }
+
+        public override void Connected(Pipe pipe) => Groups.TellAll(pipe);
+
+        /// <summary>Groups still queued for a lost connection are dropped: they are all sent again
+        /// after the reconnect, and the RADIO has forgotten the old ones.</summary>
+        public override void Disconnected(Pipe pipe)
+        {
+            Groups.Forget(pipe);
+            pipe.DrainOutbound();
+        }
+
+        public override void Detach(Pipe pipe) => Groups.Forget(pipe);
+    }
+}

@@ -1,0 +1,193 @@
+using System.Text;
+
+namespace Zmq.Tests.Sockets;
+
+/// <summary>RADIO and DISH (RFC 48, libzmq test_radio_dish), per transport: exact-match groups joined
+/// and left at the DISH, fan-out at the RADIO, every receive form carrying the group.</summary>
+public abstract class RadioDishTests : TransportTestBase
+{
+    protected static RadioSocket NewRadio() => new() { Linger = TimeSpan.Zero };
+
+    protected static DishSocket NewDish() => new() { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
+
+    /// <summary>Sends probes to <paramref name="group"/> until one arrives (the JOIN has reached the
+    /// RADIO), then drains the probes that followed it.</summary>
+    internal static async Task JoinedAsync(RadioSocket radio, DishSocket dish, string group)
+    {
+        string probe = "\u0001probe";
+        await Support.Wait.UntilAsync(() =>
+        {
+            radio.Send(group, probe);
+            return dish.TryReceive(out var m, TimeSpan.FromMilliseconds(20)) && m.Group == group && m.ToString() == probe;
+        }, $"the JOIN of '{group}' reaches the RADIO");
+        while (dish.TryReceive(out var m, TimeSpan.FromMilliseconds(50)))
+        {
+            Assert.Equal(probe, m.ToString());
+        }
+    }
+
+    private async Task<(RadioSocket Radio, DishSocket Dish)> JoinedPairAsync(params string[] groups)
+    {
+        var radio = NewRadio();
+        radio.Bind(AnyEndpoint);
+        var dish = NewDish();
+        dish.Connect(radio.LastEndpoint!);
+        foreach (var g in groups)
+        {
+            dish.Join(g);
+        }
+        foreach (var g in groups)
+        {
+            await JoinedAsync(radio, dish, g);
+        }
+        return (radio, dish);
+    }
+
+    [Fact]
+    public async Task Dish_ReceivesOnlyTheGroupsItJoined_MatchedExactlyNotByPrefix()
+    {
+        var (radio, dish) = await JoinedPairAsync("weather");
+        await using var disposeRadio = radio;
+        await using var disposeDish = dish;
+
+        radio.Send("weath", "a prefix of the group");
+        radio.Send("weather.rain", "the group is a prefix of it");
+        radio.Send("news", "another group");
+        radio.Send("weather", "joined");
+
+        var m = dish.Receive();
+        Assert.Equal("joined", m.ToString());
+        Assert.Equal("weather", m.Group);
+        Assert.Equal(0u, m.RoutingId);
+        Assert.False(dish.TryReceive(out _, TimeSpan.FromMilliseconds(100)));
+    }
+
+    [Fact]
+    public async Task Leave_StopsTheGroup_AndJoiningAgainBringsItBack()
+    {
+        var (radio, dish) = await JoinedPairAsync("a", "b");
+        await using var disposeRadio = radio;
+        await using var disposeDish = dish;
+
+        dish.Leave("a");
+        radio.Send("a", "left");
+        radio.Send("b", "still joined");
+        Assert.Equal("still joined", dish.ReceiveString());
+
+        dish.Join("a");
+        await JoinedAsync(radio, dish, "a");
+        radio.Send("a", "back");
+        Assert.Equal("back", dish.ReceiveString());
+    }
+
+    [Fact]
+    public async Task Radio_FansOutToEveryDishThatJoinedTheGroup_AndOnlyThose()
+    {
+        await using var radio = NewRadio();
+        radio.Bind(AnyEndpoint);
+        await using var red1 = NewDish();
+        await using var red2 = NewDish();
+        await using var blue = NewDish();
+        foreach (var (dish, group) in new[] { (red1, "red"), (red2, "red"), (blue, "blue") })
+        {
+            dish.Connect(radio.LastEndpoint!);
+            dish.Join(group);
+            await JoinedAsync(radio, dish, group);
+        }
+        // The probes for red2 reached red1 too.
+        while (red1.TryReceive(out var probe, TimeSpan.FromMilliseconds(50)))
+        {
+            Assert.Equal("red", probe.Group);
+        }
+
+        // Above 64 bytes, one payload is shared by the queues: each DISH still gets its own copy.
+        var big = Encoding.ASCII.GetBytes(new string('r', 1000));
+        radio.Send("red", big);
+        radio.Send("blue", "b");
+
+        var a = red1.Receive();
+        var b = red2.Receive();
+        Assert.Equal(big, a.Span.ToArray());
+        Assert.Equal(big, b.Span.ToArray());
+        Assert.NotSame(a.Buffer, b.Buffer);
+        Assert.Equal("b", blue.ReceiveString());
+        Assert.False(blue.TryReceive(out _, TimeSpan.FromMilliseconds(50)));
+        Assert.False(red1.TryReceive(out _, TimeSpan.FromMilliseconds(50)));
+    }
+
+    [Fact]
+    public async Task EveryReceiveForm_CarriesTheGroup_AndEverySendFormSendsToIt()
+    {
+        string longGroup = new('g', 200);
+        var (radio, dish) = await JoinedPairAsync("g", longGroup);
+        await using var disposeRadio = radio;
+        await using var disposeDish = dish;
+
+        radio.Send("g", "span"u8);
+        Assert.True(radio.TrySend(longGroup, "try"));
+        await radio.SendAsync("g", "async");
+        var outgoing = MessageBuffer.Rent(100);
+        outgoing.Span.Fill((byte)'x');
+        radio.Send(longGroup, ref outgoing);
+        Assert.False(outgoing.IsAllocated);
+
+        var m = dish.Receive();
+        Assert.Equal(("span", "g"), (m.ToString(), m.Group));
+        var buffer = new byte[16];
+        var r = dish.Receive(buffer);
+        Assert.Equal(("try", longGroup), (Encoding.ASCII.GetString(buffer, 0, r.Length), r.Group));
+        var a = await dish.ReceiveAsync();
+        Assert.Equal(("async", "g"), (a.ToString(), a.Group));
+        using (var received = dish.ReceiveBuffer())
+        {
+            Assert.Equal((100, longGroup), (received.Length, received.Group));
+        }
+    }
+
+    [Fact]
+    public async Task ABodyLongerThanTheBuffer_StaysQueuedWithItsGroup()
+    {
+        var (radio, dish) = await JoinedPairAsync("g");
+        await using var disposeRadio = radio;
+        await using var disposeDish = dish;
+        radio.Send("g", new byte[100]);
+
+        var e = Assert.Throws<BufferTooSmallException>(() => dish.Receive(new byte[10]));
+
+        Assert.Equal(100, e.MessageLength);
+        var r = dish.Receive(new byte[100]);
+        Assert.Equal((100, "g"), (r.Length, r.Group));
+    }
+
+    [Fact]
+    public async Task WrongUse_ThrowsWithAMessageThatSaysWhatToDo()
+    {
+        await using var radio = NewRadio();
+        await using var dish = NewDish();
+        dish.Join("g");
+
+        Assert.Contains("already", Assert.Throws<InvalidOperationException>(() => dish.Join("g")).Message);
+        Assert.Contains("not joined", Assert.Throws<InvalidOperationException>(() => dish.Leave("other")).Message);
+        Assert.Throws<ArgumentException>(() => dish.Join(""));
+        Assert.Throws<ArgumentException>(() => dish.Join(new string('x', 256)));
+        Assert.Contains("group", Assert.Throws<ArgumentException>(() => radio.Send("", "x")).Message);
+        Assert.Contains("256", Assert.Throws<ArgumentException>(() => radio.Send(new string('é', 128), "x")).Message);
+        Assert.Throws<NotSupportedException>(() => dish.Core().SendFrame("x"u8, more: false, 0, "g"u8));
+        Assert.Throws<NotSupportedException>(() => radio.Core().TryReceive(out Message _));
+    }
+}
+
+public sealed class RadioDishOverTcp : RadioDishTests
+{
+    protected override string AnyEndpoint => "tcp://127.0.0.1:*";
+}
+
+public sealed class RadioDishOverIpc : RadioDishTests
+{
+    protected override string AnyEndpoint => "ipc://*";
+}
+
+public sealed class RadioDishOverInproc : RadioDishTests
+{
+    protected override string AnyEndpoint => $"inproc://radio-dish-{Guid.NewGuid():N}";
+}
