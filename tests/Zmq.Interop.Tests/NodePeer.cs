@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 
 namespace Zmq.Interop.Tests;
@@ -39,7 +40,7 @@ internal sealed record PeerConfig
     /// <summary>Sink: stop receiving after this many messages and print STALLED.</summary>
     public int? StallAfter { get; init; }
 
-    /// <summary>Interactive: the libzmq socket type, "server", "client", "dealer", "router", "pub", "sub" or "xpub".</summary>
+    /// <summary>Interactive: the libzmq socket type, "server", "client", "dealer", "router", "pub", "sub", "xpub", "radio" or "dish".</summary>
     public string? Socket { get; init; }
 
     /// <summary>libzmq ZMQ_RCVBUF: the kernel receive buffer.</summary>
@@ -138,6 +139,24 @@ internal sealed class NodePeer : PeerProcess
     {
         string[] fields = (await WaitForLineAsync(l => l.StartsWith("MSG ", StringComparison.Ordinal), $"MSG ({what})", timeout)).Split(' ');
         return [.. fields[2].Split(',').Select(Convert.FromHexString)];
+    }
+
+    /// <summary>Interactive mode: the libzmq RADIO sends <paramref name="body"/> to <paramref name="group"/>.</summary>
+    public Task SendToGroupAsync(string group, byte[] body) =>
+        SendLineAsync($"SENDGROUP {Convert.ToHexStringLower(Encoding.UTF8.GetBytes(group))} {Convert.ToHexStringLower(body)}");
+
+    /// <summary>Interactive mode: the libzmq DISH joins (or leaves) <paramref name="group"/>; returns once it has.</summary>
+    public async Task JoinAsync(string group, bool join = true)
+    {
+        await SendLineAsync($"{(join ? "JOIN" : "LEAVE")} {Convert.ToHexStringLower(Encoding.UTF8.GetBytes(group))}");
+        await WaitForLineAsync(l => l == (join ? "JOINED" : "LEFT"), join ? "JOINED" : "LEFT", null);
+    }
+
+    /// <summary>Interactive mode: the next message the libzmq DISH received, with its group.</summary>
+    public async Task<(string Group, byte[] Body)> ReceiveFromGroupAsync(string what, TimeSpan? timeout = null)
+    {
+        string[] fields = (await WaitForLineAsync(l => l.StartsWith("GROUPMSG ", StringComparison.Ordinal), $"GROUPMSG ({what})", timeout)).Split(' ');
+        return (Encoding.UTF8.GetString(Convert.FromHexString(fields[1])), Convert.FromHexString(fields[2]));
     }
 
     /// <summary>Interactive mode: the libzmq PUB sends a multipart message.</summary>

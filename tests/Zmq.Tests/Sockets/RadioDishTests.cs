@@ -1,4 +1,5 @@
 using System.Text;
+using Zmq.Tests.Support;
 
 namespace Zmq.Tests.Sockets;
 
@@ -177,12 +178,65 @@ public abstract class RadioDishTests : TransportTestBase
     }
 }
 
-public sealed class RadioDishOverTcp : RadioDishTests
+/// <summary>The RADIO/DISH rules that need a connection: joins sent again after a reconnect, and a
+/// peer that breaks RFC 48's message shape losing its connection.</summary>
+public abstract class ReconnectingRadioDishTests : RadioDishTests
+{
+    [Fact]
+    public async Task Groups_AreJoinedAgainAfterAReconnect()
+    {
+        string endpoint = FreshEndpoint();
+        var radio = NewRadio();
+        radio.Bind(endpoint);
+        await using var dish = NewDish();
+        var events = dish.Monitor();
+        dish.Connect(endpoint);
+        dish.Join("kept");
+        await JoinedAsync(radio, dish, "kept");
+        await radio.DisposeAsync();
+        await events.NextAsync(SocketEventType.Disconnected);
+
+        await using var again = NewRadio();
+        again.Bind(endpoint);
+        await JoinedAsync(again, dish, "kept");
+        again.Send("other", "not joined");
+        again.Send("kept", "end");
+        Assert.Equal("end", dish.ReceiveString());
+    }
+
+    [Theory]
+    [InlineData("a body with no group frame before it")]
+    [InlineData("a group frame longer than 255 bytes")]
+    [InlineData("a body with MORE set")]
+    public async Task Dish_APeerSendingAMessageOfAnotherShape_LosesItsConnection_WithALogEntry(string shape)
+    {
+        var log = new Support.RecordingLogger();
+        await using var dish = new DishSocket { Logger = log, Linger = TimeSpan.Zero };
+        dish.Join("g");
+        dish.Bind(AnyEndpoint);
+        await using var peer = await Support.RawPeer.ConnectAsync(dish.LastEndpoint!);
+        await peer.HandshakeAsync("RADIO");
+
+        byte[][] frames = shape switch
+        {
+            "a body with no group frame before it" => [Support.RawPeer.MessageFrame("body")],
+            "a group frame longer than 255 bytes" => [[0x03, 0, 0, 0, 0, 0, 0, 1, 0, .. new byte[256]], Support.RawPeer.MessageFrame("body")],
+            _ => [Support.RawPeer.MessageFrame("g", more: true), Support.RawPeer.MessageFrame("body", more: true), Support.RawPeer.MessageFrame("x")],
+        };
+        await peer.SendAsync(frames);
+
+        Assert.True(await peer.WaitClosedAsync(Timeout), "the DISH closed the connection");
+        await log.WaitForAsync(Support.RecordingLogger.ProtocolErrorId, "RADIO message");
+        Assert.False(dish.TryReceive(out _));
+    }
+}
+
+public sealed class RadioDishOverTcp : ReconnectingRadioDishTests
 {
     protected override string AnyEndpoint => "tcp://127.0.0.1:*";
 }
 
-public sealed class RadioDishOverIpc : RadioDishTests
+public sealed class RadioDishOverIpc : ReconnectingRadioDishTests
 {
     protected override string AnyEndpoint => "ipc://*";
 }

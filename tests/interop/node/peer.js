@@ -13,7 +13,7 @@
 //       with every index in arrival order when the message with index N arrives. With S, it stops
 //       receiving after S messages and prints STALLED with those indices instead: libzmq then fills
 //       its queue and stops reading, so the sender's data backs up in flight.
-//   {"mode":"interactive", "socket":"server"|"client"|"dealer"|"router"|"pub"|"sub"|"xpub", "bind"|"connect":"...", "timeoutMs":T}
+//   {"mode":"interactive", "socket":"server"|"client"|"dealer"|"router"|"pub"|"sub"|"xpub"|"radio"|"dish", "bind"|"connect":"...", "timeoutMs":T}
 //       Driven line by line from the test. Prints MSG <routingId> <hex>[,<hex>...] per received
 //       message (routing id 0 where the type has none; one hex field per frame; an XPUB receives
 //       each new subscription as 01 then the topic, a cancel as 00 then the topic) and EVENT <name> per
@@ -24,6 +24,8 @@
 //       waiting at PAUSE still takes one message), and BLAST <salt> <from> <count> <size> (sends
 //       payload(salt, i, size) for i = from .. from+count-1 as fast as libzmq takes them, then
 //       prints SENT <from> <count>; a PUB drops what does not fit at its send high-water mark).
+//       RADIO and DISH: SENDGROUP <group-hex> <body-hex> (a RADIO sends to the group), JOIN and
+//       LEAVE <group-hex> (a DISH; print JOINED / LEFT); a DISH prints GROUPMSG <group-hex> <body-hex>.
 //   Any mode: "heartbeatIntervalMs" and "heartbeatTimeoutMs" turn on libzmq's ZMTP PING;
 //   "receiveBufferSize", "receiveHighWaterMark", "sendBufferSize" and "sendHighWaterMark" set those
 //   options; "helloMsg", "disconnectMsg"
@@ -35,7 +37,7 @@
 
 // zeromq/draft warns on load that the draft API is unstable; the test treats stderr as diagnostics.
 process.removeAllListeners("warning")
-const { Server, Client } = require("zeromq/draft")
+const { Server, Client, Radio, Dish } = require("zeromq/draft")
 const { Dealer, Router, Publisher, Subscriber, XPublisher } = require("zeromq")
 const crypto = require("crypto")
 
@@ -205,7 +207,7 @@ async function runSink() {
 }
 
 async function runInteractive() {
-  const types = { server: Server, client: Client, dealer: Dealer, router: Router, pub: Publisher, sub: Subscriber, xpub: XPublisher }
+  const types = { server: Server, client: Client, dealer: Dealer, router: Router, pub: Publisher, sub: Subscriber, xpub: XPublisher, radio: Radio, dish: Dish }
   const Type = types[config.socket]
   if (!Type) fail(`unknown socket ${JSON.stringify(config.socket)}; use one of ${Object.keys(types).join(", ")}`)
   const socket = newSocket(Type)
@@ -258,18 +260,33 @@ async function runInteractive() {
       console.log(`${command}D`)
       return
     }
+    if (command === "JOIN" || command === "LEAVE") {
+      const group = Buffer.from(routingId || "", "hex")
+      if (command === "JOIN") socket.join(group)
+      else socket.leave(group)
+      console.log(command === "JOIN" ? "JOINED" : "LEFT")
+      return
+    }
+    if (command === "SENDGROUP") {
+      socket.send(Buffer.from(hex || "", "hex"), { group: Buffer.from(routingId, "hex") }).catch(e => fail(`${line}: ${e.message}`))
+      return
+    }
     if (command !== "SEND") fail(`unknown command ${JSON.stringify(line)}`)
     const frames = (hex || "").split(",").map(h => Buffer.from(h, "hex"))
     const sent = Type === Server ? socket.send(frames[0], { routingId: Number(routingId) }) : socket.send(frames.length === 1 ? frames[0] : frames)
     sent.catch(e => fail(`SEND ${line}: ${e.message}`))
   }
 
-  // A publisher receives nothing: it just serves the commands.
-  if (Type === Publisher) return
+  // A publisher or a radio receives nothing: it just serves the commands.
+  if (Type === Publisher || Type === Radio) return
   for (;;) {
     while (paused) await paused
     const parts = await socket.receive()
     const meta = parts.find(p => !Buffer.isBuffer(p))
+    if (Type === Dish) {
+      console.log(`GROUPMSG ${Buffer.from(meta.group).toString("hex")} ${parts[0].toString("hex")}`)
+      continue
+    }
     const frames = parts.filter(p => Buffer.isBuffer(p)).map(p => p.toString("hex"))
     console.log(`MSG ${meta ? meta.routingId : 0} ${frames.join(",")}`)
   }
