@@ -349,5 +349,43 @@ public sealed class RoutingTablesTests
         Assert.Empty(RoutingKitTests.Drain(early.Outbound));
     }
 
+    [Fact]
+    public void JoinedGroups_FilterExactly_NumberEachGroupOnce_AndTellRadiosAsCommands()
+    {
+        var groups = new JoinedGroups();
+        var radio = NewPipe();
+        groups.Join("weather");
+        groups.TellAll(radio);
+        groups.TellAll(radio);
+        Assert.Equal([@"\u0004JOINweather"], DrainCommands(radio));
+        Assert.True(groups.Accepts("weather"u8));
+        Assert.False(groups.Accepts("weathe"u8));
+        Assert.False(groups.Accepts(new byte[300]));
+        uint id = groups.Id("weather"u8);
+        Assert.Equal("weather", groups.Name(id));
+
+        groups.Leave("weather");
+        Assert.False(groups.Accepts("weather"u8));
+        Assert.Equal([@"\u0005LEAVEweather"], DrainCommands(radio));
+        Assert.Throws<InvalidOperationException>(() => groups.Leave("weather"));
+        groups.Join("weather");
+        Assert.Equal(id, groups.Id("weather"u8));
+        Assert.Throws<InvalidOperationException>(() => groups.Join("weather"));
+        Assert.Throws<ArgumentException>(() => groups.Join(new string('x', 256)));
+        Assert.Null(groups.Name(id + 1));
+    }
+
+    private static List<string> DrainCommands(Pipe pipe)
+    {
+        var bodies = new List<string>();
+        while (pipe.Outbound.TryDequeue(out var msg))
+        {
+            Assert.True(msg.Command, "JOIN and LEAVE go as commands");
+            bodies.Add(Escape(System.Text.Encoding.Latin1.GetString(msg.Span)));
+            msg.Release();
+        }
+        return bodies;
+    }
+
     private static string Escape(string s) => string.Concat(s.Select(c => c < 32 ? $"\\u{(int)c:x4}" : c.ToString()));
 }
