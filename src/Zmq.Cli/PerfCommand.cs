@@ -24,6 +24,9 @@ internal static class PerfCommand
           zmq perf --compare [--quick]
               Runs the side-by-side benchmark (this library vs NetMQ vs libzmq, bench/Zmq.Perf) from the
               repository checkout this tool is in; --quick takes about 2 minutes, the full run about 10.
+              Its output passes through; stderr shows the rows done and the time taken (one line, updated
+              in place on a terminal; a line per finished row otherwise). Ends with the paths of the
+              table (table.txt) and chart (throughput.svg) in bench/results/<time>/.
               Exits 0 if every row ran, 1 if one failed or the harness is not found.
         """;
 
