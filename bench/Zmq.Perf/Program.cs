@@ -192,6 +192,8 @@ namespace Zmq.Perf
                 }
                 for (int i = 0; i < plan.Count; i++)
                 {
+                    // zmq perf --compare follows the run by these lines and the header above
+                    // (src/Zmq.Cli/CompareProgress.cs): change their shape in both places.
                     var w = plan[i];
                     Console.Write($"[{prefix}{(i + 1).ToString(CultureInfo.InvariantCulture).PadLeft(total.Length)}/{total}] {w.Name.PadRight(width)}  ");
                     Console.Out.Flush();

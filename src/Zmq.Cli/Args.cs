@@ -6,7 +6,8 @@ namespace Zmq.Cli;
 internal sealed class UsageException(string message) : Exception(message);
 
 /// <summary>
-/// Options of the form <c>--name value</c>, <c>--name=value</c> and bare <c>--flag</c>, plus positional words.
+/// Options of the form <c>--name value</c>, <c>--name=value</c> and bare <c>--flag</c>, plus positional words
+/// and <c>--help</c>.
 /// Each command declares its options up front so that a typo is reported instead of silently ignored.
 /// </summary>
 internal sealed class Args
@@ -25,6 +26,11 @@ internal sealed class Args
         for (int i = 0; i < list.Count; i++)
         {
             string a = list[i];
+            if (a is "--help" or "-h")
+            {
+                Help = true;
+                continue;
+            }
             if (!a.StartsWith("--", StringComparison.Ordinal) || a.Length == 2)
             {
                 Positional.Add(a);
@@ -68,6 +74,9 @@ internal sealed class Args
     }
 
     public string Command { get; }
+
+    /// <summary>--help or -h was given: every command takes it, so none declares it.</summary>
+    public bool Help { get; private set; }
 
     public List<string> Positional { get; } = [];
 

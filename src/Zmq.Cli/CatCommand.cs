@@ -9,6 +9,16 @@ namespace Zmq.Cli;
 /// </summary>
 internal static class CatCommand
 {
+    public const string Usage = """
+          zmq cat --type client|server (--bind EP | --connect EP)... [--count N] [--echo]
+              Sends each stdin line as a message and prints each received message as a line on stdout.
+              A SERVER sends a line to the peer of the last message it received. --echo (SERVER only)
+              replies every received message to its sender. Each bind prints 'bound <endpoint>' on
+              stderr (the real port for tcp://...:*). End of stdin stops sending only.
+              Exits 0 after N received messages (--count 0: once stdin is sent), otherwise when stopped
+              by Ctrl+C or SIGTERM; 1 if stdout cannot be written.
+        """;
+
     public static readonly string[] Options = ["type", "bind", "connect", "count"];
     public static readonly string[] Flags = ["echo"];
     public static readonly string[] Repeatable = ["bind", "connect"];

@@ -9,6 +9,14 @@ namespace Zmq.Cli;
 /// </summary>
 internal static class DemoCommand
 {
+    public const string Usage = """
+          zmq demo [--clients N] [--messages M] [--size BYTES] [--timeout SECONDS]
+              One SERVER on tcp://127.0.0.1:* echoes to N CLIENTs (default 4), each sending M requests
+              (default 100000) of SIZE bytes (default 64, min 8) from its own thread; every client checks
+              it got back exactly its own messages, in order. Exits 0 if all verified, 1 otherwise.
+              The run fails (instead of hanging) if nothing moves for --timeout seconds (default 10).
+        """;
+
     public static readonly string[] Options = ["clients", "messages", "size", "timeout"];
 
     // Each request starts with the client's index and its sequence number so a reply can be matched

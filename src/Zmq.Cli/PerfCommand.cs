@@ -10,6 +10,26 @@ namespace Zmq.Cli;
 /// </summary>
 internal static class PerfCommand
 {
+    public const string Usage = """
+          zmq perf thr|lat [--type client-server] [--transport tcp|ipc|inproc] [--size BYTES] [--count N] [--procs 1|2] [--hwm N]
+              thr: a CLIENT sends N messages (default 1000000) of SIZE bytes (default 64) as fast as it can
+                   to a SERVER, which times first to last message; prints msg/s and MB/s.
+              lat: the CLIENT sends N messages (default 20000), the SERVER echoes each; prints mean, p50
+                   and p99 round trip in µs after a short warm-up.
+              --procs 2 puts the SERVER in a child process (default 1: two threads in one process).
+              --hwm sets the send and receive high-water marks of both sockets (default 1000).
+              Both print bytes allocated per message. inproc runs in one process (--procs 1).
+              Exits 0 when the run completed, 1 if it stalled or a message arrived with the wrong size.
+
+          zmq perf --compare [--quick]
+              Runs the side-by-side benchmark (this library vs NetMQ vs libzmq, bench/Zmq.Perf) from the
+              repository checkout this tool is in; --quick takes about 2 minutes, the full run about 10.
+              Its output passes through; stderr shows the rows done and the time taken (one line, updated
+              in place on a terminal; a line per finished row otherwise). Ends with the paths of the
+              table (table.txt) and chart (throughput.svg) in bench/results/<time>/.
+              Exits 0 if every row ran, 1 if one failed or the harness is not found.
+        """;
+
     public static readonly string[] Options = ["type", "transport", "size", "count", "procs", "hwm"];
 
     private const string Allocation = "GC.GetTotalAllocatedBytes(precise: true) delta over the measured section, whole process incl. the library's I/O threads";

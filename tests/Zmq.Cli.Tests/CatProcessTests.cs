@@ -1,40 +1,21 @@
-using System.Diagnostics;
-
 namespace Zmq.Cli.Tests;
 
 /// <summary>Runs the real executable, since cat is about stdin, stdout, stderr and exit codes.</summary>
 public class CatProcessTests
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
-
-    private static Process Start(params string[] args)
-    {
-        string exe = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "Zmq.Cli.exe" : "Zmq.Cli");
-        var psi = new ProcessStartInfo(exe)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        return Process.Start(psi)!;
-    }
+    private static readonly TimeSpan Limit = ZmqTool.Limit;
 
     [Fact]
     public async Task Client_lines_come_back_from_an_echo_server()
     {
-        using var server = Start("cat", "--type", "server", "--bind", "tcp://127.0.0.1:*", "--echo", "--count", "2");
+        using var server = ZmqTool.Start("cat", "--type", "server", "--bind", "tcp://127.0.0.1:*", "--echo", "--count", "2");
         try
         {
             string? bound = await server.StandardError.ReadLineAsync().WaitAsync(Limit);
             Assert.StartsWith("bound tcp://127.0.0.1:", bound);
             string endpoint = bound!["bound ".Length..];
 
-            using var client = Start("cat", "--type", "client", "--connect", endpoint, "--count", "2");
+            using var client = ZmqTool.Start("cat", "--type", "client", "--connect", endpoint, "--count", "2");
             await client.StandardInput.WriteAsync("a\nb\n");
             client.StandardInput.Close();
             string clientOut = await client.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
@@ -49,10 +30,7 @@ public class CatProcessTests
         }
         finally
         {
-            if (!server.HasExited)
-            {
-                server.Kill();
-            }
+            ZmqTool.KillIfRunning(server);
         }
     }
 }
