@@ -13,7 +13,7 @@ namespace Zmq.Routing;
 /// all; a change goes to every RADIO that does. The filter is read under the receive lock and
 /// changed under both locks; the rest runs under the send lock. Part of the routing kit.
 /// </summary>
-internal sealed class JoinedGroups
+internal sealed class JoinedGroups : IPeerInterest
 {
     private sealed class Group(uint id, byte[] bytes)
     {

@@ -12,7 +12,7 @@ namespace Zmq.Routing;
 /// read under the receive lock and changed under both locks; the rest runs under the send lock.
 /// Part of the routing kit.
 /// </summary>
-internal sealed class SubscriptionList
+internal sealed class SubscriptionList : IPeerInterest
 {
     private readonly SubscriptionTrie<SubscriptionList> _topics = new();
     private readonly List<byte[]> _topicList = [];

@@ -58,9 +58,20 @@ public sealed class DishSocket : ZmqSocket, IReceivingSocket
         }
     }
 
-    private sealed class Rules : Pattern
+    private sealed class Rules : InterestPattern
     {
-        public readonly JoinedGroups Groups = new();
+        public readonly JoinedGroups Groups;
+
+        public Rules()
+            : this(new JoinedGroups())
+        {
+        }
+
+        private Rules(JoinedGroups groups)
+            : base(groups)
+        {
+            Groups = groups;
+        }
 
         public override ZmqSocketType Type => ZmqSocketType.Dish;
 
@@ -71,26 +82,5 @@ public sealed class DishSocket : ZmqSocket, IReceivingSocket
         public override uint GroupId(ReadOnlySpan<byte> group) => Groups.Id(group);
 
         public override string? GroupName(uint id) => Groups.Name(id);
-
-        // Inproc pipes never reconnect: they are told at once. Others once their connection is up.
-        public override void Attach(Pipe pipe)
-        {
-            if (pipe.IsInproc || pipe.Connection != null)
-            {
-                Groups.TellAll(pipe);
-            }
-        }
-
-        public override void Connected(Pipe pipe) => Groups.TellAll(pipe);
-
-        /// <summary>Groups still queued for a lost connection are dropped: they are all sent again
-        /// after the reconnect, and the RADIO has forgotten the old ones.</summary>
-        public override void Disconnected(Pipe pipe)
-        {
-            Groups.Forget(pipe);
-            pipe.DrainOutbound();
-        }
-
-        public override void Detach(Pipe pipe) => Groups.Forget(pipe);
     }
 }

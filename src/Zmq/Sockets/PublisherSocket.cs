@@ -27,64 +27,42 @@ public sealed class PublisherSocket : ZmqSocket, IMultipartSendingSocket
     {
     }
 
-    private sealed class Rules : Pattern
+    private sealed class Rules : FanOutPattern
     {
         private readonly SubscriberTable _subscribers = new();
-        private readonly Distributor _out = new();
 
         public override ZmqSocketType Type => ZmqSocketType.Pub;
 
-        public override bool FansOut => true;
-
         public override void Attach(Pipe pipe) => _subscribers.Add(pipe);
 
-        public override void Detach(Pipe pipe)
-        {
-            _subscribers.Remove(pipe);
-            _out.Remove(pipe);
-        }
-
-        /// <summary>A connecting pipe outlives its connection, and the peer subscribes again after
-        /// reconnecting: the old subscriptions go now, and so does what was queued for them, so the
-        /// new connection starts on a message boundary with only what it subscribes to.</summary>
-        public override void Disconnected(Pipe pipe)
-        {
-            _subscribers.Forget(pipe);
-            _out.Remove(pipe);
-            pipe.DrainOutbound();
-        }
-
-        // A fan-out never waits: a subscriber whose queue is full misses the message.
         public override bool TrySend(ref Outgoing frame, out Pipe? blocked)
         {
             blocked = null;
-            if (!_out.InMessage)
+            if (!Out.InMessage)
             {
-                _out.Choose(_subscribers.Match(frame.Span));
+                Out.Choose(_subscribers.Match(frame.Span));
             }
-            _out.Send(ref frame);
+            Out.Send(ref frame);
             return true;
         }
 
-        public override bool HasOut => true;
-
-        public override bool TakesInbound => true;
-
+        /// <summary>Subscriptions queued in the ZMTP 3.0 message form (libzmq sends them to every peer).</summary>
         public override void TakeInbound(Pipe pipe) => _subscribers.ReadFrom(pipe);
 
-        /// <summary>ZMTP 3.1's SUBSCRIBE and CANCEL, in order with the message form: what the peer
-        /// queued before the command counts first. (PUB receives nothing, so no receiver ever reads
-        /// for its read loop: this runs on the read loop, holding no lock.)</summary>
-        public override void Command(Pipe pipe, string name, ReadOnlySpan<byte> data)
+        protected override bool StatesInterest(string command) => command is Commands.Subscribe or Commands.Cancel;
+
+        protected override void ApplyInterest(Pipe pipe, string command, ReadOnlySpan<byte> data) =>
+            _subscribers.Apply(pipe, command == Commands.Subscribe, data);
+
+        protected override void ForgetInterest(Pipe pipe, bool peerGone)
         {
-            if (name is not (Commands.Subscribe or Commands.Cancel))
+            if (peerGone)
             {
-                return;
+                _subscribers.Remove(pipe);
             }
-            using (Owner.SendLockScope())
+            else
             {
-                _subscribers.ReadFrom(pipe);
-                _subscribers.Apply(pipe, name == Commands.Subscribe, data);
+                _subscribers.Forget(pipe);
             }
         }
     }

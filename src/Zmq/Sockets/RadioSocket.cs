@@ -29,92 +29,64 @@ public sealed class RadioSocket : ZmqSocket, IGroupSendingSocket
     {
     }
 
-    private sealed class Rules : Pattern
+    private sealed class Rules : FanOutPattern
     {
         private readonly GroupTable _groups = new();
         private readonly HashSet<Pipe> _dishes = [];
-        private readonly Distributor _out = new();
 
         public override ZmqSocketType Type => ZmqSocketType.Radio;
 
-        public override bool FansOut => true;
-
         public override void Attach(Pipe pipe) => _dishes.Add(pipe);
 
-        public override void Detach(Pipe pipe)
-        {
-            _dishes.Remove(pipe);
-            _groups.RemoveAll(pipe);
-            _out.Remove(pipe);
-        }
-
-        /// <summary>The DISH joins again after reconnecting: its groups go now, and what was queued
-        /// for it, so the new connection starts with only what it joins.</summary>
-        public override void Disconnected(Pipe pipe)
-        {
-            _groups.RemoveAll(pipe);
-            _out.Remove(pipe);
-            pipe.DrainOutbound();
-        }
-
-        // A fan-out never waits: a DISH whose queue is full misses the message.
         public override bool TrySend(ref Outgoing frame, out Pipe? blocked)
         {
             blocked = null;
-            _out.Choose(_groups.Members(frame.Group));
-            _out.SendGroup(frame.Group);
-            _out.Send(ref frame);
+            Out.Choose(_groups.Members(frame.Group));
+            Out.SendGroup(frame.Group);
+            Out.Send(ref frame);
             return true;
         }
 
-        public override bool HasOut => true;
-
         /// <summary>Over inproc, a DISH's JOIN and LEAVE arrive as queued commands.</summary>
-        public override bool TakesInbound => true;
-
         public override void TakeInbound(Pipe pipe)
         {
             while (pipe.Inbound.TryDequeue(out var msg))
             {
-                if (msg.Command && Commands.TryParse(msg.Span, out string name, out var group, out _))
+                if (msg.Command && Commands.TryParse(msg.Span, out string name, out var group, out _) && StatesInterest(name))
                 {
-                    Apply(pipe, name, group);
+                    ApplyInterest(pipe, name, group);
                 }
                 msg.Release();
                 pipe.OnInboundDequeued();
             }
         }
 
-        /// <summary>ZMTP's JOIN and LEAVE, in order with what the DISH queued before. (RADIO receives
-        /// nothing, so this runs on the read loop, holding no lock.)</summary>
-        public override void Command(Pipe pipe, string name, ReadOnlySpan<byte> data)
-        {
-            if (name is not (Commands.Join or Commands.Leave))
-            {
-                return;
-            }
-            using (Owner.SendLockScope())
-            {
-                TakeInbound(pipe);
-                Apply(pipe, name, data);
-            }
-        }
+        protected override bool StatesInterest(string command) => command is Commands.Join or Commands.Leave;
 
         /// <summary>Only pipes still routed to count: one left behind may deliver a late JOIN.</summary>
-        private void Apply(Pipe pipe, string name, ReadOnlySpan<byte> group)
+        protected override void ApplyInterest(Pipe pipe, string command, ReadOnlySpan<byte> group)
         {
             if (!_dishes.Contains(pipe) || group.Length > GroupTable.MaxGroupLength)
             {
                 return;
             }
-            if (name == Commands.Join)
+            if (command == Commands.Join)
             {
                 _groups.Join(group, pipe);
             }
-            else if (name == Commands.Leave)
+            else
             {
                 _groups.Leave(group, pipe);
             }
+        }
+
+        protected override void ForgetInterest(Pipe pipe, bool peerGone)
+        {
+            if (peerGone)
+            {
+                _dishes.Remove(pipe);
+            }
+            _groups.RemoveAll(pipe);
         }
     }
 }

@@ -56,9 +56,20 @@ public sealed class SubscriberSocket : ZmqSocket, IMultipartReceivingSocket
         }
     }
 
-    private sealed class Rules : Pattern
+    private sealed class Rules : InterestPattern
     {
-        private readonly SubscriptionList _subscriptions = new();
+        private readonly SubscriptionList _subscriptions;
+
+        public Rules()
+            : this(new SubscriptionList())
+        {
+        }
+
+        private Rules(SubscriptionList subscriptions)
+            : base(subscriptions)
+        {
+            _subscriptions = subscriptions;
+        }
 
         public override ZmqSocketType Type => ZmqSocketType.Sub;
 
@@ -72,26 +83,5 @@ public sealed class SubscriberSocket : ZmqSocket, IMultipartReceivingSocket
         public override bool PoolsReceivedBodies => false;
 
         public void Change(ReadOnlySpan<byte> topic, bool subscribe) => _subscriptions.Change(topic, subscribe);
-
-        // Inproc pipes never reconnect: they are told at once. Others once their connection is up.
-        public override void Attach(Pipe pipe)
-        {
-            if (pipe.IsInproc || pipe.Connection != null)
-            {
-                _subscriptions.TellAll(pipe);
-            }
-        }
-
-        public override void Connected(Pipe pipe) => _subscriptions.TellAll(pipe);
-
-        /// <summary>Subscriptions still queued for a lost connection are dropped: they are all sent
-        /// again after the reconnect, and the publisher has forgotten the old ones.</summary>
-        public override void Disconnected(Pipe pipe)
-        {
-            _subscriptions.Forget(pipe);
-            pipe.DrainOutbound();
-        }
-
-        public override void Detach(Pipe pipe) => _subscriptions.Forget(pipe);
     }
 }
