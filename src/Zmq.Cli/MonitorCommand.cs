@@ -11,34 +11,35 @@ namespace Zmq.Cli;
 internal static class MonitorCommand
 {
     public const string Usage = """
-          zmq monitor --type client|server|pub|sub (--bind EP | --connect EP)... [--subscribe PREFIX]... [--count N]
+          zmq monitor [EP]... --type client|server|pub|sub|radio|dish [--bind EP | --connect EP]... [--subscribe PREFIX]... [--join GROUP]... [--count N]
               Prints each event of the socket's connections as it happens, one line each on stdout: an
               ISO-8601 UTC time, then the event (Listening, Accepted, Connected, ConnectRetried,
               HandshakeSucceeded, HandshakeFailed, Disconnected, ...) with its endpoint, peer and reason.
               The monitor is attached before the first bind or connect, so no event is missed. Messages
               the socket receives are discarded, so a peer is never held up by it; --subscribe (sub
-              only, repeatable, "" for everything) makes publishers send to it. Each bind prints
+              only, repeatable, "" for everything) makes publishers send to it, as --join (dish only,
+              repeatable) makes radios send a group to it. An EP given without --bind or --connect is
+              connected to. Each bind prints
               'bound <endpoint>' on stderr. Exits 0 after N events, otherwise when stopped by Ctrl+C
               or SIGTERM; 1 if a bind fails (its BindFailed event is printed first) or stdout cannot
               be written.
         """;
 
-    public static readonly string[] Options = ["type", "bind", "connect", "subscribe", "count"];
-    public static readonly string[] Repeatable = ["bind", "connect", "subscribe"];
+    public static readonly string[] Options = ["type", "bind", "connect", "subscribe", "join", "count"];
+    public static readonly string[] Repeatable = ["bind", "connect", "subscribe", "join"];
 
     // Long enough for the last events of a failed bind to be printed, short enough not to delay the exit.
     private static readonly TimeSpan DrainWait = TimeSpan.FromSeconds(2);
 
     public static int Run(Args args)
     {
-        args.NoMorePositionals(0);
         string type = args.Require("type");
-        if (type is not ("client" or "server" or "pub" or "sub"))
+        if (type is not ("client" or "server" or "pub" or "sub" or "radio" or "dish"))
         {
-            throw new UsageException($"--type must be client, server, pub or sub, got '{type}'");
+            throw new UsageException($"--type must be client, server, pub, sub, radio or dish, got '{type}'");
         }
         var binds = args.All("bind");
-        var connects = args.All("connect");
+        var connects = args.All("connect").Concat(args.Positional).ToList();
         if (binds.Count + connects.Count == 0)
         {
             throw new UsageException("'monitor' needs at least one --bind EP or --connect EP");
@@ -48,6 +49,11 @@ internal static class MonitorCommand
         {
             throw new UsageException("--subscribe needs --type sub");
         }
+        var groups = args.All("join");
+        if (groups.Count > 0 && type != "dish")
+        {
+            throw new UsageException("--join needs --type dish");
+        }
         long count = args.GetLong("count", -1, 1);
 
         ZmqSocket socket = type switch
@@ -55,6 +61,8 @@ internal static class MonitorCommand
             "client" => new ClientSocket(),
             "server" => new ServerSocket(),
             "pub" => new PublisherSocket(),
+            "radio" => new RadioSocket(),
+            "dish" => new DishSocket(),
             _ => new SubscriberSocket(),
         };
         // It sends nothing of its own, so there is nothing to wait for at exit.
@@ -81,6 +89,10 @@ internal static class MonitorCommand
                 foreach (string prefix in subscriptions)
                 {
                     ((SubscriberSocket)socket).Subscribe(prefix);
+                }
+                foreach (string group in groups)
+                {
+                    ((DishSocket)socket).Join(group);
                 }
                 foreach (string ep in binds)
                 {

@@ -89,6 +89,23 @@ public class MonitorProcessTests
     }
 
     [Fact]
+    public async Task An_endpoint_given_alone_is_connected_to_and_a_dish_can_be_watched()
+    {
+        await using var radio = new RadioSocket();
+        radio.Bind("tcp://127.0.0.1:*");
+        using var monitor = ZmqTool.Start("monitor", radio.LastEndpoint!, "--type", "dish", "--join", "g");
+        try
+        {
+            Assert.StartsWith($"Connected {radio.LastEndpoint}", EventOf(await monitor.StandardOutput.ReadLineAsync().WaitAsync(Limit)), StringComparison.Ordinal);
+            Assert.Contains("(RADIO)", EventOf(await monitor.StandardOutput.ReadLineAsync().WaitAsync(Limit)), StringComparison.Ordinal);
+        }
+        finally
+        {
+            ZmqTool.KillIfRunning(monitor);
+        }
+    }
+
+    [Fact]
     public async Task A_failed_bind_prints_its_event_and_exits_1()
     {
         await using var holder = new ServerSocket();
