@@ -8,5 +8,8 @@ public readonly record struct ReceiveResult(int Length, uint RoutingId)
     public bool More { get; init; }
 
     /// <summary>On a DISH, the group the message was sent to; null elsewhere.</summary>
-    public string? Group { get; init; }
+    public string? Group => Routing.GroupNames.Name(GroupId);
+
+    /// <summary>Kept as a number, so that the struct holds no reference (see Routing/GroupNames.cs).</summary>
+    internal uint GroupId { get; init; }
 }

@@ -7,8 +7,8 @@ using Zmq.Sockets.Core;
 namespace Zmq.Routing;
 
 /// <summary>
-/// A DISH's own groups (RFC 48): the exact-match filter of what it receives, a number for each
-/// group it ever joined (so a received message carries its group without a string being made),
+/// A DISH's own groups (RFC 48): the exact-match filter of what it receives, each group's number
+/// (<see cref="GroupNames"/>: a received message carries its group without a string being made),
 /// and the RADIOs told of them with JOIN and LEAVE. A RADIO that does not know them yet is told
 /// all; a change goes to every RADIO that does. The filter is read under the receive lock and
 /// changed under both locks; the rest runs under the send lock. Part of the routing kit.
@@ -25,9 +25,6 @@ internal sealed class JoinedGroups : IPeerInterest
     /// <summary>Keyed by the group's bytes as Latin-1 (one char per byte): compared byte for byte.</summary>
     private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
 
-    /// <summary>Names by number (id − 1), replaced whole when one is added: read from any thread.</summary>
-    private string[] _names = [];
-
     private readonly HashSet<Pipe> _told = [];
 
     /// <summary>Whether a message of <paramref name="group"/> is received.</summary>
@@ -35,13 +32,6 @@ internal sealed class JoinedGroups : IPeerInterest
 
     /// <summary>The number of a group that was joined (0 for one never joined).</summary>
     public uint Id(ReadOnlySpan<byte> group) => Find(group)?.Id ?? 0;
-
-    /// <summary>Any thread: the group numbered <paramref name="id"/>.</summary>
-    public string? Name(uint id)
-    {
-        var names = Volatile.Read(ref _names);
-        return id - 1 < (uint)names.Length ? names[id - 1] : null;
-    }
 
     /// <exception cref="ArgumentException">The group is empty or longer than 255 bytes in UTF-8.</exception>
     /// <exception cref="InvalidOperationException">It is joined already.</exception>
@@ -51,10 +41,8 @@ internal sealed class JoinedGroups : IPeerInterest
         var key = Encoding.Latin1.GetString(bytes);
         if (!_groups.TryGetValue(key, out var group))
         {
-            var names = _names;
-            group = new Group((uint)names.Length + 1, bytes);
+            group = new Group(GroupNames.Of(name), bytes);
             _groups[key] = group;
-            Volatile.Write(ref _names, [.. names, name]);
         }
         else if (group.Joined)
         {

@@ -80,7 +80,5 @@ public sealed class DishSocket : ZmqSocket, IReceivingSocket
         public override bool Accepts(ReadOnlySpan<byte> first) => Groups.Accepts(first);
 
         public override uint GroupId(ReadOnlySpan<byte> group) => Groups.Id(group);
-
-        public override string? GroupName(uint id) => Groups.Name(id);
     }
 }

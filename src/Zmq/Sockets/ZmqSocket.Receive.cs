@@ -90,7 +90,7 @@ public abstract partial class ZmqSocket
             throw;
         }
         result = _grouped
-            ? new ReceiveResult(length, 0) { Group = _pattern.GroupName(group) }
+            ? new ReceiveResult(length, 0) { GroupId = group }
             : new ReceiveResult(length, from.RoutingId) { More = more };
         PassOnReceiveWake();
         return true;
@@ -109,14 +109,14 @@ public abstract partial class ZmqSocket
 
     /// <summary>A received message for the application: with its peer's routing id, or its group.</summary>
     private Message Received(in Msg msg) =>
-        _grouped ? Message.FromReceived(msg).InGroup(_pattern.GroupName(msg.RoutingId)) : Message.FromReceived(msg);
+        _grouped ? Message.FromReceived(msg).InGroup(Routing.GroupNames.Name(msg.RoutingId)) : Message.FromReceived(msg);
 
     private MessageBuffer ReceivedBuffer(in Msg msg)
     {
         var buffer = MessageBuffer.FromReceived(msg);
         if (_grouped)
         {
-            buffer.SetGroup(_pattern.GroupName(msg.RoutingId));
+            buffer.SetGroup(Routing.GroupNames.Name(msg.RoutingId));
         }
         return buffer;
     }
@@ -289,7 +289,7 @@ public abstract partial class ZmqSocket
     private ReceiveResult CopyOut(ref Msg msg, Span<byte> buffer)
     {
         var result = _grouped
-            ? new ReceiveResult(msg.Length, 0) { Group = _pattern.GroupName(msg.RoutingId) }
+            ? new ReceiveResult(msg.Length, 0) { GroupId = msg.RoutingId }
             : new ReceiveResult(msg.Length, msg.RoutingId) { More = msg.More };
         msg.Span.CopyTo(buffer);
         msg.Release();

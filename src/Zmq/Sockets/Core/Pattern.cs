@@ -106,9 +106,6 @@ internal abstract class Pattern
     /// being received, under the receive lock, once <see cref="Accepts"/> took it.</summary>
     public virtual uint GroupId(ReadOnlySpan<byte> group) => 0;
 
-    /// <summary>The group <see cref="GroupId"/> numbered; any thread.</summary>
-    public virtual string? GroupName(uint id) => null;
-
     /// <summary>The message the application receives from a pipe whose connection was lost
     /// (libzmq's DISCONNECT_MSG and HICCUP_MSG), or null.</summary>
     public virtual byte[]? MessageOnConnectionLost(Pipe pipe) => null;
