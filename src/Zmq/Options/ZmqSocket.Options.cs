@@ -3,122 +3,195 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Zmq;
 
-// Typed socket options with libzmq's defaults. Options read at Bind/Connect time (HWMs, reconnect
-// timing, Ipv6, Backlog) affect only later Bind/Connect calls, as in libzmq.
+// Typed socket options with libzmq's defaults. Each doc says when its option is read, because that
+// decides whether a change still counts: options of connections are taken at Bind/Connect (or as a
+// connection starts), as in libzmq, so a later change affects only later ones. The setters take no
+// lock (plain fields): options are set before the socket is shared, and each doc says so once.
 public abstract partial class ZmqSocket
 {
     private int _sendHwm = 1000;
     private int _receiveHwm = 1000;
     private TimeSpan _linger = Timeout.InfiniteTimeSpan;
 
-    /// <summary>Most messages queued per peer for sending (libzmq ZMQ_SNDHWM, default 1000; 0 = no limit).
-    /// As in libzmq, it applies to the Bind and Connect calls made after it is set: set it first.</summary>
+    /// <summary>Most messages queued per peer for sending (libzmq ZMQ_SNDHWM); default 1000, 0 = no
+    /// limit. What a full queue does is the socket type's: CLIENT and SERVER wait, PUB and RADIO drop
+    /// the message for that peer.
+    /// <para>Read when each peer's queue is made, so a change affects only queues made afterwards:
+    /// at Connect for a tcp or ipc endpoint (its queue lasts across reconnects); on a bound tcp or ipc
+    /// endpoint as each accepted peer completes its handshake; over inproc, the connecting socket's at
+    /// its Connect and the bound socket's when the two are paired (at the later of the Bind and the
+    /// Connect). An inproc direction then holds the sender's SendHighWatermark plus the receiver's
+    /// <see cref="ReceiveHighWatermark"/>, or has no limit if either is 0; until the pair is made, the
+    /// connecting socket's own SendHighWatermark. Set it before Bind and Connect.</para></summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public int SendHighWatermark
     {
         get => _sendHwm;
         set => _sendHwm = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "SendHighWatermark must be 0 (no limit) or positive");
     }
 
-    /// <summary>Most messages queued per peer on receipt (libzmq ZMQ_RCVHWM, default 1000; 0 = no limit).
-    /// When a peer's queue is full, that connection stops reading and TCP pushes back on the sender.
-    /// As in libzmq, it applies to the Bind and Connect calls made after it is set: set it first.</summary>
+    /// <summary>Most messages queued per peer on receipt (libzmq ZMQ_RCVHWM); default 1000, 0 = no
+    /// limit. When a tcp or ipc peer's queue is full, that connection stops reading and TCP pushes
+    /// back on the sender; over inproc it adds to the sender's limit (see
+    /// <see cref="SendHighWatermark"/>). Read when each peer's queue is made, at the same moments as
+    /// <see cref="SendHighWatermark"/>: set it before Bind and Connect.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public int ReceiveHighWatermark
     {
         get => _receiveHwm;
         set => _receiveHwm = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "ReceiveHighWatermark must be 0 (no limit) or positive");
     }
 
-    /// <summary>How long Dispose keeps delivering queued messages to connected peers (libzmq ZMQ_LINGER;
-    /// default infinite, zero = drop at once). An infinite linger still ends once nothing has moved
-    /// for <see cref="LingerStallTimeout"/>.</summary>
+    /// <summary>How long Dispose keeps delivering the messages queued for tcp and ipc peers (libzmq
+    /// ZMQ_LINGER); default <see cref="Timeout.InfiniteTimeSpan"/>, <see cref="TimeSpan.Zero"/> = drop
+    /// them at once. Even an infinite linger ends once nothing has moved for
+    /// <see cref="LingerStallTimeout"/>. Messages already sent over inproc stay readable by the other
+    /// socket whatever the linger. Read when Dispose is called.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative and not
+    /// <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
     public TimeSpan Linger
     {
         get => _linger;
         set => _linger = value >= TimeSpan.Zero || value == Timeout.InfiniteTimeSpan ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Linger must be zero, positive or Timeout.InfiniteTimeSpan");
     }
 
-    /// <summary>With an infinite <see cref="Linger"/>, how long Dispose waits while no queued message moves
-    /// (a peer that stopped reading) before closing anyway. Default 30 s.</summary>
+    /// <summary>How long Dispose waits, during the <see cref="Linger"/>, while no queued message moves
+    /// (a peer that stopped reading, an endpoint that never connected) before it closes anyway; default
+    /// 30 s. It applies to a finite linger too: Dispose returns at whichever comes first. Read while
+    /// Dispose waits. Not validated: zero or less gives up at the first check (every 200 ms or so)
+    /// that sees no progress.</summary>
     public TimeSpan LingerStallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a blocking send waits at the high-water mark (ZMQ_SNDTIMEO; default infinite).
-    /// On expiry a <see cref="TimeoutException"/> is thrown.</summary>
+    /// <summary>How long a blocking send waits for room (libzmq ZMQ_SNDTIMEO); default
+    /// <see cref="Timeout.InfiniteTimeSpan"/> (any negative value waits forever), zero = do not wait.
+    /// On expiry the send throws <see cref="TimeoutException"/> and nothing of it is queued.
+    /// <para>Read by each blocking send as it starts. The <c>Try…</c> forms never wait, the async forms
+    /// wait until cancelled and ignore it, and types that drop at the high-water mark (PUB, RADIO) never
+    /// wait. Not validated: keep it under 24 days, the longest a single wait can be.</para></summary>
     public TimeSpan SendTimeout { get; set; } = Timeout.InfiniteTimeSpan;
 
-    /// <summary>How long a blocking receive waits (ZMQ_RCVTIMEO; default infinite).
-    /// On expiry a <see cref="TimeoutException"/> is thrown.</summary>
+    /// <summary>How long a blocking receive waits for a message (libzmq ZMQ_RCVTIMEO); default
+    /// <see cref="Timeout.InfiniteTimeSpan"/> (any negative value waits forever), zero = do not wait.
+    /// On expiry the receive throws <see cref="TimeoutException"/>.
+    /// <para>Read by each blocking receive as it starts. The <c>Try…</c> forms never wait (or wait for
+    /// the timeout they are given), and the async forms wait until cancelled and ignore it. Not
+    /// validated: keep it under 24 days, the longest a single wait can be.</para></summary>
     public TimeSpan ReceiveTimeout { get; set; } = Timeout.InfiniteTimeSpan;
 
-    /// <summary>Wait before re-dialling a lost or refused connection (ZMQ_RECONNECT_IVL, default 100 ms;
-    /// negative = never reconnect).</summary>
+    /// <summary>Wait before re-dialling a lost or refused tcp or ipc connection (libzmq
+    /// ZMQ_RECONNECT_IVL); default 100 ms. While <see cref="ReconnectIntervalMax"/> is 0, each wait is
+    /// this plus a random extra of up to one more interval (100 to 200 ms by default). Negative = never
+    /// re-dial: the endpoint stops after its first failed dial or lost connection. Zero re-dials at
+    /// once, with no pause.
+    /// <para>Read at each Connect: a connecting endpoint keeps the value it had then, across
+    /// reconnects. Not validated.</para></summary>
     public TimeSpan ReconnectInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Upper bound of the exponential back-off (ZMQ_RECONNECT_IVL_MAX, default 0 = no back-off).</summary>
+    /// <summary>Upper bound of the exponential back-off (libzmq ZMQ_RECONNECT_IVL_MAX); default 0 = no
+    /// back-off. Above 0, the first wait is <see cref="ReconnectInterval"/> and it doubles after each
+    /// failed dial up to this (never below the interval), with no jitter; after a connection that
+    /// worked is lost, the waits start again from the first. Read at each Connect, like the interval.</summary>
     public TimeSpan ReconnectIntervalMax { get; set; } = TimeSpan.Zero;
 
-    /// <summary>Limit for one tcp connect attempt (ZMQ_CONNECT_TIMEOUT, default 0 = the OS's).</summary>
+    /// <summary>Limit for one tcp connect attempt (libzmq ZMQ_CONNECT_TIMEOUT); default 0 = the OS's
+    /// limit. An attempt that takes longer is given up and re-dialled as after a refusal. ipc dials
+    /// ignore it. Read at each Connect: a connecting endpoint keeps the value it had then.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.Zero;
 
-    /// <summary>A connection whose ZMTP handshake is unfinished after this is closed (ZMQ_HANDSHAKE_IVL, default 30 s).</summary>
+    /// <summary>A tcp or ipc connection whose ZMTP handshake is unfinished after this is closed (libzmq
+    /// ZMQ_HANDSHAKE_IVL); default 30 s, <see cref="Timeout.InfiniteTimeSpan"/> = no limit. A connecting
+    /// endpoint then re-dials. Read as each connection starts (every accept, every dial), so a change
+    /// applies to the next connections. Not validated: use a positive value or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> (zero, unlike libzmq's "no limit", fails every handshake).</summary>
     public TimeSpan HandshakeInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Send a ZMTP PING this often on each connection (ZMQ_HEARTBEAT_IVL, default 0 = no heartbeats).
-    /// A peer that answers nothing for <see cref="HeartbeatTimeout"/> after a PING is disconnected
-    /// (and re-dialled if this side connected).</summary>
+    /// <summary>Send a ZMTP PING this often on each tcp or ipc connection (libzmq ZMQ_HEARTBEAT_IVL);
+    /// default 0 = no heartbeats. A peer that sends nothing at all for <see cref="HeartbeatTimeout"/>
+    /// after a PING is disconnected (and re-dialled if this side connected). Read, with the timeout and
+    /// <see cref="HeartbeatTtl"/>, as each connection completes its handshake: a change applies to the
+    /// next connections (a connecting endpoint's next reconnect included), not to those up now.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.Zero;
 
-    /// <summary>How long to wait for any traffic after a PING (ZMQ_HEARTBEAT_TIMEOUT, default 0 = the interval).</summary>
+    /// <summary>How long to wait for any traffic after a PING before dropping the connection (libzmq
+    /// ZMQ_HEARTBEAT_TIMEOUT); default 0 = <see cref="HeartbeatInterval"/>. Used only while heartbeats
+    /// are on; read as each connection completes its handshake.</summary>
     public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.Zero;
 
-    /// <summary>Asks the peer to drop the connection after this long without traffic from us (ZMQ_HEARTBEAT_TTL,
-    /// default 0 = none; sent in tenths of a second, so under 100 ms means none).</summary>
+    /// <summary>Asks the peer to drop the connection after this long without traffic from us (libzmq
+    /// ZMQ_HEARTBEAT_TTL); default 0 = none. Carried by our PINGs, so it needs
+    /// <see cref="HeartbeatInterval"/> above 0; sent in tenths of a second, so under 100 ms means none
+    /// and the most is 6553.5 s. Read as each connection completes its handshake.</summary>
     public TimeSpan HeartbeatTtl { get; set; } = TimeSpan.Zero;
 
-    /// <summary>Largest message accepted from a peer (ZMQ_MAXMSGSIZE, default -1 = no limit). A peer
-    /// announcing a larger one is disconnected before any of it is buffered.</summary>
+    /// <summary>Largest frame accepted from a tcp or ipc peer, in bytes (libzmq ZMQ_MAXMSGSIZE; each
+    /// frame of a multipart message is checked alone); default -1 = no limit. A peer announcing a
+    /// larger one is disconnected before any of it is buffered, and, as after any protocol error, not
+    /// re-dialled. Inproc messages are not checked. Read as each connection is made (every accept,
+    /// every dial).</summary>
     public long MaxMessageSize { get; set; } = -1;
 
-    /// <summary>Bind to IPv6 as well as IPv4 for <c>*</c>, and prefer IPv6 when resolving names (ZMQ_IPV6, default false).
-    /// IPv6 literals such as <c>tcp://[::1]:5555</c> work either way.</summary>
+    /// <summary>Bind to IPv6 as well as IPv4 for <c>*</c>, and prefer IPv6 when resolving names (libzmq
+    /// ZMQ_IPV6); default false. IPv6 literals such as <c>tcp://[::1]:5555</c> work either way. Read at
+    /// each tcp Bind and Connect (a connecting endpoint resolves its host name again at each dial, with
+    /// the value it had at Connect).</summary>
     public bool Ipv6 { get; set; }
 
-    /// <summary>Listen backlog (ZMQ_BACKLOG, default 100).</summary>
+    /// <summary>Listen backlog: how many connections the OS holds before they are accepted (libzmq
+    /// ZMQ_BACKLOG); default 100. Read at each tcp or ipc Bind.</summary>
     public int Backlog { get; set; } = 100;
 
-    /// <summary>Kernel send buffer size in bytes for new connections (ZMQ_SNDBUF, default -1 = OS default).</summary>
+    /// <summary>Kernel send buffer size in bytes for tcp and ipc connections (libzmq ZMQ_SNDBUF);
+    /// default -1 = the OS default. Read at each Bind (the listening socket's, which accepted
+    /// connections take) and at each Connect.</summary>
     public int SendBufferSize { get; set; } = -1;
 
-    /// <summary>Kernel receive buffer size in bytes for new connections (ZMQ_RCVBUF, default -1 = OS default).</summary>
+    /// <summary>Kernel receive buffer size in bytes for tcp and ipc connections (libzmq ZMQ_RCVBUF);
+    /// default -1 = the OS default. Read at each Bind (the listening socket's, which accepted
+    /// connections take) and at each Connect.</summary>
     public int ReceiveBufferSize { get; set; } = -1;
 
-    /// <summary>TCP keepalive for new tcp connections: -1 = OS default, 0 = off, 1 = on (ZMQ_TCP_KEEPALIVE).</summary>
+    /// <summary>TCP keepalive for tcp connections (libzmq ZMQ_TCP_KEEPALIVE): -1 = the OS default
+    /// (the default), 0 = off, 1 = on. Read at each Bind (set on the listening socket, which accepted
+    /// connections inherit) and at each Connect.</summary>
     public int TcpKeepalive { get; set; } = -1;
 
-    /// <summary>Seconds idle before the first keepalive probe (ZMQ_TCP_KEEPALIVE_IDLE, -1 = OS default).</summary>
+    /// <summary>Seconds idle before the first keepalive probe (libzmq ZMQ_TCP_KEEPALIVE_IDLE); default
+    /// -1 = the OS default. Used only when <see cref="TcpKeepalive"/> is 1; read with it.</summary>
     public int TcpKeepaliveIdle { get; set; } = -1;
 
-    /// <summary>Unanswered probes before the connection is dropped (ZMQ_TCP_KEEPALIVE_CNT, -1 = OS default).</summary>
+    /// <summary>Unanswered probes before the connection is dropped (libzmq ZMQ_TCP_KEEPALIVE_CNT);
+    /// default -1 = the OS default. Used only when <see cref="TcpKeepalive"/> is 1; read with it.</summary>
     public int TcpKeepaliveCount { get; set; } = -1;
 
-    /// <summary>Seconds between keepalive probes (ZMQ_TCP_KEEPALIVE_INTVL, -1 = OS default).</summary>
+    /// <summary>Seconds between keepalive probes (libzmq ZMQ_TCP_KEEPALIVE_INTVL); default -1 = the OS
+    /// default. Used only when <see cref="TcpKeepalive"/> is 1; read with it.</summary>
     public int TcpKeepaliveInterval { get; set; } = -1;
 
-    /// <summary>IP type-of-service byte for new IPv4 tcp connections (ZMQ_TOS, default 0).</summary>
+    /// <summary>IP type-of-service byte for IPv4 tcp connections (libzmq ZMQ_TOS); default 0 = leave
+    /// the OS's. Read at each Bind (set on the listening socket, which accepted connections inherit)
+    /// and at each Connect.</summary>
     public int TypeOfService { get; set; }
 
-    /// <summary>Queue messages only to completed connections (ZMQ_IMMEDIATE, default false). When
-    /// false, a connecting endpoint queues messages before its connection exists and keeps them
+    /// <summary>Queue messages only to completed connections (libzmq ZMQ_IMMEDIATE); default false.
+    /// When false, a connecting endpoint queues messages before its connection exists and keeps them
     /// across reconnects; when true, sends go only to peers connected now, and what is queued for a
-    /// peer is dropped when its connection is lost.</summary>
+    /// peer is dropped when its connection is lost. Read at each tcp or ipc Connect: no effect on
+    /// Bind or on inproc.</summary>
     public bool Immediate { get; set; }
 
     private Transport.StreamOptions StreamOptions =>
         new(SendBufferSize, ReceiveBufferSize, TcpKeepalive, TcpKeepaliveIdle, TcpKeepaliveCount, TcpKeepaliveInterval, TypeOfService);
 
     /// <summary>A message sent to every peer as the first message of each new tcp or ipc connection
-    /// (libzmq ZMQ_HELLO_MSG, default none; inproc links send none).</summary>
+    /// (libzmq ZMQ_HELLO_MSG); default null = none. Inproc links send none. Read as each connection
+    /// completes its handshake, so a change applies from the next connection (a reconnect included);
+    /// the array is read then, not copied when set: replace it rather than change its bytes.</summary>
     public byte[]? HelloMessage { get; set; }
 
-    /// <summary>Where connection events and peer errors are logged. Default: nowhere.</summary>
+    /// <summary>Where connection events and peer errors are logged; default
+    /// <see cref="NullLogger.Instance"/> (nowhere). Read each time something is logged, so a change
+    /// applies at once. It is called from the socket's I/O threads, so it must be thread-safe (as
+    /// Microsoft.Extensions.Logging's loggers are). Never set it to null: nothing checks, and logging
+    /// would then fail on those threads.</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
 }
