@@ -10,9 +10,15 @@ public abstract partial class ZmqSocket
     private Channel<SocketEvent>[] _monitors = [];
 
     /// <summary>Starts receiving this socket's events (connections, handshakes, disconnections, with
-    /// the endpoint, peer address and, on a SERVER, routing id they concern). Each call returns a new
-    /// independent reader; it completes when the socket is disposed. At most
-    /// <paramref name="capacity"/> unread events are kept; older ones are dropped.</summary>
+    /// the endpoint, peer address and, on a SERVER, routing id they concern), from this call on. Each
+    /// call returns a new independent reader; it completes when the socket is disposed. At most
+    /// <paramref name="capacity"/> unread events are kept; older ones are dropped, so a slow reader
+    /// never slows the socket.
+    /// <para>Threads: callable from any thread. Events are written by the socket's I/O threads and by
+    /// the threads calling Bind, Connect, Unbind and Dispose; those of different connections may
+    /// interleave. The reader may be read by any number of threads.</para></summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is less than 1.</exception>
+    /// <exception cref="ObjectDisposedException">The socket is disposed.</exception>
     public ChannelReader<SocketEvent> Monitor(int capacity = 1000)
     {
         ThrowIfDisposed();
@@ -28,7 +34,12 @@ public abstract partial class ZmqSocket
         return channel.Reader;
     }
 
-    /// <summary>Events as an async stream (see <see cref="Monitor(int)"/>).</summary>
+    /// <summary>Events as an async stream (see <see cref="Monitor(int)"/>; up to 1000 unread events are
+    /// kept). The stream ends when the socket is disposed; cancelling
+    /// <paramref name="cancellationToken"/> ends the enumeration with
+    /// <see cref="OperationCanceledException"/>.</summary>
+    /// <exception cref="ObjectDisposedException">The socket is disposed (thrown by this call, not by
+    /// the enumeration).</exception>
     public IAsyncEnumerable<SocketEvent> MonitorAsync(CancellationToken cancellationToken = default) =>
         Monitor().ReadAllAsync(cancellationToken);
 

@@ -9,7 +9,9 @@ namespace Zmq;
 public abstract partial class ZmqSocket
 {
     /// <summary>Whether a receive would find a message now (libzmq ZMQ_POLLIN). A message filtered
-    /// out (a SUB's unsubscribed topic) does not count. Always false on a type that receives nothing.</summary>
+    /// out (a SUB's unsubscribed topic) does not count. Always false on a type that receives nothing,
+    /// and once the socket is disposed. Safe from any thread, but while other threads receive, the
+    /// message may be gone by the time the answer is used.</summary>
     public bool CanReceive
     {
         get
@@ -27,7 +29,8 @@ public abstract partial class ZmqSocket
 
     /// <summary>Whether a send could queue a message now (libzmq ZMQ_POLLOUT): a peer queue has room,
     /// or the type never waits (PUB), or it picks the peer per message (SERVER). Always false on a
-    /// type that sends nothing.</summary>
+    /// type that sends nothing, and once the socket is disposed. Safe from any thread, but while other
+    /// threads send, the room may be taken by the time the answer is used.</summary>
     public bool CanSend
     {
         get
@@ -44,8 +47,11 @@ public abstract partial class ZmqSocket
     }
 
     /// <summary>Completes with true once a message can be received (without taking it), or with false
-    /// once the socket is disposed. Any number of callers may wait at once; all are woken.</summary>
+    /// once the socket is disposed. Any number of callers may wait at once; all are woken, and another
+    /// thread may take the message first.</summary>
     /// <exception cref="NotSupportedException">The socket type receives nothing.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled
+    /// while it waited.</exception>
     public ValueTask<bool> WaitToReceiveAsync(CancellationToken cancellationToken = default)
     {
         if (!_traits.Receives)
@@ -56,8 +62,11 @@ public abstract partial class ZmqSocket
     }
 
     /// <summary>Completes with true once a message could be sent without waiting, or with false once
-    /// the socket is disposed. Any number of callers may wait at once; all are woken.</summary>
+    /// the socket is disposed. Any number of callers may wait at once; all are woken, and another
+    /// thread may take the room first.</summary>
     /// <exception cref="NotSupportedException">The socket type sends nothing.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled
+    /// while it waited.</exception>
     public ValueTask<bool> WaitToSendAsync(CancellationToken cancellationToken = default)
     {
         if (!_traits.Sends)

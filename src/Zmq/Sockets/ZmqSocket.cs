@@ -11,6 +11,17 @@ namespace Zmq;
 /// What every ØMQ socket shares: options, endpoints (many binds and connects), the connections and
 /// their pipes, and closing with linger. A socket type adds its peer list and its send and receive
 /// rules on top.
+/// <para>Threads: on every socket type, whole-message sends and receives are safe from many threads
+/// at once, and so are Bind, Connect, Unbind, Disconnect, Monitor, the readiness members and Dispose.
+/// A multipart message sent or received frame by frame (<c>more</c>, <see cref="Message.More"/>)
+/// belongs to one thread until its last frame, with no other send (or receive) on the socket in
+/// between.</para>
+/// <para>Options: the setters take no lock. Set options before Bind and Connect, before the socket is
+/// shared; a value changed while another thread binds, connects, sends or receives may or may not be
+/// seen by that call. Each option says when it is read, and so when a change still counts.</para>
+/// <para>After Dispose, the members throw <see cref="ObjectDisposedException"/>, except the
+/// properties, <see cref="CanSend"/> and <see cref="CanReceive"/> (false),
+/// <see cref="WaitToSendAsync(CancellationToken)"/> and <see cref="WaitToReceiveAsync(CancellationToken)"/> (false) and Dispose itself.</para>
 /// </summary>
 public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHost, IZmqSocket
 {
@@ -69,8 +80,9 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     /// single-frame types). On every type, whole-message calls are safe from many threads at once.</summary>
     public bool IsThreadSafe => _traits.ThreadSafe;
 
-    /// <summary>The endpoint of the last Bind or Connect, with a wildcard port resolved
-    /// (e.g. <c>tcp://127.0.0.1:41234</c>); pass it to Connect or Unbind.</summary>
+    /// <summary>The endpoint of the last Bind or Connect, with a wildcard port or ipc path resolved
+    /// (e.g. <c>tcp://127.0.0.1:41234</c>); pass it to Connect or Unbind. Null before the first.
+    /// With several threads binding at once, which one's endpoint it shows is not defined.</summary>
     public string? LastEndpoint { get; private set; }
 
     internal bool IsDisposed => _disposed;
@@ -78,10 +90,23 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     ZmqSocket IZmqSocket.Socket => this;
 
     /// <summary>Accepts connections on an endpoint: <c>tcp://127.0.0.1:5555</c>, <c>tcp://*:5555</c>,
-    /// <c>tcp://[::1]:*</c> (port * or 0 picks a free port; read it from <see cref="LastEndpoint"/>).</summary>
-    /// <exception cref="InvalidEndpointException">The endpoint string is malformed.</exception>
-    /// <exception cref="TransportNotSupportedException">The transport is unknown.</exception>
-    /// <exception cref="AddressInUseException">Something is already bound there.</exception>
+    /// <c>tcp://[::1]:*</c> (port * or 0 picks a free port; read it from <see cref="LastEndpoint"/>),
+    /// <c>tcp://eth0:5555</c> (an interface), <c>ipc:///tmp/feed.sock</c> (an existing file is taken
+    /// over, as in libzmq), <c>ipc://*</c> (a new temporary path), <c>ipc://@name</c> (Linux abstract
+    /// namespace), or <c>inproc://name</c> (reached by sockets of the same <see cref="Context"/>).
+    /// <para>The endpoint's <see cref="Ipv6"/>, <see cref="Backlog"/>, buffer sizes, keepalive and
+    /// <see cref="TypeOfService"/> are read now; the high-water marks as each peer's queue is made.</para></summary>
+    /// <exception cref="ArgumentNullException"><paramref name="endpoint"/> is null.</exception>
+    /// <exception cref="InvalidEndpointException">The endpoint is malformed (no <c>transport://</c>,
+    /// no port, a source address, an ipc path or inproc name too long), or its host is neither an
+    /// address, an interface nor a name that resolves.</exception>
+    /// <exception cref="TransportNotSupportedException">The transport is not tcp, ipc or inproc.</exception>
+    /// <exception cref="AddressInUseException">Something is already bound there (an inproc name: in
+    /// this context).</exception>
+    /// <exception cref="ZmqException">The OS refused the bind for another reason, with
+    /// <see cref="ZmqException.Error"/> <see cref="ZmqError.AddressNotAvailable"/> (an address not on
+    /// this machine, a port that needs privileges).</exception>
+    /// <exception cref="ObjectDisposedException">The socket is disposed.</exception>
     public void Bind(string endpoint)
     {
         ThrowIfDisposed();
@@ -122,10 +147,21 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         }
     }
 
-    /// <summary>Connects to an endpoint. Returns at once: the connection is made (and remade after
-    /// a loss) in the background, and messages sent meanwhile wait in this endpoint's queue.</summary>
-    /// <exception cref="InvalidEndpointException">The endpoint string is malformed.</exception>
-    /// <exception cref="TransportNotSupportedException">The transport is unknown.</exception>
+    /// <summary>Connects to an endpoint: <c>tcp://host:5555</c> (a name is resolved again at each
+    /// dial), <c>tcp://10.0.0.2:0;10.0.0.1:5555</c> (from a source address), <c>ipc:///tmp/feed.sock</c>,
+    /// <c>ipc://@name</c>, or <c>inproc://name</c> (which may come before its Bind). Returns at once:
+    /// the connection is made (and remade after a loss) in the background, and messages sent meanwhile
+    /// wait in this endpoint's queue (unless <see cref="Immediate"/>). A peer that cannot be reached,
+    /// or is of an incompatible type, is not thrown: <see cref="Monitor"/> reports it.
+    /// <para>The endpoint's high-water marks, reconnect timing, <see cref="ConnectTimeout"/>,
+    /// <see cref="Immediate"/>, <see cref="Ipv6"/>, buffer sizes, keepalive and
+    /// <see cref="TypeOfService"/> are read now and kept across reconnects.</para></summary>
+    /// <exception cref="ArgumentNullException"><paramref name="endpoint"/> is null.</exception>
+    /// <exception cref="InvalidEndpointException">The endpoint is malformed: no <c>transport://</c>, a
+    /// tcp host of <c>*</c> or a port of 0 or <c>*</c>, <c>ipc://*</c> (bind only), an ipc path or
+    /// inproc name too long.</exception>
+    /// <exception cref="TransportNotSupportedException">The transport is not tcp, ipc or inproc.</exception>
+    /// <exception cref="ObjectDisposedException">The socket is disposed.</exception>
     public void Connect(string endpoint)
     {
         ThrowIfDisposed();
@@ -166,8 +202,13 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     /// <summary>What transports read, fixed at each Bind or Connect.</summary>
     private TransportSettings TransportSettings => new(Ipv6, Backlog, ConnectTimeout, StreamOptions);
 
-    /// <summary>Stops accepting on a bound endpoint (use the string <see cref="LastEndpoint"/> gave)
-    /// and closes the connections accepted there.</summary>
+    /// <summary>Stops accepting on a bound endpoint (use the string <see cref="LastEndpoint"/> gave:
+    /// for tcp, with the port resolved) and closes the connections accepted there once they have
+    /// sent what is queued for them. For inproc, the name is released; pairs already made stay, as in
+    /// libzmq.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="endpoint"/> is null.</exception>
+    /// <exception cref="InvalidEndpointException">The endpoint is not bound on this socket.</exception>
+    /// <exception cref="ObjectDisposedException">The socket is disposed.</exception>
     public void Unbind(string endpoint)
     {
         ThrowIfDisposed();
@@ -193,7 +234,12 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         }
     }
 
-    /// <summary>Stops connecting to an endpoint; its connection sends what is queued, then closes.</summary>
+    /// <summary>Stops connecting to an endpoint (the string given to Connect); its connection sends
+    /// what is queued, then closes. For inproc, the pair is closed at once; what was already sent stays
+    /// readable by the other socket.</summary>
+    /// <exception cref="InvalidEndpointException">The endpoint is not connected on this socket (null
+    /// included).</exception>
+    /// <exception cref="ObjectDisposedException">The socket is disposed.</exception>
     public void Disconnect(string endpoint)
     {
         ThrowIfDisposed();
@@ -313,8 +359,14 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
 
     private protected void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
-    /// <summary>Closes the socket. Messages queued for connected peers are delivered first, for up
-    /// to <see cref="Linger"/>; then every connection is closed.</summary>
+    /// <summary>Closes the socket. Messages queued for tcp and ipc peers are delivered first, for up
+    /// to <see cref="Linger"/> (by default until sent, or until none has moved for
+    /// <see cref="LingerStallTimeout"/>, 30 s); then every connection is closed. Dispose blocks its
+    /// thread meanwhile: from async code prefer DisposeAsync.
+    /// <para>Safe to call more than once and from any thread: a later call returns at once, even while
+    /// the first still lingers. Sends and receives waiting on other threads end with
+    /// <see cref="ObjectDisposedException"/>, <see cref="WaitToSendAsync(CancellationToken)"/> and
+    /// <see cref="WaitToReceiveAsync(CancellationToken)"/> with false, and the monitor readers complete.</para></summary>
     public void Dispose()
     {
         DisposeAsync().AsTask().GetAwaiter().GetResult();
