@@ -10,22 +10,28 @@ public interface IZmqSocket
     internal ZmqSocket Socket { get; }
 }
 
-/// <summary>Sends single-frame messages to the peer its pattern picks (CLIENT: round-robin).</summary>
+/// <summary>Sends single-frame messages to the peer its pattern picks (CLIENT: round-robin). Its forms,
+/// their exceptions and thread rules: <see cref="SendingSocketExtensions"/>.</summary>
 public interface ISendingSocket : IZmqSocket;
 
-/// <summary>Sends multipart messages: frame by frame (<c>more</c>) or whole (<see cref="MultipartMessage"/>).</summary>
+/// <summary>Sends multipart messages: frame by frame (<c>more</c>) or whole (<see cref="MultipartMessage"/>).
+/// Its forms: <see cref="MultipartSendingSocketExtensions"/>.</summary>
 public interface IMultipartSendingSocket : ISendingSocket;
 
-/// <summary>Sends each message to the peer a routing id names (SERVER, PEER).</summary>
+/// <summary>Sends each message to the peer a routing id names (SERVER, PEER). Its forms:
+/// <see cref="RoutingIdSendingSocketExtensions"/>.</summary>
 public interface IRoutingIdSendingSocket : IZmqSocket;
 
-/// <summary>Sends each message to a group: every peer that joined it gets the message (RADIO).</summary>
+/// <summary>Sends each message to a group: every peer that joined it gets the message (RADIO). Its
+/// forms: <see cref="GroupSendingSocketExtensions"/>.</summary>
 public interface IGroupSendingSocket : IZmqSocket;
 
-/// <summary>Receives messages, fair-queued across its peers.</summary>
+/// <summary>Receives messages, fair-queued across its peers. Its forms, their exceptions and thread
+/// rules: <see cref="ReceivingSocketExtensions"/>.</summary>
 public interface IReceivingSocket : IZmqSocket;
 
-/// <summary>Receives multipart messages: frame by frame (<see cref="Message.More"/>) or whole.</summary>
+/// <summary>Receives multipart messages: frame by frame (<see cref="Message.More"/>) or whole. Its
+/// whole-message forms: <see cref="MultipartReceivingSocketExtensions"/>.</summary>
 public interface IMultipartReceivingSocket : IReceivingSocket;
 
 /// <summary>From a capability to its socket without an interface call: only ZmqSocket can implement
