@@ -9,7 +9,10 @@ namespace Zmq;
 /// exact match), each message with its <see cref="Message.Group"/>. Joined groups are sent to every
 /// RADIO, and again after each reconnect; messages are also filtered here, so nothing of a group is
 /// received once <see cref="Leave"/> returns. Fair-queues across RADIOs. Sends nothing.
-/// Single-frame messages only. Thread-safe.
+/// Single-frame messages only.
+/// <para>Thread-safe: any number of threads may receive, join, leave, bind, connect and dispose at
+/// once (<see cref="ZmqSocket.IsThreadSafe"/>). Options are not synchronised: set them before Bind
+/// and Connect.</para>
 /// </summary>
 public sealed class DishSocket : ZmqSocket, IReceivingSocket
 {
@@ -30,13 +33,20 @@ public sealed class DishSocket : ZmqSocket, IReceivingSocket
     }
 
     /// <summary>Receives the messages sent to <paramref name="group"/> (1 to 255 bytes in UTF-8,
-    /// matched exactly) from now on.</summary>
-    /// <exception cref="ArgumentException">The group is empty or too long.</exception>
-    /// <exception cref="InvalidOperationException">The group is joined already.</exception>
+    /// matched exactly). RADIOs hear of it in the background (those connected now at once, others as
+    /// they connect), so their messages to it start arriving a little later.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="group"/> is null.</exception>
+    /// <exception cref="ArgumentException">The group is empty or longer than 255 bytes in UTF-8.</exception>
+    /// <exception cref="InvalidOperationException">The group is joined already (as libzmq: leave it first).</exception>
+    /// <exception cref="ObjectDisposedException">The socket is disposed.</exception>
     public void Join(string group) => Change(group, join: true);
 
-    /// <summary>Stops receiving <paramref name="group"/>: nothing of it is received once this returns.</summary>
+    /// <summary>Stops receiving <paramref name="group"/>: nothing of it is received once this returns,
+    /// even what the RADIOs had already sent.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="group"/> is null.</exception>
+    /// <exception cref="ArgumentException">The group is empty or longer than 255 bytes in UTF-8.</exception>
     /// <exception cref="InvalidOperationException">The group is not joined.</exception>
+    /// <exception cref="ObjectDisposedException">The socket is disposed.</exception>
     public void Leave(string group) => Change(group, join: false);
 
     /// <summary>The groups live in the receive filter (read under the receive lock) and go to the

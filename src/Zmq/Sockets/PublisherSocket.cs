@@ -10,7 +10,12 @@ namespace Zmq;
 /// frame (a prefix match; the empty topic matches all). A subscriber whose queue is at
 /// <see cref="ZmqSocket.SendHighWatermark"/> misses the message: a send never waits. Receives
 /// nothing. Multipart messages go whole to the same subscribers; a payload above 64 bytes is shared
-/// by them, not copied per subscriber. Whole-message sends are safe from many threads at once.
+/// by them, not copied per subscriber.
+/// <para>Threads: not thread-safe for everything (<see cref="ZmqSocket.IsThreadSafe"/> is false), but
+/// whole-message sends (single-frame <c>Send</c>, <c>SendMultipart</c>), Bind, Connect and Dispose
+/// are safe from many threads at once. A message sent frame by frame (<c>more</c>) belongs to one
+/// thread until its last frame, with no other send in between. Options are not synchronised: set
+/// them before Bind and Connect.</para>
 /// </summary>
 public sealed class PublisherSocket : ZmqSocket, IMultipartSendingSocket
 {

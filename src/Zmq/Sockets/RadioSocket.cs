@@ -11,8 +11,11 @@ namespace Zmq;
 /// that group (an exact match, not a prefix). A DISH whose queue is at
 /// <see cref="ZmqSocket.SendHighWatermark"/> misses the message: a send never waits. A payload above
 /// 64 bytes is shared by the DISHes' queues, not copied for each. Receives nothing. Single-frame
-/// messages only. Thread-safe. Over ZMTP each message is a group frame and a body frame, and the
-/// DISHes' JOIN and LEAVE commands decide who gets it, as with libzmq.
+/// messages only. Over ZMTP each message is a group frame and a body frame, and the DISHes' JOIN and
+/// LEAVE commands decide who gets it, as with libzmq.
+/// <para>Thread-safe: any number of threads may send, bind, connect and dispose at once
+/// (<see cref="ZmqSocket.IsThreadSafe"/>). Options are not synchronised: set them before Bind and
+/// Connect.</para>
 /// </summary>
 public sealed class RadioSocket : ZmqSocket, IGroupSendingSocket
 {
