@@ -4,7 +4,9 @@ namespace Zmq;
 
 /// <summary>
 /// The scope of inproc endpoint names: sockets of one context reach each other's inproc:// binds.
-/// Sockets created without a context use <see cref="Default"/>. Contexts hold no threads.
+/// Sockets created without a context use <see cref="Default"/>. Contexts hold no threads and need no
+/// disposal.
+/// <para>Thread-safe: sockets on any threads may bind, connect and close through one context at once.</para>
 /// </summary>
 public sealed class ZmqContext
 {

@@ -23,7 +23,8 @@ public enum SocketEventType
     Closed,
 }
 
-/// <summary>One monitor event. <see cref="Endpoint"/> is the bound or connected endpoint it concerns.</summary>
+/// <summary>One monitor event. <see cref="Endpoint"/> is the bound or connected endpoint it concerns.
+/// Immutable: safe to share between threads.</summary>
 public sealed record SocketEvent(SocketEventType Type, string Endpoint)
 {
     /// <summary>When the event happened (UTC).</summary>

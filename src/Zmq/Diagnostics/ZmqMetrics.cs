@@ -27,7 +27,8 @@ namespace Zmq;
 /// mark, or with no peer).</item>
 /// </list>
 /// Counting costs the message path nothing: the counts are the queues' own positions and the
-/// engines' byte counts, read only when a listener collects them.
+/// engines' byte counts, read only when a listener collects them. Listeners may collect on any
+/// thread while the sockets run; a count read then may be a moment behind.
 /// </summary>
 public static class ZmqMetrics
 {

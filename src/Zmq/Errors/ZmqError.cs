@@ -7,6 +7,8 @@ public enum ZmqError
     AddressInUse,
     /// <summary>EHOSTUNREACH: no connected peer has the routing id.</summary>
     HostUnreachable,
-    /// <summary>EADDRNOTAVAIL and friends: the endpoint could not be bound or resolved.</summary>
+    /// <summary>EADDRNOTAVAIL and friends: the OS refused a bind for a reason other than the address
+    /// being in use (an address not on this machine, a port that needs privileges). A host name that
+    /// does not resolve is an <see cref="InvalidEndpointException"/> instead.</summary>
     AddressNotAvailable,
 }

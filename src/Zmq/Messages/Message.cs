@@ -5,6 +5,8 @@ namespace Zmq;
 /// <summary>
 /// A received message: its bytes and, on a SERVER, the routing id of the peer that sent it.
 /// The payload array belongs to the receiver; the library keeps no reference to it.
+/// <para>Immutable, so any number of threads may read one at once. Copies of the struct share the
+/// payload array: do not change it (through <see cref="Buffer"/>) while others read.</para>
 /// </summary>
 public readonly struct Message : IEquatable<Message>
 {
@@ -12,12 +14,15 @@ public readonly struct Message : IEquatable<Message>
     private readonly int _length;
 
     /// <summary>A message holding <paramref name="data"/> itself (no copy), tagged with <paramref name="routingId"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
     public Message(byte[] data, uint routingId = 0)
         : this(data, data?.Length ?? 0, routingId)
     {
     }
 
-    /// <summary>A message made of the first <paramref name="length"/> bytes of <paramref name="data"/>.</summary>
+    /// <summary>A message made of the first <paramref name="length"/> bytes of <paramref name="data"/> (no copy).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is negative or longer than <paramref name="data"/>.</exception>
     public Message(byte[] data, int length, uint routingId = 0)
     {
         ArgumentNullException.ThrowIfNull(data);

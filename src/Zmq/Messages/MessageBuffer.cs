@@ -12,6 +12,8 @@ namespace Zmq;
 /// <para>A buffer has one owner: do not keep a copy of the struct after sending or disposing it, or
 /// the pool may lend the same array to someone else while the copy still reads it. A buffer that is
 /// never disposed is not lost: the garbage collector reclaims it, the pool just rents a new one.</para>
+/// <para>Not thread-safe: one owner, on one thread at a time. It may be handed to another thread
+/// (written on one, sent from another) as long as only one uses it at a time.</para>
 /// </summary>
 public struct MessageBuffer : IDisposable
 {
@@ -29,6 +31,7 @@ public struct MessageBuffer : IDisposable
 
     /// <summary>A buffer of exactly <paramref name="length"/> bytes of payload, from the pool. Its
     /// contents are whatever the pool's array held: write every byte the message should carry.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is negative.</exception>
     public static MessageBuffer Rent(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);

@@ -9,8 +9,11 @@ namespace Zmq;
 /// buffers from the library's pool that stay with the object, so a <see cref="MultipartMessage"/>
 /// reused for message after message allocates nothing once its buffers are big enough.
 /// <para>A received frame (<c>this[i]</c>) is a view of those buffers: read it before the next
-/// receive into, or <see cref="Clear"/> of, the same object. Not thread-safe: one user at a time.
-/// Dispose to give the buffers back to the pool.</para>
+/// receive into, or <see cref="Clear"/> of, the same object. Dispose to give the buffers back to the
+/// pool.</para>
+/// <para>Not thread-safe: whatever changes it (<see cref="Add(ReadOnlySpan{byte})"/>,
+/// <see cref="Clear"/>, a receive into it, <see cref="Dispose"/>) needs it to itself. Only reading it
+/// (sending it, indexing, enumerating) is safe from several threads at once.</para>
 /// </summary>
 public sealed class MultipartMessage : IReadOnlyList<Message>, IDisposable
 {
@@ -23,7 +26,8 @@ public sealed class MultipartMessage : IReadOnlyList<Message>, IDisposable
     {
     }
 
-    /// <summary>A message of the given frames, copied.</summary>
+    /// <summary>A message of the given frames, copied as UTF-8.</summary>
+    /// <exception cref="ArgumentNullException">A frame is null.</exception>
     public MultipartMessage(params ReadOnlySpan<string> frames)
     {
         foreach (var frame in frames)
@@ -40,6 +44,7 @@ public sealed class MultipartMessage : IReadOnlyList<Message>, IDisposable
 
     /// <summary>Frame <paramref name="index"/>, with <see cref="Message.More"/> set on all but the last.
     /// It is a view of this object's buffer: copy it (<see cref="Message.Buffer"/>) to keep it.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is negative or not less than <see cref="Count"/>.</exception>
     public Message this[int index]
     {
         get
@@ -71,6 +76,7 @@ public sealed class MultipartMessage : IReadOnlyList<Message>, IDisposable
     }
 
     /// <summary>Appends <paramref name="frame"/> as UTF-8.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="frame"/> is null.</exception>
     public void Add(string frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
@@ -124,6 +130,7 @@ public sealed class MultipartMessage : IReadOnlyList<Message>, IDisposable
         private int _index = -1;
 
         /// <summary>The frame at the enumerator's position.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">Read before <see cref="MoveNext"/> or after it returned false.</exception>
         public readonly Message Current => message[_index];
 
         readonly object IEnumerator.Current => Current;
