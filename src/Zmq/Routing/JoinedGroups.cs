@@ -55,6 +55,7 @@ internal sealed class JoinedGroups : IPeerInterest
         }
     }
 
+    /// <exception cref="ArgumentException">The group is empty or longer than 255 bytes in UTF-8.</exception>
     /// <exception cref="InvalidOperationException">The group is not joined.</exception>
     public void Leave(string name)
     {
