@@ -21,7 +21,8 @@ namespace Zmq;
 /// seen by that call. Each option says when it is read, and so when a change still counts.</para>
 /// <para>After Dispose, the members throw <see cref="ObjectDisposedException"/>, except the
 /// properties, <see cref="CanSend"/> and <see cref="CanReceive"/> (false),
-/// <see cref="WaitToSendAsync(CancellationToken)"/> and <see cref="WaitToReceiveAsync(CancellationToken)"/> (false) and Dispose itself.</para>
+/// <see cref="WaitToSendAsync(CancellationToken)"/> and
+/// <see cref="WaitToReceiveAsync(CancellationToken)"/> (they complete with false) and Dispose itself.</para>
 /// </summary>
 public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHost, IZmqSocket
 {
