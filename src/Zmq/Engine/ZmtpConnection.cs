@@ -114,7 +114,9 @@ internal sealed partial class ZmtpConnection : IEngine
     {
         byte[] rx = ArrayPool<byte>.Shared.Rent(BufferSize);
         int start, end;
-        using (var handshakeTimeout = new CancellationTokenSource(_host.HandshakeInterval))
+        // Zero is no limit, as libzmq's ZMQ_HANDSHAKE_IVL 0.
+        var limit = _host.HandshakeInterval;
+        using (var handshakeTimeout = new CancellationTokenSource(limit == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : limit))
         {
             try
             {

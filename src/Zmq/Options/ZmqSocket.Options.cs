@@ -99,11 +99,20 @@ public abstract partial class ZmqSocket
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.Zero;
 
     /// <summary>A tcp or ipc connection whose ZMTP handshake is unfinished after this is closed (libzmq
-    /// ZMQ_HANDSHAKE_IVL); default 30 s, <see cref="Timeout.InfiniteTimeSpan"/> = no limit. A connecting
-    /// endpoint then re-dials. Read as each connection starts (every accept, every dial), so a change
-    /// applies to the next connections. Not validated: use a positive value or
-    /// <see cref="Timeout.InfiniteTimeSpan"/> (zero, unlike libzmq's "no limit", fails every handshake).</summary>
-    public TimeSpan HandshakeInterval { get; set; } = TimeSpan.FromSeconds(30);
+    /// ZMQ_HANDSHAKE_IVL); default 30 s; zero or <see cref="Timeout.InfiniteTimeSpan"/> = no limit (as
+    /// libzmq's 0). A connecting endpoint then re-dials. Read as each connection starts (every accept,
+    /// every dial), so a change applies to the next connections.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Negative (other than <see cref="Timeout.InfiniteTimeSpan"/>)
+    /// or longer than <see cref="int.MaxValue"/> milliseconds.</exception>
+    public TimeSpan HandshakeInterval
+    {
+        get => _handshakeInterval;
+        set => _handshakeInterval = value == Timeout.InfiniteTimeSpan || (value >= TimeSpan.Zero && value.TotalMilliseconds <= int.MaxValue)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "HandshakeInterval must be zero or Timeout.InfiniteTimeSpan (no limit), or a positive time up to int.MaxValue ms");
+    }
+
+    private TimeSpan _handshakeInterval = TimeSpan.FromSeconds(30);
 
     /// <summary>Send a ZMTP PING this often on each tcp or ipc connection (libzmq ZMQ_HEARTBEAT_IVL);
     /// default 0 = no heartbeats. A peer that sends nothing at all for <see cref="HeartbeatTimeout"/>
@@ -191,7 +200,12 @@ public abstract partial class ZmqSocket
     /// <summary>Where connection events and peer errors are logged; default
     /// <see cref="NullLogger.Instance"/> (nowhere). Read each time something is logged, so a change
     /// applies at once. It is called from the socket's I/O threads, so it must be thread-safe (as
-    /// Microsoft.Extensions.Logging's loggers are). Never set it to null: nothing checks, and logging
-    /// would then fail on those threads.</summary>
-    public ILogger Logger { get; set; } = NullLogger.Instance;
+    /// Microsoft.Extensions.Logging's loggers are). Null sets it back to <see cref="NullLogger.Instance"/>.</summary>
+    public ILogger Logger
+    {
+        get => _logger;
+        set => _logger = value ?? NullLogger.Instance;
+    }
+
+    private ILogger _logger = NullLogger.Instance;
 }

@@ -475,7 +475,8 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     /// peer which stopped reading cannot hang Dispose forever.</summary>
     private async Task WaitForLingerAsync(Task all, TimeSpan linger)
     {
-        var deadline = linger < TimeSpan.Zero ? DateTime.MaxValue : DateTime.UtcNow + linger;
+        // A linger too long to add to now (TimeSpan.MaxValue, say) is as good as infinite.
+        var deadline = linger < TimeSpan.Zero || linger >= DateTime.MaxValue - DateTime.UtcNow ? DateTime.MaxValue : DateTime.UtcNow + linger;
         long lastQueued = -1;
         var lastProgress = DateTime.UtcNow;
         while (!all.IsCompleted)

@@ -3,6 +3,28 @@ namespace Zmq.Tests.Sockets;
 /// <summary>Wrong use of the API throws a specific exception whose message says what to do.</summary>
 public sealed class ApiMisuseTests
 {
+    [Fact]
+    public void OptionsOutOfRange_Throw_AndANullLoggerLogsNowhere()
+    {
+        using var socket = new ClientSocket();
+        Assert.Throws<ArgumentOutOfRangeException>(() => socket.HandshakeInterval = TimeSpan.FromSeconds(-2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => socket.HandshakeInterval = TimeSpan.FromDays(30));
+        socket.HandshakeInterval = Timeout.InfiniteTimeSpan;
+        socket.Logger = null!;
+        Assert.Same(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, socket.Logger);
+    }
+
+    [Fact]
+    public async Task LingerOfTimeSpanMaxValue_IsInfinite_AndDisposeStillReturns()
+    {
+        var socket = new ClientSocket { Linger = TimeSpan.MaxValue };
+        socket.Connect("tcp://127.0.0.1:1");
+
+        await socket.DisposeAsync();
+
+        Assert.Throws<ObjectDisposedException>(() => socket.Send("x"));
+    }
+
     [Theory]
     [InlineData("127.0.0.1:5555")]
     [InlineData("tcp://")]

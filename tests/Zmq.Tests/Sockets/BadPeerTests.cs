@@ -234,6 +234,20 @@ public abstract class BadPeerTests : TransportTestBase
             "handshake not finished within 200 ms",
             End.HandshakeTimeout,
             s => s.HandshakeInterval = TimeSpan.FromMilliseconds(200));
+
+    [Fact]
+    public async Task HandshakeIntervalZero_IsNoLimit_AsLibzmqsZero()
+    {
+        await using var server = new ServerSocket { HandshakeInterval = TimeSpan.Zero, Linger = TimeSpan.Zero };
+        server.Bind(AnyEndpoint);
+        await using var peer = await Support.RawPeer.ConnectAsync(server.LastEndpoint!);
+
+        // Silent for longer than a zero interval could ever allow; the handshake then still works.
+        await Task.Delay(300);
+        await peer.HandshakeAsync("CLIENT");
+        await peer.SendAsync(Support.RawPeer.MessageFrame("late but welcome"));
+        Assert.Equal("late but welcome", server.ReceiveString());
+    }
 }
 
 public sealed class BadPeerOverTcp : BadPeerTests
