@@ -67,15 +67,14 @@ public abstract partial class ZmqSocket
     /// On expiry the send throws <see cref="TimeoutException"/> and nothing of it is queued.
     /// <para>Read by each blocking send as it starts. The <c>Try…</c> forms never wait, the async forms
     /// wait until cancelled and ignore it, and types that drop at the high-water mark (PUB, RADIO) never
-    /// wait. Not validated: keep it under 24 days, the longest a single wait can be.</para></summary>
+    /// wait.</para></summary>
     public TimeSpan SendTimeout { get; set; } = Timeout.InfiniteTimeSpan;
 
     /// <summary>How long a blocking receive waits for a message (libzmq ZMQ_RCVTIMEO); default
     /// <see cref="Timeout.InfiniteTimeSpan"/> (any negative value waits forever), zero = do not wait.
     /// On expiry the receive throws <see cref="TimeoutException"/>.
     /// <para>Read by each blocking receive as it starts. The <c>Try…</c> forms never wait (or wait for
-    /// the timeout they are given), and the async forms wait until cancelled and ignore it. Not
-    /// validated: keep it under 24 days, the longest a single wait can be.</para></summary>
+    /// the timeout they are given), and the async forms wait until cancelled and ignore it.</para></summary>
     public TimeSpan ReceiveTimeout { get; set; } = Timeout.InfiniteTimeSpan;
 
     /// <summary>Wait before re-dialling a lost or refused tcp or ipc connection (libzmq

@@ -12,6 +12,7 @@ internal readonly struct Deadline
 
     public bool HasExpired => _at != long.MaxValue && Environment.TickCount64 >= _at;
 
-    /// <summary>Time left, or an infinite wait.</summary>
-    public TimeSpan Remaining => _at == long.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(Math.Max(0, _at - Environment.TickCount64));
+    /// <summary>Time left, or an infinite wait. At most int.MaxValue ms (about 24.8 days), the longest
+    /// one wait can be: a longer timeout is waited out in slices, as the callers loop until expiry.</summary>
+    public TimeSpan Remaining => _at == long.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(Math.Clamp(_at - Environment.TickCount64, 0, int.MaxValue));
 }

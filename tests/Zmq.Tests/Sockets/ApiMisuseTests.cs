@@ -15,6 +15,20 @@ public sealed class ApiMisuseTests
     }
 
     [Fact]
+    public async Task ATimeoutLongerThanOneWaitCanBe_IsWaitedOutInSlices_NotRefused()
+    {
+        var socket = new ServerSocket { ReceiveTimeout = TimeSpan.FromDays(100) };
+        var receiving = Task.Run(() => socket.Receive());
+        // Refused, it would fail as soon as it has to wait: give it time to.
+        await Task.Delay(200);
+        Assert.False(receiving.IsCompleted, $"the receive ended early: {receiving.Exception?.InnerException?.Message}");
+
+        await socket.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => receiving);
+    }
+
+    [Fact]
     public async Task LingerOfTimeSpanMaxValue_IsInfinite_AndDisposeStillReturns()
     {
         var socket = new ClientSocket { Linger = TimeSpan.MaxValue };
