@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Warning, "{SocketType}: dropped {Count} queued message(s) for {Endpoint}: its peer broke the protocol")]
     public static partial void DroppedAfterProtocolError(ILogger logger, string socketType, string endpoint, long count);
+
+    [LoggerMessage(9, LogLevel.Warning, "{SocketType} {Endpoint}: not reconnecting (ReconnectInterval is negative); dropped {Count} queued message(s)")]
+    public static partial void DroppedNotReconnecting(ILogger logger, string socketType, string endpoint, long count);
 }

@@ -71,8 +71,13 @@ internal sealed class Connector(
                 }
                 catch (Exception e) when (e is SocketException or OperationCanceledException or IOException)
                 {
-                    if (_closing || policy.Interval < TimeSpan.Zero)
+                    if (_closing)
                     {
+                        return;
+                    }
+                    if (policy.Interval < TimeSpan.Zero)
+                    {
+                        host.GiveUp(Pipe, protocolError: false);
                         return;
                     }
                     var delay = policy.Delay(failures++);
@@ -99,12 +104,17 @@ internal sealed class Connector(
                 }
                 if (end == ConnectionEnd.ProtocolError)
                 {
-                    host.GiveUp(Pipe);
+                    host.GiveUp(Pipe, protocolError: true);
                     Log.ReconnectStopped(host.Logger, host.SocketType, Endpoint);
                     return;
                 }
-                if (_closing || policy.Interval < TimeSpan.Zero)
+                if (_closing)
                 {
+                    return;
+                }
+                if (policy.Interval < TimeSpan.Zero)
+                {
+                    host.GiveUp(Pipe, protocolError: false);
                     return;
                 }
                 failures = 0;

@@ -59,9 +59,10 @@ internal interface IPeerHost
     /// <summary>Called once when an attached connection has ended.</summary>
     void Detach(IEngine connection, Pipe pipe, ConnectionEnd end);
 
-    /// <summary>A connecting endpoint stopped dialling after a protocol error: its pipe will never be
-    /// served again, even if its connection failed before the handshake attached it.</summary>
-    void GiveUp(Pipe pipe);
+    /// <summary>A connecting endpoint stopped dialling, after a protocol error or because it does not
+    /// reconnect (a negative ReconnectInterval): its pipe will never be served again, even if its
+    /// connection failed before the handshake attached it.</summary>
+    void GiveUp(Pipe pipe, bool protocolError);
 
     /// <summary>Reports a monitor event.</summary>
     void Event(SocketEvent e);

@@ -80,7 +80,8 @@ public abstract partial class ZmqSocket
     /// <summary>Wait before re-dialling a lost or refused tcp or ipc connection (libzmq
     /// ZMQ_RECONNECT_IVL); default 100 ms. While <see cref="ReconnectIntervalMax"/> is 0, each wait is
     /// this plus a random extra of up to one more interval (100 to 200 ms by default). Negative = never
-    /// re-dial: the endpoint stops after its first failed dial or lost connection. Zero re-dials at
+    /// re-dial: after its first failed dial or lost connection the endpoint leaves the socket's
+    /// routing, and what was queued for it is dropped with a log entry (as libzmq). Zero re-dials at
     /// once, with no pause.
     /// <para>Read at each Connect: a connecting endpoint keeps the value it had then, across
     /// reconnects. Not validated.</para></summary>

@@ -134,8 +134,17 @@ public abstract partial class ZmqSocket
         }
     }
 
-    void IPeerHost.GiveUp(Pipe pipe)
+    void IPeerHost.GiveUp(Pipe pipe, bool protocolError)
     {
+        if (!protocolError)
+        {
+            // As libzmq without reconnection: the endpoint leaves the routing, its queue dropped.
+            if (!pipe.Terminated && RemovePipe(pipe) is > 0 and var dropped)
+            {
+                Diagnostics.Log.DroppedNotReconnecting(Logger, SocketType, pipe.Endpoint, dropped);
+            }
+            return;
+        }
         // A connection that broke the protocol after its handshake was detached, its pipe removed
         // then. One that broke it during the handshake never attached: the pipe, routed since
         // Connect unless Immediate, would otherwise keep taking messages that no connection sends.

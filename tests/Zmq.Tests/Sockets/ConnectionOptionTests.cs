@@ -77,6 +77,44 @@ public abstract class ConnectionOptionTests : TransportTestBase
     }
 
     [Fact]
+    public async Task ReconnectIntervalNegative_AnEndpointThatFailsOrIsLost_LeavesTheRouting_AndItsQueueIsDroppedAndLogged()
+    {
+        var log = new RecordingLogger();
+        await using var client = NewClient();
+        client.ReconnectInterval = System.Threading.Timeout.InfiniteTimeSpan;
+        client.Logger = log;
+        await using var server = BoundServer();
+        client.Connect(server.LastEndpoint!);
+        client.Connect(FreshEndpoint());
+        client.Send("while connected");
+        Assert.Equal("while connected", server.ReceiveString());
+
+        // Nothing listens at the second endpoint: its one dial fails and it leaves; then the first is lost.
+        await server.DisposeAsync();
+
+        await Wait.UntilAsync(() => !client.CanSend, "every endpoint has left the routing");
+        Assert.False(client.TrySend("nowhere to go"u8));
+    }
+
+    [Fact]
+    public async Task ReconnectIntervalNegative_MessagesQueuedForAnEndpointThatNeverConnects_AreDroppedWithALogEntry()
+    {
+        var log = new RecordingLogger();
+        await using var client = NewClient();
+        client.ReconnectInterval = System.Threading.Timeout.InfiniteTimeSpan;
+        client.Logger = log;
+        using var listener = RawListener.Listen(AnyEndpoint);
+        client.Connect(listener.Endpoint);
+        // A peer that never finishes the handshake: the message stays queued until it hangs up.
+        var peer = await listener.AcceptAsync(Timeout);
+        client.Send("queued, never sent");
+        await peer.DisposeAsync();
+
+        await log.WaitForAsync(RecordingLogger.DroppedNotReconnectingId, "dropped 1 queued message");
+        Assert.False(client.CanSend);
+    }
+
+    [Fact]
     public async Task ReconnectIntervalMax_BacksOffExponentially()
     {
         string endpoint = FreshEndpoint();

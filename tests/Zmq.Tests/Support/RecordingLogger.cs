@@ -18,6 +18,7 @@ internal sealed class RecordingLogger : ILogger
     public const int ReconnectStoppedId = 5;
     public const int DroppedOnCloseId = 6;
     public const int DroppedAfterProtocolErrorId = 8;
+    public const int DroppedNotReconnectingId = 9;
 
     private readonly Lock _lock = new();
     private readonly List<LogEntry> _entries = [];
