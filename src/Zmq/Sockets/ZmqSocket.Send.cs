@@ -238,6 +238,10 @@ public abstract partial class ZmqSocket
     {
         using (SendLock.Enter())
         {
+            if (_pattern.SendingMessage)
+            {
+                throw new InvalidOperationException($"a frame-by-frame send on this {SocketType} stopped inside a message: send its last frame (more: false) before sending whole messages");
+            }
             if (!TrySendPart(message, 0, routingId))
             {
                 return false;

@@ -190,6 +190,27 @@ public abstract class PatternCoreTests : TransportTestBase
     }
 
     [Fact]
+    public async Task WholeMessageSend_InsideAFrameByFrameMessage_SaysToFinishItFirst_AndJoinsNothing()
+    {
+        var (pub, sub) = await SubscribedAsync("");
+        await using (pub)
+        await using (sub)
+        {
+            pub.Send("a", more: true);
+            var e = Assert.Throws<InvalidOperationException>(() => pub.SendMultipart(new MultipartMessage("x", "y")));
+            Assert.Contains("last frame", e.Message, StringComparison.Ordinal);
+            pub.Send("b");
+            pub.SendMultipart(new MultipartMessage("x", "y"));
+
+            using var into = new MultipartMessage();
+            sub.ReceiveMultipart(into);
+            Assert.Equal(["a", "b"], into.Select(m => m.ToString()));
+            sub.ReceiveMultipart(into);
+            Assert.Equal(["x", "y"], into.Select(m => m.ToString()));
+        }
+    }
+
+    [Fact]
     public async Task PubSub_EveryApiForm_CarriesTheMessage()
     {
         var (pub, sub) = await SubscribedAsync("");

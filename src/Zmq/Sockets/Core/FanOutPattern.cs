@@ -18,6 +18,8 @@ internal abstract class FanOutPattern : Pattern
 
     public override bool HasOut => true;
 
+    public override bool SendingMessage => Out.InMessage;
+
     public override bool TakesInbound => true;
 
     public override void Detach(Pipe pipe)

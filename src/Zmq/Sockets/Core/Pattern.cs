@@ -70,6 +70,10 @@ internal abstract class Pattern
     /// pipe's connection), or null.</summary>
     public virtual bool TrySend(ref Outgoing frame, out Pipe? blocked) => throw new InvalidOperationException("this socket type sends nothing");
 
+    /// <summary>Whether the frames sent so far end inside a multipart message (a frame-by-frame send
+    /// in progress), which a whole message must not join.</summary>
+    public virtual bool SendingMessage => false;
+
     /// <summary>Whether a send could queue a message now (libzmq <c>xhas_out</c>).</summary>
     public virtual bool HasOut => false;
 
