@@ -139,9 +139,15 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
             throw;
         }
         string last = listener.Endpoint;
-        Emit(new SocketEvent(SocketEventType.Listening, last));
         lock (_endpointLock)
         {
+            // A Dispose that ran meanwhile closed the listeners it found: this one would be left open.
+            if (_disposed)
+            {
+                listener.Close();
+                ThrowIfDisposed();
+            }
+            Emit(new SocketEvent(SocketEventType.Listening, last));
             _listeners[last] = listener;
             _ = AcceptLoopAsync(transport, listener.Socket, last, settings.Options);
             LastEndpoint = last;
@@ -189,6 +195,8 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         var connector = new Connector(this, endpoint, pipe, new ReconnectPolicy(ReconnectInterval, ReconnectIntervalMax, settings.ConnectTimeout), ct => transport.ConnectAsync(ep, settings, ct), socket => CreateEngine(socket, pipe, endpoint));
         lock (_endpointLock)
         {
+            // A Dispose that ran meanwhile stopped the connectors it found: this one would dial for ever.
+            ThrowIfDisposed();
             _connectors.Add(connector);
             _pipes.Add(pipe);
             LastEndpoint = endpoint;

@@ -29,6 +29,36 @@ public sealed class ApiMisuseTests
     }
 
     [Fact]
+    public async Task BindRacingDispose_LeavesNoListenerOpen()
+    {
+        for (int i = 0; i < 200; i++)
+        {
+            var socket = new ServerSocket { Linger = TimeSpan.Zero };
+            var binding = Task.Run(() =>
+            {
+                try
+                {
+                    socket.Bind("tcp://127.0.0.1:*");
+                }
+                catch (ObjectDisposedException)
+                {
+                }
+            });
+            await socket.DisposeAsync();
+            await binding;
+
+            // Whatever won, nothing listens once both are done.
+            if (socket.LastEndpoint is { } endpoint)
+            {
+                var (address, family) = Support.RawPeer.ParseEndpoint(endpoint);
+                using var probe = new System.Net.Sockets.Socket(family, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                var refused = await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(() => probe.ConnectAsync(address));
+                Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, refused.SocketErrorCode);
+            }
+        }
+    }
+
+    [Fact]
     public async Task LingerOfTimeSpanMaxValue_IsInfinite_AndDisposeStillReturns()
     {
         var socket = new ClientSocket { Linger = TimeSpan.MaxValue };
