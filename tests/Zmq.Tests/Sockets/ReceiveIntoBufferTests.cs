@@ -171,8 +171,10 @@ public abstract class ReceiveIntoBufferTests : TransportTestBase
         await sender;
 
         Assert.Equal(Count * (64 + 1000), received);
-        // A few waits may allocate (a semaphore's wait object); a Message per receive would be 1.7 MB.
-        Assert.True(allocated < 64 * 1024, $"{allocated} bytes allocated over {Count} receives");
+        // Not per message: a few waits (a semaphore's wait object), and over tcp and ipc a receiver
+        // reading for the connection may rent its 64 KiB read buffer once. Per message, even the
+        // smallest object (24 B) would be 480 KB; a Message per receive would be 1.7 MB.
+        Assert.True(allocated < 256 * 1024, $"{allocated} bytes allocated over {Count} receives");
     }
 
     private static byte[] Payload(int size, int seed) => Enumerable.Range(seed, size).Select(i => (byte)(i * 31)).ToArray();
