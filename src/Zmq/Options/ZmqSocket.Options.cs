@@ -147,39 +147,95 @@ public abstract partial class ZmqSocket
 
     /// <summary>Listen backlog: how many connections the OS holds before they are accepted (libzmq
     /// ZMQ_BACKLOG); default 100. Read at each tcp or ipc Bind.</summary>
-    public int Backlog { get; set; } = 100;
+    /// <exception cref="ArgumentOutOfRangeException">It must be 0 or more.</exception>
+    public int Backlog
+    {
+        get => _backlog;
+        set => _backlog = value >= 0 ? value : throw OutOfRange(nameof(Backlog), value, "it must be 0 or more");
+    }
+
+    private int _backlog = 100;
 
     /// <summary>Kernel send buffer size in bytes for tcp and ipc connections (libzmq ZMQ_SNDBUF);
     /// default -1 = the OS default. Read at each Bind (the listening socket's, which accepted
     /// connections take) and at each Connect.</summary>
-    public int SendBufferSize { get; set; } = -1;
+    /// <exception cref="ArgumentOutOfRangeException">It must be -1 (the OS default) or a size in bytes.</exception>
+    public int SendBufferSize
+    {
+        get => _sendBufferSize;
+        set => _sendBufferSize = value >= -1 ? value : throw OutOfRange(nameof(SendBufferSize), value, "it must be -1 (the OS default) or a size in bytes");
+    }
+
+    private int _sendBufferSize = -1;
 
     /// <summary>Kernel receive buffer size in bytes for tcp and ipc connections (libzmq ZMQ_RCVBUF);
     /// default -1 = the OS default. Read at each Bind (the listening socket's, which accepted
     /// connections take) and at each Connect.</summary>
-    public int ReceiveBufferSize { get; set; } = -1;
+    /// <exception cref="ArgumentOutOfRangeException">It must be -1 (the OS default) or a size in bytes.</exception>
+    public int ReceiveBufferSize
+    {
+        get => _receiveBufferSize;
+        set => _receiveBufferSize = value >= -1 ? value : throw OutOfRange(nameof(ReceiveBufferSize), value, "it must be -1 (the OS default) or a size in bytes");
+    }
+
+    private int _receiveBufferSize = -1;
 
     /// <summary>TCP keepalive for tcp connections (libzmq ZMQ_TCP_KEEPALIVE): -1 = the OS default
     /// (the default), 0 = off, 1 = on. Read at each Bind (set on the listening socket, which accepted
     /// connections inherit) and at each Connect.</summary>
-    public int TcpKeepalive { get; set; } = -1;
+    /// <exception cref="ArgumentOutOfRangeException">It must be -1 (the OS default), 0 (off) or 1 (on).</exception>
+    public int TcpKeepalive
+    {
+        get => _tcpKeepalive;
+        set => _tcpKeepalive = value is -1 or 0 or 1 ? value : throw OutOfRange(nameof(TcpKeepalive), value, "it must be -1 (the OS default), 0 (off) or 1 (on)");
+    }
+
+    private int _tcpKeepalive = -1;
 
     /// <summary>Seconds idle before the first keepalive probe (libzmq ZMQ_TCP_KEEPALIVE_IDLE); default
     /// -1 = the OS default. Used only when <see cref="TcpKeepalive"/> is 1; read with it.</summary>
-    public int TcpKeepaliveIdle { get; set; } = -1;
+    /// <exception cref="ArgumentOutOfRangeException">It must be -1 (the OS default) or a positive number of seconds.</exception>
+    public int TcpKeepaliveIdle
+    {
+        get => _tcpKeepaliveIdle;
+        set => _tcpKeepaliveIdle = value == -1 || value > 0 ? value : throw OutOfRange(nameof(TcpKeepaliveIdle), value, "it must be -1 (the OS default) or a positive number of seconds");
+    }
+
+    private int _tcpKeepaliveIdle = -1;
 
     /// <summary>Unanswered probes before the connection is dropped (libzmq ZMQ_TCP_KEEPALIVE_CNT);
     /// default -1 = the OS default. Used only when <see cref="TcpKeepalive"/> is 1; read with it.</summary>
-    public int TcpKeepaliveCount { get; set; } = -1;
+    /// <exception cref="ArgumentOutOfRangeException">It must be -1 (the OS default) or a positive count.</exception>
+    public int TcpKeepaliveCount
+    {
+        get => _tcpKeepaliveCount;
+        set => _tcpKeepaliveCount = value == -1 || value > 0 ? value : throw OutOfRange(nameof(TcpKeepaliveCount), value, "it must be -1 (the OS default) or a positive count");
+    }
+
+    private int _tcpKeepaliveCount = -1;
 
     /// <summary>Seconds between keepalive probes (libzmq ZMQ_TCP_KEEPALIVE_INTVL); default -1 = the OS
     /// default. Used only when <see cref="TcpKeepalive"/> is 1; read with it.</summary>
-    public int TcpKeepaliveInterval { get; set; } = -1;
+    /// <exception cref="ArgumentOutOfRangeException">It must be -1 (the OS default) or a positive number of seconds.</exception>
+    public int TcpKeepaliveInterval
+    {
+        get => _tcpKeepaliveInterval;
+        set => _tcpKeepaliveInterval = value == -1 || value > 0 ? value : throw OutOfRange(nameof(TcpKeepaliveInterval), value, "it must be -1 (the OS default) or a positive number of seconds");
+    }
+
+    private int _tcpKeepaliveInterval = -1;
 
     /// <summary>IP type-of-service byte for IPv4 tcp connections (libzmq ZMQ_TOS); default 0 = leave
     /// the OS's. Read at each Bind (set on the listening socket, which accepted connections inherit)
     /// and at each Connect.</summary>
-    public int TypeOfService { get; set; }
+    /// <exception cref="ArgumentOutOfRangeException">It must be a byte, 0 to 255.</exception>
+    public int TypeOfService
+    {
+        get => _typeOfService;
+        set => _typeOfService = value is >= 0 and <= 255 ? value : throw OutOfRange(nameof(TypeOfService), value, "it must be a byte, 0 to 255");
+    }
+
+    private int _typeOfService;
 
     /// <summary>Queue messages only to completed connections (libzmq ZMQ_IMMEDIATE); default false.
     /// When false, a connecting endpoint queues messages before its connection exists and keeps them
@@ -208,4 +264,9 @@ public abstract partial class ZmqSocket
     }
 
     private ILogger _logger = NullLogger.Instance;
+
+    /// <summary>A bad option value is refused when set, not found out later as a failed bind or an
+    /// endless re-dial.</summary>
+    private static ArgumentOutOfRangeException OutOfRange(string option, int value, string rule) =>
+        new(option, value, $"{option} {value} is not valid: {rule}");
 }

@@ -10,6 +10,23 @@ public sealed class ApiMisuseTests
         Assert.Throws<ArgumentOutOfRangeException>(() => socket.HandshakeInterval = TimeSpan.FromSeconds(-2));
         Assert.Throws<ArgumentOutOfRangeException>(() => socket.HandshakeInterval = TimeSpan.FromDays(30));
         socket.HandshakeInterval = Timeout.InfiniteTimeSpan;
+        // Refused when set, not found out later as a failed bind or an endless re-dial.
+        foreach (var (set, option) in new (Action, string)[]
+        {
+            (() => socket.SendBufferSize = -2, "SendBufferSize"),
+            (() => socket.ReceiveBufferSize = -5, "ReceiveBufferSize"),
+            (() => socket.TypeOfService = 256, "TypeOfService"),
+            (() => socket.TcpKeepalive = 2, "TcpKeepalive"),
+            (() => socket.TcpKeepaliveIdle = 0, "TcpKeepaliveIdle"),
+            (() => socket.TcpKeepaliveCount = -3, "TcpKeepaliveCount"),
+            (() => socket.TcpKeepaliveInterval = 0, "TcpKeepaliveInterval"),
+            (() => socket.Backlog = -1, "Backlog"),
+        })
+        {
+            Assert.Contains(option, Assert.Throws<ArgumentOutOfRangeException>(set).Message, StringComparison.Ordinal);
+        }
+        socket.SendBufferSize = -1;
+        socket.TypeOfService = 0x10;
         socket.Logger = null!;
         Assert.Same(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, socket.Logger);
     }
