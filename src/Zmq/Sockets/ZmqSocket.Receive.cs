@@ -155,6 +155,9 @@ public abstract partial class ZmqSocket
         return true;
     }
 
+    /// <summary>Whether a receive call is waiting now (tests observe a blocked receive by it).</summary>
+    internal bool HasWaitingReceivers => ReceiveGate.HasWaiters;
+
     private void CheckReceive()
     {
         ThrowIfDisposed();

@@ -77,7 +77,7 @@ public abstract partial class ZmqSocket
         var deadline = Deadline.After(timeout);
         var gate = GateOf(direction);
         bool done = false;
-        long began = System.Diagnostics.Stopwatch.GetTimestamp();
+        long began = StartOfWait(direction);
         gate.Enter();
         try
         {
@@ -110,7 +110,7 @@ public abstract partial class ZmqSocket
     {
         var gate = GateOf(direction);
         bool done = false;
-        long began = System.Diagnostics.Stopwatch.GetTimestamp();
+        long began = StartOfWait(direction);
         gate.Enter();
         try
         {
@@ -139,6 +139,10 @@ public abstract partial class ZmqSocket
             Leave(direction, gate, done, began);
         }
     }
+
+    /// <summary>Only a sender's wait is timed (the metrics' blocked time); a receiver's costs no clock read.</summary>
+    private static long StartOfWait(Direction direction) =>
+        direction == Direction.Send ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
 
     private void Leave(Direction direction, WaitGate gate, bool done, long began)
     {
