@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Zmq.Messages;
 
@@ -286,7 +287,11 @@ internal sealed class MsgQueue
     public long Dequeued => Volatile.Read(ref _p.Read);
 
     /// <summary>Consumer only: whether a message is waiting.</summary>
-    public bool HasMessage => Available();
+    public bool HasMessage
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _p.Read != _p.WrittenSeen || CanDequeue;
+    }
 
     /// <summary>Consumer only: messages queued as far as the consumer last looked (never more than
     /// there are). Between two looks it falls by exactly one per dequeue.</summary>

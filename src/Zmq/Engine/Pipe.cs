@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Zmq.Messages;
 
 namespace Zmq.Engine;
@@ -220,6 +221,7 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     /// dequeue, or by <see cref="OnInboundEmptyFenced"/>, which the consumer reaches before it can
     /// ever wait.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void OnInboundDequeued()
     {
         if (InprocPeer is { } peer)
@@ -237,10 +239,9 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
                         _sendersResumed = false;
                     }
                 }
-                else if (!_sendersResumed && InprocPeerHost!.HasBlockedSenders)
+                else if (!_sendersResumed)
                 {
-                    _sendersResumed = true;
-                    InprocPeerHost.OutboundProgress(peer);
+                    ResumeBlockedSenders(peer);
                 }
             }
             return;
@@ -248,6 +249,15 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
         if (ReceiveHwm > 0 && Inbound.ConsumerCount <= ReceiveHwm / 2)
         {
             ResumeBlockedReader();
+        }
+    }
+
+    private void ResumeBlockedSenders(Pipe peer)
+    {
+        if (InprocPeerHost!.HasBlockedSenders)
+        {
+            _sendersResumed = true;
+            InprocPeerHost.OutboundProgress(peer);
         }
     }
 

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Zmq.Engine;
 using Zmq.Messages;
 
@@ -17,6 +19,10 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
     private readonly ConcurrentQueue<Pipe> _activations = new();
     private int _current;
 
+    /// <summary>Set after each activation is queued, cleared (with a full fence) before the queue is
+    /// drained: the receive fast path reads it instead of the queue.</summary>
+    private int _activationsQueued;
+
     /// <summary>The pipe whose multipart message is being taken.</summary>
     private Pipe? _continuing;
 
@@ -31,6 +37,7 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
         if (Volatile.Read(ref pipe.InboundActive) == 0 && Interlocked.CompareExchange(ref pipe.InboundActive, 1, 0) == 0)
         {
             _activations.Enqueue(pipe);
+            Volatile.Write(ref _activationsQueued, 1);
         }
     }
 
@@ -43,9 +50,33 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
     /// Take one frame from the pipe, then call <see cref="Taken"/>.</summary>
     /// <exception cref="BufferTooSmallException">The next frame is longer than <paramref name="maxLength"/>; it stays queued.
     /// Where each message is a group frame and a body (<paramref name="grouped"/>: DISH), the body is measured.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Pipe? Next(int maxLength = int.MaxValue, Func<ReadOnlySpan<byte>, bool>? accepts = null, bool grouped = false)
     {
         Consumers.Check("the fair queue is read only under the socket's receive lock");
+        // The streaming case, kept small enough to inline into the receive calls: the pipe in turn
+        // has a message and no pipe waits to join the rotation.
+        if (_continuing == null && accepts == null && maxLength == int.MaxValue && Volatile.Read(ref _activationsQueued) == 0)
+        {
+            var active = CollectionsMarshal.AsSpan(_active);
+            if (active.Length > 0)
+            {
+                if (_current >= active.Length)
+                {
+                    _current = 0;
+                }
+                var pipe = active[_current];
+                if (pipe.Inbound.HasMessage)
+                {
+                    return pipe;
+                }
+            }
+        }
+        return NextSlow(maxLength, accepts, grouped);
+    }
+
+    private Pipe? NextSlow(int maxLength, Func<ReadOnlySpan<byte>, bool>? accepts, bool grouped)
+    {
         while (true)
         {
             var pipe = _continuing;
@@ -113,6 +144,10 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
     /// waiting, or null when none has one. Take one message from it, then call <see cref="Taken"/>.</summary>
     public Pipe? Current()
     {
+        if (Volatile.Read(ref _activationsQueued) != 0)
+        {
+            Interlocked.Exchange(ref _activationsQueued, 0);
+        }
         while (_activations.TryDequeue(out var p))
         {
             if (!p.InFairQueue)
@@ -149,6 +184,7 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
 
     /// <summary>A frame was taken from <paramref name="pipe"/>, the <see cref="Next"/> one: the turn
     /// passes on at the end of its message.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Taken(Pipe pipe, bool more)
     {
         Consumers.Check("the fair queue is read only under the socket's receive lock");

@@ -89,9 +89,8 @@ public abstract partial class ZmqSocket
             PassOnWakeLeftUnused();
             throw;
         }
-        result = _grouped
-            ? new ReceiveResult(length, 0) { GroupId = group }
-            : new ReceiveResult(length, from.RoutingId) { More = more };
+        // Grouped (DISH): no routing id, and the group's number (TakeGroup); else group is 0.
+        result = new ReceiveResult(length, _grouped ? 0 : from.RoutingId, more, group);
         PassOnReceiveWake();
         return true;
     }
@@ -108,8 +107,15 @@ public abstract partial class ZmqSocket
     }
 
     /// <summary>A received message for the application: with its peer's routing id, or its group.</summary>
-    private Message Received(in Msg msg) =>
-        _grouped ? Message.FromReceived(msg).InGroup(Routing.GroupNames.Name(msg.RoutingId)) : Message.FromReceived(msg);
+    private Message Received(in Msg msg)
+    {
+        // Two returns, not a choice between two values: that goes through a stack copy.
+        if (_grouped)
+        {
+            return Message.FromReceived(msg).InGroup(Routing.GroupNames.Name(msg.RoutingId));
+        }
+        return Message.FromReceived(msg);
+    }
 
     private MessageBuffer ReceivedBuffer(in Msg msg)
     {
@@ -291,9 +297,8 @@ public abstract partial class ZmqSocket
     /// <summary>Copies a received message into the caller's buffer and returns its payload.</summary>
     private ReceiveResult CopyOut(ref Msg msg, Span<byte> buffer)
     {
-        var result = _grouped
-            ? new ReceiveResult(msg.Length, 0) { GroupId = msg.RoutingId }
-            : new ReceiveResult(msg.Length, msg.RoutingId) { More = msg.More };
+        // A DISH's message carries its group's number where others carry the routing id.
+        var result = new ReceiveResult(msg.Length, _grouped ? 0 : msg.RoutingId, msg.More, _grouped ? msg.RoutingId : 0);
         msg.Span.CopyTo(buffer);
         msg.Release();
         return result;
