@@ -17,7 +17,8 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
 {
     private readonly List<Pipe> _active = [];
     private readonly ConcurrentQueue<Pipe> _activations = new();
-    private int _current;
+    /// <summary>Whose turn it is; written per message by the receiver: alone on its cache line.</summary>
+    private LoneInt _turn;
 
     /// <summary>Set after each activation is queued, cleared (with a full fence) before the queue is
     /// drained: the receive fast path reads it instead of the queue.</summary>
@@ -61,11 +62,11 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
             var active = CollectionsMarshal.AsSpan(_active);
             if (active.Length > 0)
             {
-                if (_current >= active.Length)
+                if (_turn.Value >= active.Length)
                 {
-                    _current = 0;
+                    _turn.Value = 0;
                 }
-                var pipe = active[_current];
+                var pipe = active[_turn.Value];
                 if (pipe.Inbound.HasMessage)
                 {
                     return pipe;
@@ -137,7 +138,7 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
         }
         while (more && pipe.Inbound.HasMessage);
         pipe.Inbound.CountDiscarded();
-        _current++;
+        _turn.Value++;
     }
 
     /// <summary>Caller holds the receive lock: the pipe whose turn it is among those with a message
@@ -158,11 +159,11 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
         }
         while (_active.Count > 0)
         {
-            if (_current >= _active.Count)
+            if (_turn.Value >= _active.Count)
             {
-                _current = 0;
+                _turn.Value = 0;
             }
-            var pipe = _active[_current];
+            var pipe = _active[_turn.Value];
             if (pipe.Inbound.HasMessage)
             {
                 return pipe;
@@ -177,7 +178,7 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
                 continue;
             }
             pipe.InFairQueue = false;
-            _active.RemoveAt(_current);
+            _active.RemoveAt(_turn.Value);
         }
         return null;
     }
@@ -198,6 +199,6 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
         {
             _continuing = null;
         }
-        _current++;
+        _turn.Value++;
     }
 }

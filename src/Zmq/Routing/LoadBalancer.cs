@@ -9,7 +9,8 @@ namespace Zmq.Routing;
 internal sealed class LoadBalancer
 {
     private readonly List<Pipe> _pipes = [];
-    private int _current;
+    /// <summary>Whose turn it is; written per message by the sender: alone on its cache line.</summary>
+    private LoneInt _turn;
 
     /// <summary>The pipe taking the multipart message being sent, or null between messages.</summary>
     private Pipe? _sending;
@@ -86,7 +87,7 @@ internal sealed class LoadBalancer
     }
 
     /// <summary>The pipe whose turn is next, room or not; null when there is none.</summary>
-    private Pipe? InTurn() => _pipes.Count == 0 ? null : _pipes[_current < _pipes.Count ? _current : 0];
+    private Pipe? InTurn() => _pipes.Count == 0 ? null : _pipes[_turn.Value < _pipes.Count ? _turn.Value : 0];
 
     /// <summary>The next pipe in turn with room under its HWM, or null when every pipe is full (or none exists).</summary>
     private Pipe? NextWithRoom()
@@ -94,11 +95,11 @@ internal sealed class LoadBalancer
         int n = _pipes.Count;
         for (int i = 0; i < n; i++)
         {
-            if (_current >= n)
+            if (_turn.Value >= n)
             {
-                _current = 0;
+                _turn.Value = 0;
             }
-            var pipe = _pipes[_current++];
+            var pipe = _pipes[_turn.Value++];
             if (pipe.HasSendCapacity)
             {
                 return pipe;
