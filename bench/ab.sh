@@ -7,8 +7,10 @@
 # from the draw; 25 per side is the least that has told them apart here.
 #
 #   bench/ab.sh OLD_REV NEW_REV "thr inproc 64 B" [RUNS]      (e.g. bench/ab.sh HEAD~3 HEAD ...)
+#   bench/ab.sh OLD_REV NEW_REV "" 4                            (every row of the plan, 4 runs a side)
 #
-# Runs Zmq only (--only zmq), 3 s per run. Nothing else should load the machine meanwhile.
+# Runs Zmq only (--only zmq), 3 s per run. Nothing else should load the machine meanwhile (on a
+# virtual machine, watch the steal column of `vmstat 1`: it makes runs of the same build differ).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 old=$1 new=$2 row=$3 runs=${4:-25}
@@ -28,16 +30,20 @@ for i in $(seq "$runs"); do
     dotnet run --project "$work/$side/bench/Zmq.Perf" -c Release --no-build -- \
       --filter "$row" --only zmq --procs 2 --repeat 1 --duration 3 --out "$out" >/dev/null 2>&1 || true
     # Throughput rows report msgs/s (column 11), latency rows their p50 in µs (column 14).
-    awk -F, -v side="$side" 'NR==2 { print side, ($11 != "" ? $11 : $14) }' "$out/results.csv" 2>/dev/null || true
+    # Throughput rows report msgs/s (column 11), latency rows their p50 in µs (column 14); scale
+    # rows their total seconds (column 41).
+    awk -F, -v side="$side" 'NR > 1 && $9 == "ok" { v = ($11 != "" ? $11 : ($14 != "" ? $14 : $41)); if (v != "") print side "|" $1 "|" v }' "$out/results.csv" 2>/dev/null || true
   done
 done > "$work/values"
 
-echo "$row"
-for side in old new; do
-  grep "^$side " "$work/values" | cut -d' ' -f2 | sort -g | awk -v side="$side" '
-    { a[NR] = $1 }
-    END {
-      if (NR == 0) { print "  " side ": no run gave a figure"; exit }
-      printf "  %-4s runs %d  min %.4g  p25 %.4g  median %.4g  p75 %.4g  max %.4g\n", side, NR, a[1], a[int((NR + 3) / 4)], a[int((NR + 1) / 2)], a[int((3 * NR + 3) / 4)], a[NR]
-    }'
+cut -d'|' -f2 "$work/values" | awk '!seen[$0]++' | while IFS= read -r workload; do
+  echo "$workload"
+  for side in old new; do
+    awk -F'|' -v side="$side" -v w="$workload" '$1 == side && $2 == w { print $3 }' "$work/values" | sort -g | awk -v side="$side" '
+      { a[NR] = $1 }
+      END {
+        if (NR == 0) { print "  " side ": no run gave a figure"; exit }
+        printf "  %-4s runs %d  min %.4g  p25 %.4g  median %.4g  p75 %.4g  max %.4g\n", side, NR, a[1], a[int((NR + 3) / 4)], a[int((NR + 1) / 2)], a[int((3 * NR + 3) / 4)], a[NR]
+      }'
+  done
 done
