@@ -20,7 +20,7 @@ internal static class Plan
 
     /// <summary>NetMQ's references (CLIENT/SERVER, and PUB/SUB for fan-out) run with its default
     /// buffer pool and with its pooling one, so ×NetMQ can compare with the faster of the two.</summary>
-    private static readonly Variant[] StreamVariants = [Variant.LibZmqPushPull, Variant.NetMQClientServer, Variant.NetMQClientServerPooled, Variant.NetMQPushPull, Variant.ZmqClientServer];
+    private static readonly Variant[] StreamVariants = [Variant.LibZmqPushPull, Variant.NetMQClientServer, Variant.NetMQClientServerPooled, Variant.NetMQPushPull, Variant.ZmqClientServer, Variant.ZmqPushPull];
     private static readonly Variant[] FanOutVariants = [Variant.LibZmqPubSub, Variant.NetMQPubSub, Variant.NetMQPubSubPooled, Variant.ZmqPubSub];
 
     /// <summary>Subscribers of the fan-out workload.</summary>

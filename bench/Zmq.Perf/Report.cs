@@ -26,7 +26,10 @@ internal static class Report
         {
             var lib = Find(results, r.Workload.Group, v => v.Library == Library.LibZmq);
             bool fromTcp = r.Workload.Transport == "ipc";
-            var netPattern = r.Workload.Kind == Kind.FanOut ? Pattern.PubSub : Pattern.ClientServer;
+            // Like with like where NetMQ has the type: PUB/SUB for fan-out, PUSH/PULL for PUSH/PULL.
+            var netPattern = r.Workload.Kind == Kind.FanOut ? Pattern.PubSub
+                : r.Workload.Variant.Pattern == Pattern.PushPull ? Pattern.PushPull
+                : Pattern.ClientServer;
             var net = Find(results, (fromTcp ? r.Workload with { Transport = "tcp" } : r.Workload).Group, v => v.Library == Library.NetMQ && v.Pattern == netPattern);
             rows.Add(new Row(r, Ratio(r, lib), Ratio(r, net), fromTcp && net is not null));
         }
@@ -56,7 +59,7 @@ internal static class Report
         var latency = rows.Where(r => r.Workload.Kind == Kind.Latency).ToList();
         if (streams.Count > 0)
         {
-            sb.AppendLine("Throughput (counted at the receiver; ×libzmq / ×NetMQ: message rate relative to libzmq PUSH/PULL / the faster NetMQ CLIENT/SERVER, >1 = faster;");
+            sb.AppendLine("Throughput (counted at the receiver; ×libzmq / ×NetMQ: message rate relative to libzmq PUSH/PULL / the faster NetMQ CLIENT/SERVER (PUSH/PULL rows: NetMQ PUSH/PULL), >1 = faster;");
             sb.AppendLine("  fan-out rows: PUB/SUB of each library, messages delivered to all subscribers together)");
             var t = new TextTable("workload", "library", "msgs/s", "MB/s", "B/msg", "CPU µs/msg", "×libzmq", "×NetMQ", "spread");
             Fill(t, streams, failures, r => [Rate(r.Result.MessagesPerSecond), r.Result.MegabytesPerSecond.ToString("0.0", Inv)]);
@@ -82,7 +85,7 @@ internal static class Report
         sb.AppendLine("B/msg, CPU µs/msg: managed bytes allocated and CPU time per message over the measured window, sender and receiver processes added up");
         sb.AppendLine("  (1proc rows: the one process). libzmq allocates natively, which the GC cannot see. † NetMQ has no ipc (its ipc:// is TCP): ipc rows compare with NetMQ's tcp figure.");
         sb.AppendLine("NetMQ reference: the faster of NetMQ with its default buffer pool (a new array per message) and \"pooled\" (its BufferManagerBufferPool);");
-        sb.AppendLine("  the reference row shows ×NetMQ 1.00.");
+        sb.AppendLine("  the reference row shows ×NetMQ 1.00. PUSH/PULL rows compare with NetMQ's PUSH/PULL, fan-out rows with its PUB/SUB.");
         sb.AppendLine("spread: with --repeat, each row is the best of its runs; spread is (highest − lowest) / best of the runs' msgs/s or p50.");
         foreach (string f in failures)
         {

@@ -171,6 +171,7 @@ internal static class Chart
         (Variant.NetMQClientServerPooled, "#d62728", ""),
         (Variant.NetMQPushPull, "#ff7f0e", "6,4"),
         (Variant.ZmqClientServer, "#2ca02c", ""),
+        (Variant.ZmqPushPull, "#2ca02c", "6,4"),
     ];
 
     private const int PanelW = 460;

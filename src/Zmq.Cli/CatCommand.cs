@@ -1,27 +1,36 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Zmq.Cli;
 
 /// <summary>
-/// stdin lines out as messages, received messages out as stdout lines: netcat for CLIENT/SERVER.
+/// stdin lines out as messages, received messages out as stdout lines: netcat for ØMQ sockets.
 /// Receiving runs on its own thread, sending on another, so a quiet stdin never stalls output.
 /// </summary>
 internal static class CatCommand
 {
     public const string Usage = """
-          zmq cat --type client|server (--bind EP | --connect EP)... [--count N] [--echo]
+          zmq cat --type TYPE (--bind EP | --connect EP)... [--count N] [--echo] [--subscribe PREFIX]...
               Sends each stdin line as a message and prints each received message as a line on stdout.
-              A SERVER sends a line to the peer of the last message it received. --echo (SERVER only)
-              replies every received message to its sender. Each bind prints 'bound <endpoint>' on
-              stderr (the real port for tcp://...:*). End of stdin stops sending only.
-              Exits 0 after N received messages (--count 0: once stdin is sent), otherwise when stopped
-              by Ctrl+C or SIGTERM; 1 if stdout cannot be written.
+              TYPE: client server pair pub sub push pull dealer (any case). On types with multipart
+              messages (pair pub push dealer sending, pair sub pull dealer receiving) a TAB separates
+              the frames of a line, and a received message prints its frames joined by TAB. A SERVER
+              sends a line to the peer of the last message it received. --echo (server dealer pair)
+              sends every received message back to its sender. --subscribe (sub; repeatable; "" is
+              everything, none is nothing). Each bind prints 'bound <endpoint>' on stderr (the real
+              port for tcp://...:*).
+              Exits 0 after N received messages (--count 0: once stdin is sent); a type that only sends
+              (pub push) exits once stdin has ended and what it queued is delivered (up to 5 s); a type
+              that only receives (sub pull) ignores stdin. Otherwise runs until Ctrl+C or SIGTERM; exits
+              1 if stdout cannot be written, 2 on bad usage.
         """;
 
-    public static readonly string[] Options = ["type", "bind", "connect", "count"];
+    public static readonly string[] Options = ["type", "bind", "connect", "count", "subscribe"];
     public static readonly string[] Flags = ["echo"];
-    public static readonly string[] Repeatable = ["bind", "connect"];
+    public static readonly string[] Repeatable = ["bind", "connect", "subscribe"];
+
+    private const string TypeNames = "client, server, pair, pub, sub, push, pull, dealer";
 
     // Long enough to flush replies to a live peer on loopback or a LAN, short enough that an absent
     // peer does not keep the process around (the library default would wait up to 30 s).
@@ -30,12 +39,7 @@ internal static class CatCommand
     public static int Run(Args args)
     {
         args.NoMorePositionals(0);
-        bool isServer = args.Require("type") switch
-        {
-            "server" => true,
-            "client" => false,
-            var t => throw new UsageException($"--type must be client or server, got '{t}'"),
-        };
+        string type = args.Require("type").ToLowerInvariant();
         var binds = args.All("bind");
         var connects = args.All("connect");
         if (binds.Count + connects.Count == 0)
@@ -44,12 +48,41 @@ internal static class CatCommand
         }
         long count = args.GetLong("count", -1, 0);
         bool echo = args.Has("echo");
-        if (echo && !isServer)
+        var topics = args.All("subscribe");
+
+        ZmqSocket socket = type switch
         {
-            throw new UsageException("--echo needs --type server: a CLIENT cannot address a reply to one sender");
+            "client" => new ClientSocket(),
+            "server" => new ServerSocket(),
+            "pub" => new PublisherSocket(),
+            "sub" => new SubscriberSocket(),
+            "push" => new PushSocket(),
+            "pull" => new PullSocket(),
+            "dealer" => new DealerSocket(),
+            "pair" => new PairSocket(),
+            _ => throw new UsageException($"--type must be one of {TypeNames}, got '{args.Get("type")}'"),
+        };
+        try
+        {
+            if (echo && socket is not (ServerSocket or DealerSocket or PairSocket))
+            {
+                throw new UsageException($"--echo needs a type that can send a message back to its sender (server, dealer, pair), not {type}");
+            }
+            if (topics.Count > 0 && socket is not SubscriberSocket)
+            {
+                throw new UsageException($"--subscribe is for --type sub, not {type}");
+            }
+            foreach (string topic in topics)
+            {
+                ((SubscriberSocket)socket).Subscribe(topic);
+            }
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
 
-        ZmqSocket socket = isServer ? new ServerSocket() : new ClientSocket();
         var session = new Session(socket, count, echo);
         try
         {
@@ -93,8 +126,18 @@ internal static class CatCommand
             {
                 // Background threads: a read blocked on stdin or a send blocked on a missing peer
                 // must not keep the process alive once we decide to exit.
-                new Thread(ReceiveLoop) { Name = "cat-receive", IsBackground = true }.Start();
-                new Thread(SendLoop) { Name = "cat-send", IsBackground = true }.Start();
+                if (socket is IReceivingSocket)
+                {
+                    new Thread(ReceiveLoop) { Name = "cat-receive", IsBackground = true }.Start();
+                }
+                if (socket is ISendingSocket or IRoutingIdSendingSocket)
+                {
+                    new Thread(SendLoop) { Name = "cat-send", IsBackground = true }.Start();
+                }
+                else if (count == 0)
+                {
+                    _exit.TrySetResult(0);
+                }
                 return _exit.Task.GetAwaiter().GetResult();
             }
             finally
@@ -126,8 +169,20 @@ internal static class CatCommand
             try
             {
                 long received = 0;
+                using var frames = new MultipartMessage();
                 while (count < 0 || received < count)
                 {
+                    if (socket is IMultipartReceivingSocket multipart)
+                    {
+                        multipart.ReceiveMultipart(frames);
+                        WriteFrames(frames);
+                        received++;
+                        if (echo)
+                        {
+                            ((IMultipartSendingSocket)socket).SendMultipart(frames);
+                        }
+                        continue;
+                    }
                     var m = ((IReceivingSocket)socket).Receive();
                     Volatile.Write(ref _lastPeer, m.RoutingId);
                     WriteLine(m.Span);
@@ -156,22 +211,35 @@ internal static class CatCommand
             try
             {
                 using var stdin = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false);
+                using var frames = new MultipartMessage();
                 while (stdin.ReadLine() is { } line)
                 {
-                    if (socket is ClientSocket client)
+                    switch (socket)
                     {
-                        client.Send(line);
-                        continue;
+                        case ClientSocket client:
+                            client.Send(line);
+                            break;
+                        case IMultipartSendingSocket multipart:
+                            frames.Clear();
+                            foreach (string frame in line.Split('\t'))
+                            {
+                                frames.Add(frame);
+                            }
+                            multipart.SendMultipart(frames);
+                            break;
+                        default:
+                            uint peer = Volatile.Read(ref _lastPeer);
+                            if (peer == 0)
+                            {
+                                Console.Error.WriteLine($"zmq cat: no message received yet, so no peer to send to; skipped: {line}");
+                                continue;
+                            }
+                            Reply(peer, Encoding.UTF8.GetBytes(line));
+                            break;
                     }
-                    uint peer = Volatile.Read(ref _lastPeer);
-                    if (peer == 0)
-                    {
-                        Console.Error.WriteLine($"zmq cat: no message received yet, so no peer to send to; skipped: {line}");
-                        continue;
-                    }
-                    Reply(peer, Encoding.UTF8.GetBytes(line));
                 }
-                if (count == 0)
+                // A type that only sends is done; the linger delivers what is queued.
+                if (count == 0 || socket is not IReceivingSocket)
                 {
                     _exit.TrySetResult(0);
                 }
@@ -192,6 +260,23 @@ internal static class CatCommand
             {
                 Console.Error.WriteLine($"zmq cat: peer {peer} has disconnected; message not sent");
             }
+        }
+
+        private readonly ArrayBufferWriter<byte> _joined = new();
+
+        /// <summary>A message's frames joined by TAB, as one line.</summary>
+        private void WriteFrames(MultipartMessage frames)
+        {
+            _joined.ResetWrittenCount();
+            for (int i = 0; i < frames.Count; i++)
+            {
+                if (i > 0)
+                {
+                    _joined.Write("\t"u8);
+                }
+                _joined.Write(frames[i].Span);
+            }
+            WriteLine(_joined.WrittenSpan);
         }
 
         /// <summary>One write per line, so lines from a fast peer cannot interleave and each is visible at once.</summary>

@@ -33,4 +33,81 @@ public class CatProcessTests
             ZmqTool.KillIfRunning(server);
         }
     }
+
+    /// <summary>Starts a binding cat and returns it with the endpoint it printed.</summary>
+    private static async Task<(System.Diagnostics.Process Process, string Endpoint)> BindAsync(params string[] args)
+    {
+        var p = ZmqTool.Start(["cat", .. args, "--bind", "tcp://127.0.0.1:*"]);
+        string? bound = await p.StandardError.ReadLineAsync().WaitAsync(Limit);
+        Assert.StartsWith("bound tcp://127.0.0.1:", bound);
+        return (p, bound!["bound ".Length..]);
+    }
+
+    [Fact]
+    public async Task Push_lines_reach_a_pull_with_their_tab_separated_frames()
+    {
+        var (pull, endpoint) = await BindAsync("--type", "PULL", "--count", "2");
+        try
+        {
+            using var push = ZmqTool.Start("cat", "--type", "push", "--connect", endpoint);
+            await push.StandardInput.WriteAsync("one\ttwo\nthree\n");
+            push.StandardInput.Close();
+            // A type that only sends exits once stdin has ended and its messages are delivered.
+            await push.WaitForExitAsync().WaitAsync(Limit);
+            Assert.Equal(0, push.ExitCode);
+
+            string got = await pull.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
+            await pull.WaitForExitAsync().WaitAsync(Limit);
+            Assert.Equal("one\ttwo\nthree\n", got);
+            Assert.Equal(0, pull.ExitCode);
+        }
+        finally
+        {
+            ZmqTool.KillIfRunning(pull);
+        }
+    }
+
+    [Theory]
+    [InlineData("dealer")]
+    [InlineData("pair")]
+    public async Task An_echoing_socket_sends_each_message_back_whole(string type)
+    {
+        var (echo, endpoint) = await BindAsync("--type", type, "--echo", "--count", "2");
+        try
+        {
+            using var talker = ZmqTool.Start("cat", "--type", type, "--connect", endpoint, "--count", "2");
+            await talker.StandardInput.WriteAsync("a\t\tb\nc\n");
+            talker.StandardInput.Close();
+            string back = await talker.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
+            await talker.WaitForExitAsync().WaitAsync(Limit);
+            Assert.Equal("a\t\tb\nc\n", back);
+            Assert.Equal(0, talker.ExitCode);
+
+            string seen = await echo.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
+            await echo.WaitForExitAsync().WaitAsync(Limit);
+            Assert.Equal("a\t\tb\nc\n", seen);
+        }
+        finally
+        {
+            ZmqTool.KillIfRunning(echo);
+        }
+    }
+
+    [Fact]
+    public async Task An_unknown_type_exits_2_and_lists_the_valid_ones()
+    {
+        var (code, _, stderr) = await ZmqTool.RunAsync("cat", "--type", "carrier", "--connect", "tcp://127.0.0.1:1");
+        Assert.Equal(2, code);
+        Assert.Contains("pair, pub, sub, push, pull, dealer", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--type", "push", "--subscribe", "x")]
+    [InlineData("--type", "pull", "--echo")]
+    public async Task An_option_that_does_not_fit_the_type_exits_2_and_says_so(params string[] args)
+    {
+        var (code, _, stderr) = await ZmqTool.RunAsync(["cat", .. args, "--connect", "tcp://127.0.0.1:1"]);
+        Assert.Equal(2, code);
+        Assert.Contains(args[2][2..], stderr, StringComparison.Ordinal);
+    }
 }

@@ -72,7 +72,7 @@ internal sealed record PeerConfig
 /// A real libzmq peer: <c>node tests/interop/node/peer.js</c> in a child process, reporting through
 /// stdout lines (<c>READY endpoint</c>, <c>DONE json</c>, and in interactive mode <c>MSG</c> and <c>EVENT</c>).
 /// </summary>
-internal sealed class NodePeer : PeerProcess
+internal sealed class NodePeer : PeerProcess, ILibzmqPeer
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {

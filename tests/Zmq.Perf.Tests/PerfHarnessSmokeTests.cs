@@ -101,11 +101,13 @@ public class PerfHarnessSmokeTests
     }
 
     [Theory]
-    [InlineData("tcp")]
-    [InlineData("ipc")]
-    public void Throughput_InOneProcess_CountsEveryMessage(string transport)
+    [InlineData("tcp", "zmq-cs")]
+    [InlineData("ipc", "zmq-cs")]
+    [InlineData("tcp", "zmq-pushpull")]
+    [InlineData("inproc", "zmq-pushpull")]
+    public void Throughput_InOneProcess_CountsEveryMessage(string transport, string variant)
     {
-        var r = InProcess.Run(new Workload(Kind.Throughput, transport, 64, Variant.ZmqClientServer, Procs: 1), Few);
+        var r = InProcess.Run(new Workload(Kind.Throughput, transport, 64, Variant.All.Single(v => v.Id == variant), Procs: 1), Few);
 
         Assert.True(r.Ok, r.Error);
         Assert.Equal(3000, r.Connect!.Messages);

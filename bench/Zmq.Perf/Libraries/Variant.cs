@@ -31,6 +31,7 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern, bool
     public static readonly Variant LibZmqPushPull = new("libzmq-pushpull", Library.LibZmq, Pattern.PushPull);
     public static readonly Variant LibZmqReqRep = new("libzmq-reqrep", Library.LibZmq, Pattern.ReqRep);
     public static readonly Variant LibZmqDealerRouter = new("libzmq-dealerrouter", Library.LibZmq, Pattern.DealerRouter);
+    public static readonly Variant ZmqPushPull = new("zmq-pushpull", Library.Zmq, Pattern.PushPull);
     public static readonly Variant ZmqPubSub = new("zmq-pubsub", Library.Zmq, Pattern.PubSub);
     public static readonly Variant NetMQPubSub = new("netmq-pubsub", Library.NetMQ, Pattern.PubSub);
     public static readonly Variant NetMQPubSubPooled = new("netmq-pubsub-pooled", Library.NetMQ, Pattern.PubSub, Pooled: true);
@@ -38,7 +39,7 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern, bool
 
     public static readonly IReadOnlyList<Variant> All =
         [LibZmqPushPull, LibZmqReqRep, LibZmqDealerRouter, LibZmqPubSub, NetMQClientServer, NetMQClientServerPooled, NetMQPushPull, NetMQReqRep,
-            NetMQPubSub, NetMQPubSubPooled, ZmqClientServer, ZmqPubSub];
+            NetMQPubSub, NetMQPubSubPooled, ZmqClientServer, ZmqPushPull, ZmqPubSub];
 
     public string LibraryName => Library switch
     {

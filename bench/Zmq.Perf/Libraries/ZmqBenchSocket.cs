@@ -3,8 +3,8 @@ namespace Zmq.Perf.Libraries;
 /// <summary>This project's sockets through the public sync API an application would pick for the
 /// row's message size: up to 64 bytes (stored inline, copied once, as libzmq copies its very small
 /// messages) from and into one reused buffer; larger ones as pooled <see cref="MessageBuffer"/>s,
-/// sent and received without a copy. CLIENT sends and SERVER receives or echoes; for fan-out, PUB
-/// (bind side) publishes and SUBs subscribed to everything receive.</summary>
+/// sent and received without a copy. CLIENT sends and SERVER receives or echoes; PUSH sends and
+/// PULL receives; for fan-out, PUB (bind side) publishes and SUBs subscribed to everything receive.</summary>
 internal sealed class ZmqBenchSocket : IBenchSocket
 {
     /// <summary>The largest payload this library stores inline.</summary>
@@ -16,6 +16,8 @@ internal sealed class ZmqBenchSocket : IBenchSocket
     private readonly ServerSocket? _server;
     private readonly PublisherSocket? _publisher;
     private readonly SubscriberSocket? _subscriber;
+    private readonly PushSocket? _push;
+    private readonly PullSocket? _pull;
     private readonly ZmqSocket _socket;
 
     public ZmqBenchSocket(Pattern pattern, bool bindSide, int size)
@@ -26,11 +28,13 @@ internal sealed class ZmqBenchSocket : IBenchSocket
             (Pattern.ClientServer, false) => _client = new ClientSocket(),
             (Pattern.PubSub, true) => _publisher = new PublisherSocket(),
             (Pattern.PubSub, false) => _subscriber = new SubscriberSocket(),
+            (Pattern.PushPull, true) => _pull = new PullSocket(),
+            (Pattern.PushPull, false) => _push = new PushSocket(),
             _ => throw new NotSupportedException($"no {pattern} here"),
         };
         _subscriber?.Subscribe("");
         // PUB and SUB have no pooled-buffer API: they copy to and from one buffer at every size.
-        _buffers = size > InlineLimit && pattern == Pattern.ClientServer;
+        _buffers = size > InlineLimit && pattern is Pattern.ClientServer or Pattern.PushPull;
         _buffer = new byte[_buffers ? InlineLimit : Math.Max(size, InlineLimit)];
         _socket.SendHighWatermark = BenchSocketDefaults.Hwm;
         _socket.ReceiveHighWatermark = BenchSocketDefaults.Hwm;
@@ -55,14 +59,14 @@ internal sealed class ZmqBenchSocket : IBenchSocket
             _publisher.Send(_buffer.AsSpan(0, length));
             return;
         }
-        var client = _client ?? throw new InvalidOperationException("the SERVER side only echoes");
+        var sender = (ISendingSocket?)_client ?? _push ?? throw new InvalidOperationException("the bind side only receives or echoes");
         if (!_buffers)
         {
-            client.Send(_buffer.AsSpan(0, length));
+            sender.Send(_buffer.AsSpan(0, length));
             return;
         }
         var message = MessageBuffer.Rent(length);
-        client.Send(ref message);
+        sender.Send(ref message);
     }
 
     public int Receive()
@@ -71,7 +75,7 @@ internal sealed class ZmqBenchSocket : IBenchSocket
         {
             return _subscriber.Receive(_buffer).Length;
         }
-        var socket = (IReceivingSocket?)_server ?? _client!;
+        var socket = (IReceivingSocket?)_server ?? (IReceivingSocket?)_pull ?? _client!;
         if (!_buffers)
         {
             return socket.Receive(_buffer).Length;

@@ -20,6 +20,10 @@ internal sealed class LoadBalancer
 
     public int Count => _pipes.Count;
 
+    /// <summary>Whether the frames sent so far end inside a multipart message (including the rest of
+    /// one being dropped because its pipe went).</summary>
+    public bool InMessage => _sending != null || _dropping;
+
     public void Add(Pipe pipe) => _pipes.Add(pipe);
 
     public void Remove(Pipe pipe)

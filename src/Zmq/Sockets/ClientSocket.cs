@@ -1,5 +1,4 @@
 using Zmq.Engine;
-using Zmq.Routing;
 using Zmq.Sockets.Core;
 
 namespace Zmq;
@@ -38,19 +37,9 @@ public sealed class ClientSocket : ZmqSocket, ISendingSocket, IReceivingSocket
     /// Read, and copied, at each loss: a change applies from the next one.</summary>
     public byte[]? HiccupMessage { get; set; }
 
-    private sealed class Rules() : Pattern(inprocProducersMaySkipFences: true)
+    private sealed class Rules : LoadBalancedPattern
     {
-        private readonly LoadBalancer _out = new();
-
         public override ZmqSocketType Type => ZmqSocketType.Client;
-
-        public override void Attach(Pipe pipe) => _out.Add(pipe);
-
-        public override void Detach(Pipe pipe) => _out.Remove(pipe);
-
-        public override bool TrySend(ref Outgoing frame, out Pipe? blocked) => _out.TrySend(ref frame, out blocked);
-
-        public override bool HasOut => _out.HasRoom;
 
         public override byte[]? MessageOnConnectionLost(Pipe pipe) => pipe.IsConnectSide ? ((ClientSocket)Owner).HiccupMessage : null;
     }

@@ -36,6 +36,7 @@ public abstract partial class ZmqSocket : IInprocSocket
     private void ConnectInproc(Endpoint ep)
     {
         string name = InprocRegistry.CheckName(ep);
+        ThrowIfOnePeerTaken(ep.Original);
         var binder = Context.Inproc.Connect(name, ep.Original, this, out var pipe);
         lock (_endpointLock)
         {
@@ -150,6 +151,8 @@ public abstract partial class ZmqSocket : IInprocSocket
         Emit(new SocketEvent(SocketEventType.Disconnected, pipe.Endpoint) { PeerAddress = pipe.Endpoint, RoutingId = pipe.RoutingId, Reason = "the other socket closed or disconnected" });
         RemovePipe(pipe);
     }
+
+    string? IInprocSocket.RefusesPeer() => RefusesPeer();
 
     void IInprocSocket.RefuseInproc(Pipe pipe, string reason)
     {

@@ -83,6 +83,12 @@ public abstract partial class ZmqSocket
         }
         if (pipe == null)
         {
+            if (RefusesPeer() is { } refusal)
+            {
+                Diagnostics.Log.ProtocolError(Logger, SocketType, connection.Endpoint, connection.PeerAddress, $"connection refused: {refusal}");
+                Emit(new SocketEvent(SocketEventType.HandshakeFailed, connection.Endpoint) { PeerAddress = connection.PeerAddress, PeerSocketType = peerSocketType, Reason = refusal });
+                return null;
+            }
             pipe = new Pipe(SendHighWatermark, ReceiveHighWatermark, connection.Endpoint, connectSide: false);
             pipe.Connection = connection;
             AddPipe(pipe);

@@ -189,6 +189,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     private void ConnectStream(Endpoint ep, IStreamTransport transport)
     {
         transport.ValidateConnect(ep);
+        ThrowIfOnePeerTaken(ep.Original);
         var settings = TransportSettings;
         string endpoint = ep.Original;
         var pipe = new Pipe(SendHighWatermark, ReceiveHighWatermark, endpoint, connectSide: true) { RoutedOnlyWhenConnected = Immediate };
@@ -206,6 +207,28 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
             OnPipeAdded(pipe);
         }
         connector.Start();
+    }
+
+    /// <summary>Why a socket that talks to one peer (PAIR) takes no other now, or null.</summary>
+    private string? RefusesPeer()
+    {
+        if (!_pattern.OnePeer)
+        {
+            return null;
+        }
+        lock (_endpointLock)
+        {
+            var peer = _pipes.FirstOrDefault(p => !p.Terminated);
+            return peer == null ? null : $"a {SocketType} talks to one peer, and has one ({peer.Endpoint})";
+        }
+    }
+
+    private void ThrowIfOnePeerTaken(string endpoint)
+    {
+        if (RefusesPeer() is { } refusal)
+        {
+            throw new InvalidOperationException($"cannot connect to {endpoint}: {refusal}; Disconnect it first");
+        }
     }
 
     /// <summary>What transports read, fixed at each Bind or Connect.</summary>

@@ -15,6 +15,9 @@ internal interface IInprocSocket : IPeerHost
     /// <summary>The other socket went away: this end carries no more traffic.</summary>
     void DetachInproc(Pipe pipe);
 
+    /// <summary>Why this (bound) socket takes no further peer now, or null when it takes one.</summary>
+    string? RefusesPeer();
+
     /// <summary>The two sockets are not of compatible types: the pending pipe end is dropped.</summary>
     void RefuseInproc(Pipe pipe, string reason);
 }
@@ -105,6 +108,13 @@ internal sealed class InprocRegistry
         if (!binder.IsCompatible(connecting.SocketType) || !connecting.IsCompatible(binder.SocketType))
         {
             connecting.RefuseInproc(connectingPipe, $"incompatible socket type: {connecting.SocketType} cannot talk to {binder.SocketType}");
+            return;
+        }
+        if (binder.RefusesPeer() is { } refusal)
+        {
+            // Both ends hear of it, as over tcp, where the bound side closes the connection.
+            binder.Event(new SocketEvent(SocketEventType.HandshakeFailed, connectingPipe.Endpoint) { PeerAddress = connectingPipe.Endpoint, PeerSocketType = connecting.SocketType, Reason = refusal });
+            connecting.RefuseInproc(connectingPipe, refusal);
             return;
         }
         var boundPipe = connectingPipe.InprocPending!;

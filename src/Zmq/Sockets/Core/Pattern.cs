@@ -30,6 +30,10 @@ internal abstract class Pattern
     /// with room for the count of its holders (Msg.Share).</summary>
     public virtual bool FansOut => false;
 
+    /// <summary>Where the socket talks to one peer at a time (PAIR, CHANNEL): the core refuses a
+    /// second connection while one is attached, and a second Connect.</summary>
+    public virtual bool OnePeer => false;
+
     /// <summary>Whether received bodies may come from the buffer pool once the application receives
     /// into buffers of its own (see ZmqSocket.NoteReceiveIntoBuffers).</summary>
     public virtual bool PoolsReceivedBodies => true;

@@ -1,0 +1,118 @@
+using System.Text;
+
+namespace Zmq.Interop.Tests;
+
+/// <summary>PUSH/PULL, DEALER and PAIR between our sockets and real libzmq (4.3.5 through zeromq.js,
+/// 4.3.4 through python3-zmq), both directions and both bind sides, over tcp and ipc: messages
+/// arrive whole, in order, with their empty frames and no envelope added.</summary>
+public class ClassicTypesInteropTests
+{
+    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
+
+    private static string Text(byte[][] frames) => string.Join('|', frames.Select(Encoding.UTF8.GetString));
+
+    public static TheoryData<string, string> Cases => LibzmqPeer.BuildsAndTransports;
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task OurPush_ConnectedToALibzmqPull_DeliversEveryMessageWholeAndInOrder(string build, string transport)
+    {
+        using var bind = Transports.LibzmqBind(transport);
+        await using var pull = LibzmqPeer.Start(build, "pull", bind: true, bind.Endpoint);
+        string endpoint = await pull.WaitForReadyAsync();
+        await using var push = new PushSocket { SendTimeout = Ours.Wait, Linger = TimeSpan.FromSeconds(5) };
+        push.Connect(endpoint);
+
+        for (int i = 0; i < 3; i++)
+        {
+            using var m = new MultipartMessage($"m{i}", "", new string('x', 300));
+            push.SendMultipart(m);
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal($"m{i}||{new string('x', 300)}", Text(await pull.ReceiveFramesAsync($"message {i}")));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task ALibzmqPush_ConnectedToOurPull_DeliversEveryMessageWholeAndInOrder(string build, string transport)
+    {
+        await using var pull = new PullSocket { ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
+        pull.Bind(Transports.OurBind(transport));
+        await using var push = LibzmqPeer.Start(build, "push", bind: false, pull.LastEndpoint!);
+        await push.WaitForReadyAsync();
+
+        for (int i = 0; i < 3; i++)
+        {
+            await push.SendFramesAsync(B($"m{i}"), [], B("end"));
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            using var m = pull.ReceiveMultipart();
+            Assert.Equal([$"m{i}", "", "end"], m.Select(f => f.ToString()));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task OurDealer_TalksToALibzmqRouter_WhichSeesAnIdentityFrameBeforeOurFrames(string build, string transport)
+    {
+        using var bind = Transports.LibzmqBind(transport);
+        await using var router = LibzmqPeer.Start(build, "router", bind: true, bind.Endpoint);
+        string endpoint = await router.WaitForReadyAsync();
+        await using var dealer = new DealerSocket { SendTimeout = Ours.Wait, ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
+        dealer.Connect(endpoint);
+
+        using (var request = new MultipartMessage("", "hello"))
+        {
+            dealer.SendMultipart(request);
+        }
+        var got = await router.ReceiveFramesAsync("the request");
+        Assert.Equal(3, got.Length);
+        Assert.Equal(5, got[0].Length);
+        Assert.Equal("|hello", Text(got[1..]));
+
+        await router.SendFramesAsync(got[0], [], B("world"));
+        using var reply = dealer.ReceiveMultipart();
+        Assert.Equal(["", "world"], reply.Select(f => f.ToString()));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task ALibzmqDealer_TalksToOurDealer_BothWays(string build, string transport)
+    {
+        await using var ours = new DealerSocket { SendTimeout = Ours.Wait, ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
+        ours.Bind(Transports.OurBind(transport));
+        await using var theirs = LibzmqPeer.Start(build, "dealer", bind: false, ours.LastEndpoint!);
+        await theirs.WaitForReadyAsync();
+
+        await theirs.SendFramesAsync(B("ping"), [], B("2"));
+        using var got = ours.ReceiveMultipart();
+        Assert.Equal(["ping", "", "2"], got.Select(f => f.ToString()));
+        ours.SendMultipart(got);
+        Assert.Equal("ping||2", Text(await theirs.ReceiveFramesAsync("the echo")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task OurPair_AndALibzmqPair_TalkBothWays(string build, string transport)
+    {
+        using var bind = Transports.LibzmqBind(transport);
+        await using var theirs = LibzmqPeer.Start(build, "pair", bind: true, bind.Endpoint);
+        string endpoint = await theirs.WaitForReadyAsync();
+        await using var ours = new PairSocket { SendTimeout = Ours.Wait, ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
+        ours.Connect(endpoint);
+
+        using (var m = new MultipartMessage("to", "libzmq"))
+        {
+            ours.SendMultipart(m);
+        }
+        Assert.Equal("to|libzmq", Text(await theirs.ReceiveFramesAsync("our message")));
+        await theirs.SendFramesAsync(B("from"), B("libzmq"));
+        using var got = ours.ReceiveMultipart();
+        Assert.Equal(["from", "libzmq"], got.Select(f => f.ToString()));
+    }
+}

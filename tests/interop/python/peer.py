@@ -1,0 +1,76 @@
+#!/usr/bin/python3
+"""A libzmq peer driven over stdin/stdout, for the interop tests: Debian's libzmq through python3-zmq.
+
+    peer.py TYPE (bind|connect) ENDPOINT
+
+Prints "READY <endpoint>" once bound or connected. Commands on stdin, one per line:
+    SEND <hex>[,<hex>...]   send a message (its frames)
+    CLOSE                   close the socket and exit
+A socket type that receives prints "MSG <hex>[,<hex>...]" for each message it receives.
+"""
+import sys
+import threading
+
+import zmq
+
+TYPES = {"pair": zmq.PAIR, "pub": zmq.PUB, "sub": zmq.SUB, "req": zmq.REQ, "rep": zmq.REP,
+         "dealer": zmq.DEALER, "router": zmq.ROUTER, "pull": zmq.PULL, "push": zmq.PUSH,
+         "xpub": zmq.XPUB, "xsub": zmq.XSUB}
+SEND_ONLY = {"pub", "push"}
+
+
+def main():
+    kind, how, endpoint = sys.argv[1:4]
+    context = zmq.Context()
+    socket = context.socket(TYPES[kind])
+    socket.linger = 2000
+    if kind == "sub":
+        socket.setsockopt(zmq.SUBSCRIBE, b"")
+    if how == "bind":
+        socket.bind(endpoint)
+        endpoint = socket.getsockopt_string(zmq.LAST_ENDPOINT)
+    else:
+        socket.connect(endpoint)
+    lock = threading.Lock()
+
+    def say(line):
+        with lock:
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
+
+    say("READY " + endpoint)
+    # One thread may use a libzmq socket at a time: the receiver polls, and sends happen between polls.
+    outbox = []
+    done = threading.Event()
+
+    def read_commands():
+        for line in sys.stdin:
+            line = line.strip()
+            if line.startswith("SEND"):
+                hexes = line[5:].split(",") if len(line) > 5 else [""]
+                with lock:
+                    outbox.append([bytes.fromhex(h) for h in hexes])
+            elif line == "CLOSE":
+                break
+        done.set()
+
+    threading.Thread(target=read_commands, daemon=True).start()
+    poller = zmq.Poller()
+    poller.register(socket, zmq.POLLIN if kind not in SEND_ONLY else 0)
+    while not done.is_set() or outbox:
+        with lock:
+            pending, outbox[:] = list(outbox), []
+        for frames in pending:
+            socket.send_multipart(frames)
+        if kind in SEND_ONLY:
+            done.wait(0.01)
+            continue
+        if dict(poller.poll(10)).get(socket):
+            frames = socket.recv_multipart()
+            say("MSG " + ",".join(f.hex() for f in frames))
+    socket.close()
+    context.term()
+
+
+if __name__ == "__main__":
+    main()
