@@ -13,11 +13,12 @@ internal static class CatCommand
     public const string Usage = """
           zmq cat --type TYPE (--bind EP | --connect EP)... [--count N] [--echo] [--subscribe PREFIX]...
               Sends each stdin line as a message and prints each received message as a line on stdout.
-              TYPE: client server pair pub sub push pull dealer (any case). On types with multipart
-              messages (pair pub push dealer sending, pair sub pull dealer receiving) a TAB separates
-              the frames of a line, and a received message prints its frames joined by TAB. A SERVER
-              sends a line to the peer of the last message it received. --echo (server dealer pair)
-              sends every received message back to its sender. --subscribe (sub; repeatable; "" is
+              TYPE: client server pair pub sub push pull dealer router (any case). On types with
+              multipart messages a TAB separates the frames of a line, and a received message prints
+              its frames joined by TAB. A ROUTER prints the peer's identity first, as 0x and lowercase
+              hex, and a line it sends starts with such an identity. A SERVER sends a line to the peer
+              of the last message it received. --echo (server dealer pair router) sends every
+              received message back to its sender. --subscribe (sub; repeatable; "" is
               everything, none is nothing). Each bind prints 'bound <endpoint>' on stderr (the real
               port for tcp://...:*).
               Exits 0 after N received messages (--count 0: once stdin is sent); a type that only sends
@@ -30,7 +31,7 @@ internal static class CatCommand
     public static readonly string[] Flags = ["echo"];
     public static readonly string[] Repeatable = ["bind", "connect", "subscribe"];
 
-    private const string TypeNames = "client, server, pair, pub, sub, push, pull, dealer";
+    private const string TypeNames = "client, server, pair, pub, sub, push, pull, dealer, router";
 
     // Long enough to flush replies to a live peer on loopback or a LAN, short enough that an absent
     // peer does not keep the process around (the library default would wait up to 30 s).
@@ -60,13 +61,14 @@ internal static class CatCommand
             "pull" => new PullSocket(),
             "dealer" => new DealerSocket(),
             "pair" => new PairSocket(),
+            "router" => new RouterSocket(),
             _ => throw new UsageException($"--type must be one of {TypeNames}, got '{args.Get("type")}'"),
         };
         try
         {
-            if (echo && socket is not (ServerSocket or DealerSocket or PairSocket))
+            if (echo && socket is not (ServerSocket or DealerSocket or PairSocket or RouterSocket))
             {
-                throw new UsageException($"--echo needs a type that can send a message back to its sender (server, dealer, pair), not {type}");
+                throw new UsageException($"--echo needs a type that can send a message back to its sender (server, dealer, pair, router), not {type}");
             }
             if (topics.Count > 0 && socket is not SubscriberSocket)
             {
@@ -221,11 +223,25 @@ internal static class CatCommand
                             break;
                         case IMultipartSendingSocket multipart:
                             frames.Clear();
-                            foreach (string frame in line.Split('\t'))
+                            string[] fields = line.Split('\t');
+                            for (int i = 0; i < fields.Length; i++)
                             {
-                                frames.Add(frame);
+                                if (i == 0 && socket is RouterSocket)
+                                {
+                                    if (!TryParseIdentity(fields[0], out var identity))
+                                    {
+                                        Console.Error.WriteLine($"zmq cat: a ROUTER line starts with the peer's identity as 0x and hex, then a TAB; skipped: {line}");
+                                        break;
+                                    }
+                                    frames.Add(identity);
+                                    continue;
+                                }
+                                frames.Add(fields[i]);
                             }
-                            multipart.SendMultipart(frames);
+                            if (frames.Count == fields.Length)
+                            {
+                                multipart.SendMultipart(frames);
+                            }
                             break;
                         default:
                             uint peer = Volatile.Read(ref _lastPeer);
@@ -274,9 +290,33 @@ internal static class CatCommand
                 {
                     _joined.Write("\t"u8);
                 }
+                if (i == 0 && socket is RouterSocket)
+                {
+                    _joined.Write("0x"u8);
+                    _joined.Write(Encoding.ASCII.GetBytes(Convert.ToHexStringLower(frames[i].Span)));
+                    continue;
+                }
                 _joined.Write(frames[i].Span);
             }
             WriteLine(_joined.WrittenSpan);
+        }
+
+        private static bool TryParseIdentity(string field, out byte[] identity)
+        {
+            identity = [];
+            if (!field.StartsWith("0x", StringComparison.Ordinal) || field.Length < 4 || field.Length % 2 != 0)
+            {
+                return false;
+            }
+            try
+            {
+                identity = Convert.FromHexString(field.AsSpan(2));
+                return true;
+            }
+            catch (FormatException)
+            {
+                return false;
+            }
         }
 
         /// <summary>One write per line, so lines from a fast peer cannot interleave and each is visible at once.</summary>

@@ -110,4 +110,31 @@ public class CatProcessTests
         Assert.Equal(2, code);
         Assert.Contains(args[2][2..], stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_router_prints_the_peers_identity_in_hex_first_and_echoes_by_it()
+    {
+        var (router, endpoint) = await BindAsync("--type", "router", "--echo", "--count", "2");
+        try
+        {
+            using var dealer = ZmqTool.Start("cat", "--type", "dealer", "--connect", endpoint, "--count", "2");
+            await dealer.StandardInput.WriteAsync("a\tb\nc\n");
+            dealer.StandardInput.Close();
+            string back = await dealer.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
+            await dealer.WaitForExitAsync().WaitAsync(Limit);
+            Assert.Equal("a\tb\nc\n", back);
+
+            string[] seen = (await router.StandardOutput.ReadToEndAsync().WaitAsync(Limit)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            await router.WaitForExitAsync().WaitAsync(Limit);
+            Assert.Equal(2, seen.Length);
+            // A generated identity: 0x00 and a 32-bit counter, the same for both messages.
+            Assert.Matches("^0x00[0-9a-f]{8}\ta\tb$", seen[0]);
+            Assert.Equal(seen[0].Split('\t')[0] + "\tc", seen[1]);
+            Assert.Equal(0, router.ExitCode);
+        }
+        finally
+        {
+            ZmqTool.KillIfRunning(router);
+        }
+    }
 }

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Zmq.Interop.Tests;
 
-/// <summary>PUSH/PULL, DEALER and PAIR between our sockets and real libzmq (4.3.5 through zeromq.js,
+/// <summary>PUSH/PULL, DEALER, ROUTER and PAIR between our sockets and real libzmq (4.3.5 through zeromq.js,
 /// 4.3.4 through python3-zmq), both directions and both bind sides, over tcp and ipc: messages
 /// arrive whole, in order, with their empty frames and no envelope added.</summary>
 public class ClassicTypesInteropTests
@@ -114,5 +114,45 @@ public class ClassicTypesInteropTests
         await theirs.SendFramesAsync(B("from"), B("libzmq"));
         using var got = ours.ReceiveMultipart();
         Assert.Equal(["from", "libzmq"], got.Select(f => f.ToString()));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task OurRouter_KnowsALibzmqDealerByTheIdentityItMade_AndRepliesToIt(string build, string transport)
+    {
+        await using var router = new RouterSocket { SendTimeout = Ours.Wait, ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero, RouterMandatory = true };
+        router.Bind(Transports.OurBind(transport));
+        await using var dealer = LibzmqPeer.Start(build, "dealer", bind: false, router.LastEndpoint!);
+        await dealer.WaitForReadyAsync();
+
+        await dealer.SendFramesAsync([], B("hi"));
+        using var got = router.ReceiveMultipart();
+        Assert.Equal(3, got.Count);
+        Assert.Equal(5, got[0].Length);
+        Assert.Equal(0, got[0].Span[0]);
+        Assert.Equal(["", "hi"], got.Skip(1).Select(f => f.ToString()));
+
+        using var reply = new MultipartMessage();
+        reply.Add(got[0].Span);
+        reply.Add("");
+        reply.Add("yo");
+        router.SendMultipart(reply);
+        Assert.Equal("|yo", Text(await dealer.ReceiveFramesAsync("the reply")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task OurDealersRoutingId_IsTheIdentityALibzmqRouterKnowsItBy(string build, string transport)
+    {
+        using var bind = Transports.LibzmqBind(transport);
+        await using var router = LibzmqPeer.Start(build, "router", bind: true, bind.Endpoint);
+        string endpoint = await router.WaitForReadyAsync();
+        await using var dealer = new DealerSocket { RoutingId = B("ours"), SendTimeout = Ours.Wait, ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
+        dealer.Connect(endpoint);
+
+        dealer.Send("x");
+        Assert.Equal("ours|x", Text(await router.ReceiveFramesAsync("our message")));
+        await router.SendFramesAsync(B("ours"), B("back"));
+        Assert.Equal("back", dealer.ReceiveString());
     }
 }

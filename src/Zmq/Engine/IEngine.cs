@@ -16,6 +16,10 @@ internal interface IEngine
     /// <summary>The peer's socket type, once its handshake said it; null for engines without one.</summary>
     string? PeerSocketType { get; }
 
+    /// <summary>The identity the peer announced in its handshake (its ZMQ_ROUTING_ID), or null for
+    /// none or an empty one.</summary>
+    byte[]? PeerIdentity { get; }
+
     /// <summary>Completes once everything queued has been handed to the OS after
     /// <see cref="BeginClose"/>, or when the engine has ended.</summary>
     Task Drained { get; }

@@ -76,6 +76,11 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     /// pattern's Attach, under the send lock), stamped on every message received from it; 0 elsewhere.</summary>
     public uint RoutingId { get; set; }
 
+    /// <summary>Where the socket type starts each received message with the peer's identity (ROUTER):
+    /// that identity, set by its pattern under the send lock before any message of the pipe can be
+    /// received (Attach, Connected, InprocLinked), read by the receive path; null elsewhere.</summary>
+    public volatile byte[]? Identity;
+
     /// <summary>The live connection, or null while (re)connecting.</summary>
     public volatile IEngine? Connection;
 

@@ -94,6 +94,10 @@ internal sealed partial class ZmtpConnection
             }
             PeerSocketType = peerType;
         }
+        if (props.TryGetValue(Commands.IdentityProperty, out var identity) && identity.Length > 0)
+        {
+            PeerIdentity = identity;
+        }
     }
 
     private void TrySendError(string reason)

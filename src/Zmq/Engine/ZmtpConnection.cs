@@ -93,6 +93,8 @@ internal sealed partial class ZmtpConnection : IEngine
 
     public string? PeerSocketType { get; private set; }
 
+    public byte[]? PeerIdentity { get; private set; }
+
     /// <summary>Why the connection ended, where more is known than "closed".</summary>
     public string? EndReason { get; private set; }
 

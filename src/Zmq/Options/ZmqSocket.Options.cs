@@ -244,6 +244,22 @@ public abstract partial class ZmqSocket
     /// Bind or on inproc.</summary>
     public bool Immediate { get; set; }
 
+    /// <summary>The identity this socket announces to its peers (libzmq ZMQ_ROUTING_ID), which a
+    /// ROUTER peer then uses for it instead of an id of its own making; default null = none (the
+    /// ROUTER makes one). 1 to 255 bytes, not starting with a zero byte (those are the ids ROUTER
+    /// makes). DEALER and ROUTER announce it (REQ too, when it exists); other types ignore it. Read at
+    /// each new connection.</summary>
+    /// <exception cref="ArgumentException">Empty, longer than 255 bytes, or starting with 0.</exception>
+    public byte[]? RoutingId
+    {
+        get => _routingId;
+        set => _routingId = value is null or { Length: >= 1 and <= 255 } && (value is null || value[0] != 0)
+            ? value?.ToArray()
+            : throw new ArgumentException($"{nameof(RoutingId)} must be 1 to 255 bytes and not start with a zero byte (those are the ids a ROUTER makes), not {value!.Length} bytes", nameof(value));
+    }
+
+    private byte[]? _routingId;
+
     private Transport.StreamOptions StreamOptions =>
         new(SendBufferSize, ReceiveBufferSize, TcpKeepalive, TcpKeepaliveIdle, TcpKeepaliveCount, TcpKeepaliveInterval, TypeOfService);
 

@@ -123,6 +123,11 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
         return true;
     }
 
+    /// <summary>Caller holds the receive lock: the socket delivered a frame of its own for the message
+    /// <see cref="Next"/> found in <paramref name="pipe"/> (ROUTER's identity), so the message's own
+    /// frames come next, from that pipe.</summary>
+    public void Hold(Pipe pipe) => _continuing = pipe;
+
     /// <summary>Whether the frames taken so far end inside a multipart message.</summary>
     public bool InMessage => _continuing != null;
 

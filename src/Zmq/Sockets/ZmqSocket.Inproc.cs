@@ -154,6 +154,8 @@ public abstract partial class ZmqSocket : IInprocSocket
 
     string? IInprocSocket.RefusesPeer() => RefusesPeer();
 
+    void IInprocSocket.InprocLinked(Pipe pipe) => UnderSendLock(pipe, static (pattern, p) => pattern.InprocLinked(p));
+
     void IInprocSocket.RefuseInproc(Pipe pipe, string reason)
     {
         ZmqMetrics.HandshakeFailed(SocketType, pipe.Endpoint, Protocol.ProtocolException.SocketType);

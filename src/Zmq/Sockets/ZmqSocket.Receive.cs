@@ -40,9 +40,17 @@ public abstract partial class ZmqSocket
                     msg = default;
                     return false;
                 }
-                tag = _grouped ? TakeGroup(from) : from.RoutingId;
-                from.Inbound.TryDequeue(out msg);
-                _pattern.Incoming.Taken(from, msg.More);
+                if (_identityFrames && TakeIdentity(from, maxLength) is { } identity)
+                {
+                    msg = Msg.CopyOf(identity, more: true);
+                    tag = 0;
+                }
+                else
+                {
+                    tag = _grouped ? TakeGroup(from) : from.RoutingId;
+                    from.Inbound.TryDequeue(out msg);
+                    _pattern.Incoming.Taken(from, msg.More);
+                }
             }
         }
         catch (BufferTooSmallException)
@@ -76,12 +84,21 @@ public abstract partial class ZmqSocket
                     result = default;
                     return false;
                 }
-                if (_grouped)
+                if (_identityFrames && TakeIdentity(from, buffer.Length) is { } identity)
                 {
-                    group = TakeGroup(from);
+                    identity.CopyTo(buffer);
+                    length = identity.Length;
+                    more = true;
                 }
-                length = from.Inbound.DequeueInto(buffer, out more);
-                _pattern.Incoming.Taken(from, more);
+                else
+                {
+                    if (_grouped)
+                    {
+                        group = TakeGroup(from);
+                    }
+                    length = from.Inbound.DequeueInto(buffer, out more);
+                    _pattern.Incoming.Taken(from, more);
+                }
             }
         }
         catch (BufferTooSmallException)
@@ -93,6 +110,24 @@ public abstract partial class ZmqSocket
         result = new ReceiveResult(length, _grouped ? 0 : from.RoutingId, more, group);
         PassOnReceiveWake();
         return true;
+    }
+
+    /// <summary>Under the receive lock, where each message starts with the peer's identity (ROUTER):
+    /// at the start of a message from <paramref name="from"/>, its identity, delivered as a frame of
+    /// its own before the message's; null inside a message.</summary>
+    private byte[]? TakeIdentity(Pipe from, int maxLength)
+    {
+        if (_pattern.Incoming.InMessage)
+        {
+            return null;
+        }
+        var identity = from.Identity ?? throw new System.Diagnostics.UnreachableException("a ROUTER pipe's messages are received only once its identity is set");
+        if (identity.Length > maxLength)
+        {
+            throw new BufferTooSmallException(identity.Length, maxLength);
+        }
+        _pattern.Incoming.Hold(from);
+        return identity;
     }
 
     /// <summary>Under the receive lock, where every message is a group frame and a body (DISH): takes
@@ -146,6 +181,10 @@ public abstract partial class ZmqSocket
             }
             into.Clear();
             into.RoutingId = from.RoutingId;
+            if (_identityFrames)
+            {
+                into.Add(from.Identity ?? throw new System.Diagnostics.UnreachableException("a ROUTER pipe's messages are received only once its identity is set"));
+            }
             bool more;
             do
             {

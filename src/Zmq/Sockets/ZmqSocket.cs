@@ -48,6 +48,9 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     private readonly bool _fansOut;
     private readonly bool _grouped;
 
+    /// <summary>Each received message starts with the peer's identity (ROUTER).</summary>
+    private readonly bool _identityFrames;
+
     /// <summary>The pattern's filter of whole messages, or null where it takes every message.</summary>
     private readonly Func<ReadOnlySpan<byte>, bool>? _accepts;
 
@@ -64,6 +67,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         _sendsByRoutingId = pattern.SendsByRoutingId;
         _fansOut = pattern.FansOut;
         _grouped = _traits.Grouped;
+        _identityFrames = pattern.AddsIdentityFrame;
         ZmqMetrics.Register(this);
     }
 
@@ -350,7 +354,10 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     /// the NULL mechanism until options choose another.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "The engine seam: raw-stream and datagram engines are to come beside ZMTP.")]
     private IEngine CreateEngine(System.Net.Sockets.Socket socket, Pipe? pipe, string endpoint) =>
-        new ZmtpConnection(socket, this, pipe, endpoint, MechanismFactory?.Invoke() ?? new Engine.Mechanisms.NullMechanism(SocketType));
+        new ZmtpConnection(socket, this, pipe, endpoint, MechanismFactory?.Invoke() ?? new Engine.Mechanisms.NullMechanism(SocketType, RoutingId, AnnouncesIdentity));
+
+    /// <summary>The types whose READY carries an Identity property, as libzmq's (REQ, DEALER, ROUTER).</summary>
+    private bool AnnouncesIdentity => Type is ZmqSocketType.Req or ZmqSocketType.Dealer or ZmqSocketType.Router;
 
     /// <summary>Makes the mechanism of each new connection in place of NULL. Only tests set it (to run
     /// the path of a mechanism that transforms frames), until options choose PLAIN or CURVE.</summary>

@@ -15,6 +15,9 @@ internal interface IInprocSocket : IPeerHost
     /// <summary>The other socket went away: this end carries no more traffic.</summary>
     void DetachInproc(Pipe pipe);
 
+    /// <summary>A pipe this socket connected was linked (its peer is known), before either side sends on it.</summary>
+    void InprocLinked(Pipe pipe);
+
     /// <summary>Why this (bound) socket takes no further peer now, or null when it takes one.</summary>
     string? RefusesPeer();
 
@@ -119,6 +122,7 @@ internal sealed class InprocRegistry
         }
         var boundPipe = connectingPipe.InprocPending!;
         Pipe.LinkInproc(connectingPipe, connecting, boundPipe, binder, binder.SendHighWatermark, binder.ReceiveHighWatermark);
+        connecting.InprocLinked(connectingPipe);
         binder.AttachInproc(boundPipe, connecting.SocketType);
         connecting.AttachInproc(connectingPipe, binder.SocketType);
     }

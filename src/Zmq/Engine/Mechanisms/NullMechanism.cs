@@ -7,7 +7,7 @@ namespace Zmq.Engine.Mechanisms;
 /// Our READY goes out as soon as the greetings are exchanged (so a peer that refuses us still sends
 /// its own READY or an ERROR, from which we learn why), and the peer's READY ends the handshake.
 /// </summary>
-internal sealed class NullMechanism(string socketType) : Mechanism
+internal sealed class NullMechanism(string socketType, byte[]? identity = null, bool sendIdentity = false) : Mechanism
 {
     private bool _readySent;
 
@@ -20,7 +20,7 @@ internal sealed class NullMechanism(string socketType) : Mechanism
             return null;
         }
         _readySent = true;
-        return Commands.BuildReadyFrame(socketType, [], sendIdentity: false);
+        return Commands.BuildReadyFrame(socketType, identity, sendIdentity);
     }
 
     public override void ProcessHandshakeCommand(in Frame frame)

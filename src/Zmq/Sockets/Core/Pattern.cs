@@ -62,6 +62,12 @@ internal abstract class Pattern
     {
     }
 
+    /// <summary>An inproc pipe this socket connected was linked to the bound socket: its peer is known
+    /// now. Runs before either side can send on it.</summary>
+    public virtual void InprocLinked(Pipe pipe)
+    {
+    }
+
     /// <summary>The pipe's connection ended, both its loops done.</summary>
     public virtual void Disconnected(Pipe pipe)
     {
@@ -89,6 +95,10 @@ internal abstract class Pattern
 
     /// <summary>Whether <see cref="Accepts"/> filters at all.</summary>
     public virtual bool Filters => false;
+
+    /// <summary>Where each received message starts with a frame the socket adds (ROUTER: the
+    /// identity of the peer it came from, <see cref="Pipe.Identity"/>).</summary>
+    public virtual bool AddsIdentityFrame => false;
 
     // ---- from connections ----
 
