@@ -13,11 +13,13 @@ internal static class CatCommand
     public const string Usage = """
           zmq cat --type TYPE (--bind EP | --connect EP)... [--count N] [--echo] [--subscribe PREFIX]...
               Sends each stdin line as a message and prints each received message as a line on stdout.
-              TYPE: client server pair pub sub push pull dealer router (any case). On types with
+              TYPE: client server pair pub sub push pull req rep dealer router (any case). On types with
               multipart messages a TAB separates the frames of a line, and a received message prints
               its frames joined by TAB. A ROUTER prints the peer's identity first, as 0x and lowercase
               hex, and a line it sends starts with such an identity. A SERVER sends a line to the peer
-              of the last message it received. --echo (server dealer pair router) sends every
+              of the last message it received. A REQ sends a line, prints the reply, then sends the
+              next, and exits once stdin has ended and the last reply is in; a REP answers each
+              request with the next stdin line. --echo (server rep dealer pair router) sends every
               received message back to its sender. --subscribe (sub; repeatable; "" is
               everything, none is nothing). Each bind prints 'bound <endpoint>' on stderr (the real
               port for tcp://...:*).
@@ -31,7 +33,7 @@ internal static class CatCommand
     public static readonly string[] Flags = ["echo"];
     public static readonly string[] Repeatable = ["bind", "connect", "subscribe"];
 
-    private const string TypeNames = "client, server, pair, pub, sub, push, pull, dealer, router";
+    private const string TypeNames = "client, server, pair, pub, sub, push, pull, req, rep, dealer, router";
 
     // Long enough to flush replies to a live peer on loopback or a LAN, short enough that an absent
     // peer does not keep the process around (the library default would wait up to 30 s).
@@ -62,13 +64,15 @@ internal static class CatCommand
             "dealer" => new DealerSocket(),
             "pair" => new PairSocket(),
             "router" => new RouterSocket(),
+            "req" => new RequestSocket(),
+            "rep" => new ResponseSocket(),
             _ => throw new UsageException($"--type must be one of {TypeNames}, got '{args.Get("type")}'"),
         };
         try
         {
-            if (echo && socket is not (ServerSocket or DealerSocket or PairSocket or RouterSocket))
+            if (echo && socket is not (ServerSocket or DealerSocket or PairSocket or RouterSocket or ResponseSocket))
             {
-                throw new UsageException($"--echo needs a type that can send a message back to its sender (server, dealer, pair, router), not {type}");
+                throw new UsageException($"--echo needs a type that can send a message back to its sender (server, rep, dealer, pair, router), not {type}");
             }
             if (topics.Count > 0 && socket is not SubscriberSocket)
             {
@@ -128,6 +132,12 @@ internal static class CatCommand
             {
                 // Background threads: a read blocked on stdin or a send blocked on a missing peer
                 // must not keep the process alive once we decide to exit.
+                if (socket is RequestSocket or ResponseSocket)
+                {
+                    // Strict turns: one thread asks and waits, or waits and answers.
+                    new Thread(TurnLoop) { Name = "cat-turns", IsBackground = true }.Start();
+                    return _exit.Task.GetAwaiter().GetResult();
+                }
                 if (socket is IReceivingSocket)
                 {
                     new Thread(ReceiveLoop) { Name = "cat-receive", IsBackground = true }.Start();
@@ -205,6 +215,70 @@ internal static class CatCommand
                 // stdout went away (e.g. the reader of a pipe exited): nothing more can be shown.
                 Console.Error.WriteLine($"zmq cat: cannot write to stdout: {e.Message}");
                 _exit.TrySetResult(1);
+            }
+        }
+
+        /// <summary>REQ: each stdin line is a request, its reply printed before the next is sent; done
+        /// when stdin ends. REP: each request printed, then answered with itself (--echo) or the next
+        /// stdin line.</summary>
+        private void TurnLoop()
+        {
+            try
+            {
+                using var stdin = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false);
+                using var frames = new MultipartMessage();
+                var multipart = (IMultipartReceivingSocket)socket;
+                var sender = (IMultipartSendingSocket)socket;
+                long received = 0;
+                bool asks = socket is RequestSocket;
+                while (count < 0 || received < count)
+                {
+                    if (asks)
+                    {
+                        if (stdin.ReadLine() is not { } line)
+                        {
+                            break;
+                        }
+                        Split(line, frames);
+                        sender.SendMultipart(frames);
+                    }
+                    multipart.ReceiveMultipart(frames);
+                    WriteFrames(frames);
+                    received++;
+                    if (asks)
+                    {
+                        continue;
+                    }
+                    if (!echo)
+                    {
+                        if (stdin.ReadLine() is not { } reply)
+                        {
+                            Console.Error.WriteLine("zmq cat: stdin has ended: no reply to send, so no more requests can be taken");
+                            break;
+                        }
+                        Split(reply, frames);
+                    }
+                    sender.SendMultipart(frames);
+                }
+                _exit.TrySetResult(0);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The socket closed because we are exiting.
+            }
+            catch (IOException e)
+            {
+                Console.Error.WriteLine($"zmq cat: cannot write to stdout: {e.Message}");
+                _exit.TrySetResult(1);
+            }
+        }
+
+        private static void Split(string line, MultipartMessage frames)
+        {
+            frames.Clear();
+            foreach (string frame in line.Split('\t'))
+            {
+                frames.Add(frame);
             }
         }
 

@@ -98,7 +98,7 @@ public class CatProcessTests
     {
         var (code, _, stderr) = await ZmqTool.RunAsync("cat", "--type", "carrier", "--connect", "tcp://127.0.0.1:1");
         Assert.Equal(2, code);
-        Assert.Contains("pair, pub, sub, push, pull, dealer", stderr, StringComparison.Ordinal);
+        Assert.Contains("client, server, pair, pub, sub, push, pull, req, rep, dealer, router", stderr, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -135,6 +135,33 @@ public class CatProcessTests
         finally
         {
             ZmqTool.KillIfRunning(router);
+        }
+    }
+
+    [Fact]
+    public async Task A_req_sends_a_line_prints_the_reply_then_sends_the_next_and_exits_at_the_end_of_stdin()
+    {
+        var (rep, endpoint) = await BindAsync("--type", "rep", "--count", "2");
+        try
+        {
+            await rep.StandardInput.WriteAsync("answer 1\nanswer\t2\n");
+            rep.StandardInput.Close();
+            using var req = ZmqTool.Start("cat", "--type", "REQ", "--connect", endpoint);
+            await req.StandardInput.WriteAsync("question 1\nquestion 2\n");
+            req.StandardInput.Close();
+            string replies = await req.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
+            await req.WaitForExitAsync().WaitAsync(Limit);
+            Assert.Equal("answer 1\nanswer\t2\n", replies);
+            Assert.Equal(0, req.ExitCode);
+
+            string requests = await rep.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
+            await rep.WaitForExitAsync().WaitAsync(Limit);
+            Assert.Equal("question 1\nquestion 2\n", requests);
+            Assert.Equal(0, rep.ExitCode);
+        }
+        finally
+        {
+            ZmqTool.KillIfRunning(rep);
         }
     }
 }

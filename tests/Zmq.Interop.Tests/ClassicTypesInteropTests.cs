@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Zmq.Interop.Tests;
 
-/// <summary>PUSH/PULL, DEALER, ROUTER and PAIR between our sockets and real libzmq (4.3.5 through zeromq.js,
+/// <summary>PUSH/PULL, REQ/REP, DEALER, ROUTER and PAIR between our sockets and real libzmq (4.3.5 through zeromq.js,
 /// 4.3.4 through python3-zmq), both directions and both bind sides, over tcp and ipc: messages
 /// arrive whole, in order, with their empty frames and no envelope added.</summary>
 public class ClassicTypesInteropTests
@@ -154,5 +154,43 @@ public class ClassicTypesInteropTests
         Assert.Equal("ours|x", Text(await router.ReceiveFramesAsync("our message")));
         await router.SendFramesAsync(B("ours"), B("back"));
         Assert.Equal("back", dealer.ReceiveString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task OurReq_AsksALibzmqRep_AndGetsItsReplies(string build, string transport)
+    {
+        using var bind = Transports.LibzmqBind(transport);
+        await using var rep = LibzmqPeer.Start(build, "rep", bind: true, bind.Endpoint);
+        string endpoint = await rep.WaitForReadyAsync();
+        await using var req = new RequestSocket { SendTimeout = Ours.Wait, ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
+        req.Connect(endpoint);
+
+        for (int i = 0; i < 2; i++)
+        {
+            req.Send($"q{i}");
+            Assert.Equal($"q{i}", Text(await rep.ReceiveFramesAsync($"request {i}")));
+            await rep.SendFramesAsync(B($"a{i}"), B("more"));
+            using var reply = req.ReceiveMultipart();
+            Assert.Equal([$"a{i}", "more"], reply.Select(f => f.ToString()));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task ALibzmqReq_AsksOurRep_AndGetsItsReplies(string build, string transport)
+    {
+        await using var rep = new ResponseSocket { SendTimeout = Ours.Wait, ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
+        rep.Bind(Transports.OurBind(transport));
+        await using var req = LibzmqPeer.Start(build, "req", bind: false, rep.LastEndpoint!);
+        await req.WaitForReadyAsync();
+
+        for (int i = 0; i < 2; i++)
+        {
+            await req.SendFramesAsync(B($"q{i}"));
+            Assert.Equal($"q{i}", rep.ReceiveString());
+            rep.Send($"a{i}");
+            Assert.Equal($"a{i}", Text(await req.ReceiveFramesAsync($"reply {i}")));
+        }
     }
 }

@@ -52,7 +52,7 @@ internal abstract class NetMQBenchSocket : IBenchSocket
             Pattern.ClientServer => new ThreadSafe(bindSide ? new NetMQServerSocket() : new NetMQClientSocket()),
             Pattern.PushPull => new Classic(bindSide ? new NetMQ.Sockets.PullSocket() : new NetMQ.Sockets.PushSocket()),
             Pattern.PubSub => new Classic(bindSide ? new NetMQPublisherSocket() : Everything(new NetMQSubscriberSocket())),
-            _ => new Classic(bindSide ? new ResponseSocket() : new RequestSocket()),
+            _ => new Classic(bindSide ? new NetMQ.Sockets.ResponseSocket() : new NetMQ.Sockets.RequestSocket()),
         };
     }
 

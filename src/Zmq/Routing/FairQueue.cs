@@ -123,6 +123,21 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
         return true;
     }
 
+    /// <summary>Caller holds the receive lock: drops what is left of the message being taken from
+    /// <paramref name="pipe"/> (all of it, if none was taken), which the application never sees.</summary>
+    public void DropRest(Pipe pipe)
+    {
+        _continuing = null;
+        if (pipe.Inbound.HasMessage)
+        {
+            DropMessage(pipe);
+        }
+        else
+        {
+            _turn.Value++;
+        }
+    }
+
     /// <summary>Caller holds the receive lock: the socket delivered a frame of its own for the message
     /// <see cref="Next"/> found in <paramref name="pipe"/> (ROUTER's identity), so the message's own
     /// frames come next, from that pipe.</summary>

@@ -42,7 +42,11 @@ internal sealed class LoadBalancer
     /// <summary>Queues one frame: the first of a message on the next pipe with room, the others on
     /// the same pipe. False (and <paramref name="blocked"/>, the full pipe in turn) when every pipe is
     /// full or none exists.</summary>
-    public bool TrySend(ref Outgoing frame, out Pipe? blocked)
+    public bool TrySend(ref Outgoing frame, out Pipe? blocked) => TrySend(ref frame, out blocked, null);
+
+    /// <summary><see cref="TrySend(ref Outgoing, out Pipe?)"/>, with <paramref name="envelope"/> run on
+    /// the chosen pipe before a message's first frame (REQ writes its delimiter there).</summary>
+    public bool TrySend(ref Outgoing frame, out Pipe? blocked, Action<Pipe>? envelope)
     {
         blocked = null;
         var pipe = _sending;
@@ -60,6 +64,7 @@ internal sealed class LoadBalancer
                 blocked = InTurn();
                 return false;
             }
+            envelope?.Invoke(pipe);
         }
         frame.WriteTo(pipe);
         // Written only when it changes: the common single-frame message leaves it null.

@@ -34,7 +34,7 @@ public abstract partial class ZmqSocket
         {
             using (ReceiveLock.Enter())
             {
-                from = _pattern.Incoming.Next(maxLength, _accepts, _grouped);
+                from = NextFrom(maxLength);
                 if (from == null)
                 {
                     msg = default;
@@ -78,7 +78,7 @@ public abstract partial class ZmqSocket
             using (ReceiveLock.Enter())
             {
                 // Measured first only where a group frame comes before the body: DequeueInto measures it otherwise.
-                from = _pattern.Incoming.Next(_grouped ? buffer.Length : int.MaxValue, _accepts, _grouped);
+                from = NextFrom(_grouped ? buffer.Length : int.MaxValue);
                 if (from == null)
                 {
                     result = default;
@@ -110,6 +110,27 @@ public abstract partial class ZmqSocket
         result = new ReceiveResult(length, _grouped ? 0 : from.RoutingId, more, group);
         PassOnReceiveWake();
         return true;
+    }
+
+    /// <summary>Under the receive lock: the pipe the next frame for the application comes from (see
+    /// FairQueue.Next), once the pattern has taken the envelope of a message that starts there.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private Pipe? NextFrom(int maxLength)
+    {
+        var from = _pattern.Incoming.Next(maxLength, _accepts, _grouped);
+        return _envelopes ? NextAfterEnvelope(from, maxLength) : from;
+    }
+
+    private Pipe? NextAfterEnvelope(Pipe? from, int maxLength)
+    {
+        // The pattern takes the envelope and leaves the body, or drops the whole message; either way
+        // the fair queue then says where the next frame comes from.
+        while (from != null && !_pattern.Incoming.InMessage)
+        {
+            _pattern.TakeEnvelope(from);
+            from = _pattern.Incoming.Next(maxLength, _accepts, _grouped);
+        }
+        return from;
     }
 
     /// <summary>Under the receive lock, where each message starts with the peer's identity (ROUTER):
@@ -174,7 +195,7 @@ public abstract partial class ZmqSocket
             {
                 throw new InvalidOperationException($"a frame-by-frame receive on this {SocketType} stopped inside a message: take its remaining frames (Message.More) with Receive before receiving whole messages");
             }
-            var from = _pattern.Incoming.Next(int.MaxValue, _accepts);
+            var from = NextFrom(int.MaxValue);
             if (from == null)
             {
                 return false;
@@ -209,6 +230,10 @@ public abstract partial class ZmqSocket
         if (!_traits.Receives)
         {
             throw new NotSupportedException($"{SocketType} sockets receive nothing: {SocketType} only sends");
+        }
+        if (_takesTurns)
+        {
+            _pattern.CheckReceiveTurn();
         }
     }
 

@@ -285,6 +285,10 @@ public abstract partial class ZmqSocket
         {
             CheckSend(more: true, 0, default);
         }
+        else if (_takesTurns)
+        {
+            _pattern.CheckSendTurn();
+        }
     }
 
     /// <summary>Refuses a send the socket type does not take, with a message that says what to do.
@@ -294,6 +298,10 @@ public abstract partial class ZmqSocket
         if (_disposed | !_traits.Sends | (more & !_traits.Multipart) | (_sendsByRoutingId & routingId == 0) | (_grouped & (group.IsEmpty | group.Length > MaxGroupLength)))
         {
             RefuseSend(more, routingId, group);
+        }
+        if (_takesTurns)
+        {
+            _pattern.CheckSendTurn();
         }
     }
 

@@ -51,6 +51,12 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     /// <summary>Each received message starts with the peer's identity (ROUTER).</summary>
     private readonly bool _identityFrames;
 
+    /// <summary>Sends and receives alternate (REQ, REP).</summary>
+    private readonly bool _takesTurns;
+
+    /// <summary>The pattern takes each received message's envelope (REQ, REP).</summary>
+    private readonly bool _envelopes;
+
     /// <summary>The pattern's filter of whole messages, or null where it takes every message.</summary>
     private readonly Func<ReadOnlySpan<byte>, bool>? _accepts;
 
@@ -68,6 +74,8 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         _fansOut = pattern.FansOut;
         _grouped = _traits.Grouped;
         _identityFrames = pattern.AddsIdentityFrame;
+        _takesTurns = pattern.TakesTurns;
+        _envelopes = pattern.TakesEnvelopes;
         ZmqMetrics.Register(this);
     }
 

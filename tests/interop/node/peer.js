@@ -13,7 +13,7 @@
 //       with every index in arrival order when the message with index N arrives. With S, it stops
 //       receiving after S messages and prints STALLED with those indices instead: libzmq then fills
 //       its queue and stops reading, so the sender's data backs up in flight.
-//   {"mode":"interactive", "socket":"server"|"client"|"dealer"|"router"|"pub"|"sub"|"xpub"|"radio"|"dish"|"push"|"pull"|"pair", "bind"|"connect":"...", "timeoutMs":T}
+//   {"mode":"interactive", "socket":"server"|"client"|"dealer"|"router"|"pub"|"sub"|"xpub"|"radio"|"dish"|"push"|"pull"|"pair"|"req"|"rep", "bind"|"connect":"...", "timeoutMs":T}
 //       Driven line by line from the test. Prints MSG <routingId> <hex>[,<hex>...] per received
 //       message (routing id 0 where the type has none; one hex field per frame; an XPUB receives
 //       each new subscription as 01 then the topic, a cancel as 00 then the topic) and EVENT <name> per
@@ -38,7 +38,7 @@
 // zeromq/draft warns on load that the draft API is unstable; the test treats stderr as diagnostics.
 process.removeAllListeners("warning")
 const { Server, Client, Radio, Dish } = require("zeromq/draft")
-const { Dealer, Router, Publisher, Subscriber, XPublisher, Push, Pull, Pair } = require("zeromq")
+const { Dealer, Router, Publisher, Subscriber, XPublisher, Push, Pull, Pair, Request, Reply } = require("zeromq")
 const crypto = require("crypto")
 
 const config = JSON.parse(process.argv[2] || "{}")
@@ -207,7 +207,7 @@ async function runSink() {
 }
 
 async function runInteractive() {
-  const types = { server: Server, client: Client, dealer: Dealer, router: Router, pub: Publisher, sub: Subscriber, xpub: XPublisher, radio: Radio, dish: Dish, push: Push, pull: Pull, pair: Pair }
+  const types = { server: Server, client: Client, dealer: Dealer, router: Router, pub: Publisher, sub: Subscriber, xpub: XPublisher, radio: Radio, dish: Dish, push: Push, pull: Pull, pair: Pair, req: Request, rep: Reply }
   const Type = types[config.socket]
   if (!Type) fail(`unknown socket ${JSON.stringify(config.socket)}; use one of ${Object.keys(types).join(", ")}`)
   const socket = newSocket(Type)
@@ -218,6 +218,10 @@ async function runInteractive() {
 
   // While paused, the receive loop waits on this instead of calling receive.
   let paused = null
+  // REQ and REP take turns: the receive loop waits for the SEND that comes first (REQ's request)
+  // or after (REP's reply) each receive.
+  let sent = null
+  const nextSend = () => new Promise(resolve => (sent = resolve))
   const commands = require("readline").createInterface({ input: process.stdin })
   // Commands run one after another: a BLAST finishes before the next line is read.
   let queue = Promise.resolve()
@@ -273,14 +277,15 @@ async function runInteractive() {
     }
     if (command !== "SEND") fail(`unknown command ${JSON.stringify(line)}`)
     const frames = (hex || "").split(",").map(h => Buffer.from(h, "hex"))
-    const sent = Type === Server ? socket.send(frames[0], { routingId: Number(routingId) }) : socket.send(frames.length === 1 ? frames[0] : frames)
-    sent.catch(e => fail(`SEND ${line}: ${e.message}`))
+    const sending = Type === Server ? socket.send(frames[0], { routingId: Number(routingId) }) : socket.send(frames.length === 1 ? frames[0] : frames)
+    sending.then(() => { if (sent) { const s = sent; sent = null; s() } }, e => fail(`SEND ${line}: ${e.message}`))
   }
 
   // A publisher, a radio or a push receives nothing: it just serves the commands.
   if (Type === Publisher || Type === Radio || Type === Push) return
   for (;;) {
     while (paused) await paused
+    if (Type === Request) await nextSend()
     const parts = await socket.receive()
     const meta = parts.find(p => !Buffer.isBuffer(p))
     if (Type === Dish) {
@@ -288,7 +293,9 @@ async function runInteractive() {
       continue
     }
     const frames = parts.filter(p => Buffer.isBuffer(p)).map(p => p.toString("hex"))
+    const replied = Type === Reply ? nextSend() : null
     console.log(`MSG ${meta ? meta.routingId : 0} ${frames.join(",")}`)
+    if (replied) await replied
   }
 }
 

@@ -96,6 +96,34 @@ internal abstract class Pattern
     /// <summary>Whether <see cref="Accepts"/> filters at all.</summary>
     public virtual bool Filters => false;
 
+    /// <summary>Where sends and receives must alternate (REQ, REP): the core then asks
+    /// <see cref="CheckSendTurn"/> and <see cref="CheckReceiveTurn"/> at each call.</summary>
+    public virtual bool TakesTurns => false;
+
+    /// <summary>Throws <see cref="InvalidOperationException"/>, saying which call was expected, when a
+    /// send may not start now.</summary>
+    public virtual void CheckSendTurn()
+    {
+    }
+
+    /// <summary>Throws <see cref="InvalidOperationException"/>, saying which call was expected, when a
+    /// receive may not start now.</summary>
+    public virtual void CheckReceiveTurn()
+    {
+    }
+
+    /// <summary>Where messages carry an envelope the type handles itself (REQ, REP): the core calls
+    /// <see cref="TakeEnvelope"/> at the start of each message.</summary>
+    public virtual bool TakesEnvelopes => false;
+
+    /// <summary>Under the receive lock, at the start of a message from <paramref name="from"/>: takes
+    /// its envelope frames (each through <see cref="FairQueue.Taken"/>), leaving the body for the
+    /// application, or drops the whole message (<see cref="FairQueue.DropRest"/>) when it does not
+    /// belong to it.</summary>
+    public virtual void TakeEnvelope(Pipe from)
+    {
+    }
+
     /// <summary>Where each received message starts with a frame the socket adds (ROUTER: the
     /// identity of the peer it came from, <see cref="Pipe.Identity"/>).</summary>
     public virtual bool AddsIdentityFrame => false;
