@@ -33,7 +33,7 @@ internal static class CatCommand
     public static readonly string[] Flags = ["echo"];
     public static readonly string[] Repeatable = ["bind", "connect", "subscribe"];
 
-    private const string TypeNames = "client, server, pair, pub, sub, push, pull, req, rep, dealer, router";
+    private static readonly string[] TypeNames = ["client", "server", "pair", "pub", "sub", "push", "pull", "req", "rep", "dealer", "router"];
 
     // Long enough to flush replies to a live peer on loopback or a LAN, short enough that an absent
     // peer does not keep the process around (the library default would wait up to 30 s).
@@ -53,21 +53,7 @@ internal static class CatCommand
         bool echo = args.Has("echo");
         var topics = args.All("subscribe");
 
-        ZmqSocket socket = type switch
-        {
-            "client" => new ClientSocket(),
-            "server" => new ServerSocket(),
-            "pub" => new PublisherSocket(),
-            "sub" => new SubscriberSocket(),
-            "push" => new PushSocket(),
-            "pull" => new PullSocket(),
-            "dealer" => new DealerSocket(),
-            "pair" => new PairSocket(),
-            "router" => new RouterSocket(),
-            "req" => new RequestSocket(),
-            "rep" => new ResponseSocket(),
-            _ => throw new UsageException($"--type must be one of {TypeNames}, got '{args.Get("type")}'"),
-        };
+        ZmqSocket socket = SocketFactory.Create("type", type, TypeNames);
         try
         {
             if (echo && socket is not (ServerSocket or DealerSocket or PairSocket or RouterSocket or ResponseSocket))
@@ -182,7 +168,8 @@ internal static class CatCommand
             {
                 long received = 0;
                 using var frames = new MultipartMessage();
-                while (count < 0 || received < count)
+                // --count 0 ends with the sending of stdin (SendLoop), so receiving goes on until then.
+                while (count <= 0 || received < count)
                 {
                     if (socket is IMultipartReceivingSocket multipart)
                     {

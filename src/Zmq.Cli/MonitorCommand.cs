@@ -28,16 +28,14 @@ internal static class MonitorCommand
     public static readonly string[] Options = ["type", "bind", "connect", "subscribe", "join", "count"];
     public static readonly string[] Repeatable = ["bind", "connect", "subscribe", "join"];
 
+    private static readonly string[] MonitorTypes = ["client", "server", "pub", "sub", "radio", "dish"];
+
     // Long enough for the last events of a failed bind to be printed, short enough not to delay the exit.
     private static readonly TimeSpan DrainWait = TimeSpan.FromSeconds(2);
 
     public static int Run(Args args)
     {
-        string type = args.Require("type");
-        if (type is not ("client" or "server" or "pub" or "sub" or "radio" or "dish"))
-        {
-            throw new UsageException($"--type must be client, server, pub, sub, radio or dish, got '{type}'");
-        }
+        string type = SocketFactory.Check("type", args.Require("type"), MonitorTypes);
         var binds = args.All("bind");
         var connects = args.All("connect").Concat(args.Positional).ToList();
         if (binds.Count + connects.Count == 0)
@@ -56,15 +54,7 @@ internal static class MonitorCommand
         }
         long count = args.GetLong("count", -1, 1);
 
-        ZmqSocket socket = type switch
-        {
-            "client" => new ClientSocket(),
-            "server" => new ServerSocket(),
-            "pub" => new PublisherSocket(),
-            "radio" => new RadioSocket(),
-            "dish" => new DishSocket(),
-            _ => new SubscriberSocket(),
-        };
+        ZmqSocket socket = SocketFactory.Create("type", type, MonitorTypes);
         // It sends nothing of its own, so there is nothing to wait for at exit.
         socket.Linger = TimeSpan.Zero;
         var events = socket.Monitor();

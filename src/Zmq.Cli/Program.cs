@@ -18,8 +18,8 @@ internal static class Program
           1    failure: a demo message did not verify, a perf run failed, a socket error such as an
                address in use, stdout closed
           2    bad usage: an unknown command or option, a missing or bad value, a bad endpoint
-          130  stopped by Ctrl+C: demo, perf thr|lat and perf --compare (cat and monitor run until
-               Ctrl+C or SIGTERM, so for them that is a normal end: 0)
+          130  stopped by Ctrl+C: demo, perf thr|lat and perf --compare (cat, monitor and proxy run
+               until Ctrl+C or SIGTERM, so for them that is a normal end: 0)
         """;
 
     /// <summary>The commands, in the order the usage text lists them; perf-peer is internal and not listed.</summary>
@@ -29,6 +29,7 @@ internal static class Program
         new("cat", CatCommand.Usage, true, CatCommand.Options, CatCommand.Flags, CatCommand.Repeatable, CatCommand.Run),
         new("perf", PerfCommand.Usage, false, PerfCommand.Options, PerfCommand.Flags, [], PerfCommand.Run),
         new("monitor", MonitorCommand.Usage, true, MonitorCommand.Options, [], MonitorCommand.Repeatable, MonitorCommand.Run),
+        new("proxy", ProxyCommand.Usage, true, ProxyCommand.Options, [], ProxyCommand.Repeatable, ProxyCommand.Run),
     ];
 
     private static readonly CommandInfo Peer = new(PerfPeer.Command, "", true, PerfPeer.Options, [], [], PerfPeer.Run);

@@ -164,4 +164,36 @@ public class CatProcessTests
             ZmqTool.KillIfRunning(rep);
         }
     }
+
+    [Fact]
+    public async Task A_proxy_streams_from_push_to_pull_and_ends_on_TERMINATE()
+    {
+        using var proxy = ZmqTool.Start("proxy", "--frontend", "pull", "--frontend-bind", "tcp://127.0.0.1:*", "--backend", "push", "--backend-bind", "tcp://127.0.0.1:*", "--control", "tcp://127.0.0.1:*");
+        try
+        {
+            var bound = new List<string>();
+            for (int i = 0; i < 3; i++)
+            {
+                string? line = await proxy.StandardError.ReadLineAsync().WaitAsync(Limit);
+                Assert.StartsWith("bound tcp://127.0.0.1:", line);
+                bound.Add(line!["bound ".Length..]);
+            }
+            using var sink = ZmqTool.Start("cat", "--type", "pull", "--connect", bound[1], "--count", "1");
+            using var source = ZmqTool.Start("cat", "--type", "push", "--connect", bound[0]);
+            await source.StandardInput.WriteAsync("through\tthe proxy\n");
+            source.StandardInput.Close();
+            Assert.Equal("through\tthe proxy\n", await sink.StandardOutput.ReadToEndAsync().WaitAsync(Limit));
+            await sink.WaitForExitAsync().WaitAsync(Limit);
+
+            using var control = ZmqTool.Start("cat", "--type", "pair", "--connect", bound[2], "--count", "0");
+            await control.StandardInput.WriteAsync("TERMINATE\n");
+            control.StandardInput.Close();
+            await proxy.WaitForExitAsync().WaitAsync(Limit);
+            Assert.Equal(0, proxy.ExitCode);
+        }
+        finally
+        {
+            ZmqTool.KillIfRunning(proxy);
+        }
+    }
 }

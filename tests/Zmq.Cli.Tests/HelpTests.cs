@@ -5,13 +5,14 @@ namespace Zmq.Cli.Tests;
 /// <summary>Every command explains itself, and a bad command line says what was wrong and where to look.</summary>
 public class HelpTests
 {
-    private static readonly string[] CommandNames = ["demo", "cat", "perf", "monitor"];
+    private static readonly string[] CommandNames = ["demo", "cat", "perf", "monitor", "proxy"];
 
     [Theory]
     [InlineData("demo")]
     [InlineData("cat")]
     [InlineData("perf")]
     [InlineData("monitor")]
+    [InlineData("proxy")]
     public async Task Command_help_prints_that_commands_usage_and_exits_0(string command)
     {
         var (code, stdout, stderr) = await ZmqTool.RunAsync(command, "--help");
@@ -43,6 +44,7 @@ public class HelpTests
     [InlineData("cat")]
     [InlineData("perf")]
     [InlineData("monitor")]
+    [InlineData("proxy")]
     public void Each_commands_usage_says_what_it_exits_with(string command) =>
         Assert.Contains("Exits 0 ", Program.CommandUsage(command), StringComparison.Ordinal);
 

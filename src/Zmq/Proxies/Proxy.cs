@@ -1,0 +1,183 @@
+using Zmq.Sockets.Core;
+
+namespace Zmq;
+
+/// <summary>
+/// Connects two sockets (libzmq's <c>zmq_proxy</c> and <c>zmq_proxy_steerable</c>): every message the
+/// frontend receives is sent whole on the backend, and every message the backend receives is sent
+/// on the frontend, in each direction that the two types allow (a PULL frontend and a PUSH backend
+/// run one way only). A ROUTER frontend and a DEALER backend make a request broker, an XSUB
+/// frontend and an XPUB backend a forwarder with subscriptions crossing it. A capture socket, if
+/// given, gets a copy of every message, either way. A control socket (REP or PAIR), if given,
+/// takes the commands <c>PAUSE</c>, <c>RESUME</c>, <c>TERMINATE</c> and <c>STATISTICS</c>; the last is
+/// answered with eight 8-byte frames in host byte order, as libzmq's: messages and bytes received
+/// by the frontend, sent by it, received by the backend, sent by it (a message counts once, its
+/// bytes are those of all its frames). A REP control socket gets an empty reply to the others.
+/// <para>Runs until <c>TERMINATE</c> or the token is cancelled, then returns; a socket disposed
+/// meanwhile ends it with <see cref="ObjectDisposedException"/>. The sockets stay the
+/// application's: the proxy never closes them, and whole-message calls on them from other threads
+/// stay safe.</para>
+/// </summary>
+public static class Proxy
+{
+    /// <summary>Runs the proxy on this thread; see <see cref="Proxy"/>.</summary>
+    /// <exception cref="ArgumentNullException">The frontend or backend is null.</exception>
+    /// <exception cref="ArgumentException">Two of the sockets are the same, or the pair can carry
+    /// nothing either way.</exception>
+    /// <exception cref="ObjectDisposedException">A socket was disposed while the proxy ran.</exception>
+    public static void Run(ZmqSocket frontend, ZmqSocket backend, ZmqSocket? capture = null, ZmqSocket? control = null, CancellationToken cancellationToken = default) =>
+        RunAsync(frontend, backend, capture, control, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>Runs the proxy asynchronously; see <see cref="Proxy"/>.</summary>
+    /// <exception cref="ArgumentNullException">The frontend or backend is null.</exception>
+    /// <exception cref="ArgumentException">Two of the sockets are the same, or the pair can carry
+    /// nothing either way.</exception>
+    /// <exception cref="ObjectDisposedException">A socket was disposed while the proxy ran.</exception>
+    public static async Task RunAsync(ZmqSocket frontend, ZmqSocket backend, ZmqSocket? capture = null, ZmqSocket? control = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(frontend);
+        ArgumentNullException.ThrowIfNull(backend);
+        var all = new[] { frontend, backend, capture, control }.OfType<ZmqSocket>().ToList();
+        if (all.Distinct().Count() != all.Count)
+        {
+            throw new ArgumentException("the frontend, backend, capture and control sockets must be four different sockets");
+        }
+        bool forward = Receives(frontend) && Sends(backend);
+        bool backward = Receives(backend) && Sends(frontend);
+        if (!forward && !backward)
+        {
+            throw new ArgumentException($"a {frontend.SocketType} frontend and a {backend.SocketType} backend carry nothing either way: one must receive what the other sends");
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var run = new Session(capture, stop);
+        var pumps = new List<Task>();
+        if (forward)
+        {
+            pumps.Add(run.PumpAsync(frontend, backend, run.Front, run.Back));
+        }
+        if (backward)
+        {
+            pumps.Add(run.PumpAsync(backend, frontend, run.Back, run.Front));
+        }
+        if (control != null)
+        {
+            pumps.Add(run.ControlAsync(control));
+        }
+        var first = await Task.WhenAny(pumps).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        foreach (var pump in pumps)
+        {
+            try
+            {
+                await pump.ConfigureAwait(false);
+            }
+            catch (Exception) when (pump != first)
+            {
+                // Stopped by the cancellation above; what ended the run is the first task's.
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Stopped as asked: by TERMINATE, or the caller's token.
+            }
+        }
+    }
+
+    private static bool Receives(ZmqSocket socket) => SocketTypes.Of(socket.Type).Receives;
+
+    private static bool Sends(ZmqSocket socket) => SocketTypes.Of(socket.Type).Sends;
+
+    /// <summary>Counts for one side, as STATISTICS reports them.</summary>
+    private sealed class Counts
+    {
+        public long ReceivedMessages, ReceivedBytes, SentMessages, SentBytes;
+    }
+
+    private sealed class Session(ZmqSocket? capture, CancellationTokenSource stop)
+    {
+        public readonly Counts Front = new(), Back = new();
+
+        /// <summary>Completed while running; a pending task while paused.</summary>
+        private volatile TaskCompletionSource _running = Completed();
+
+        private static TaskCompletionSource Completed()
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            done.SetResult();
+            return done;
+        }
+
+        public async Task PumpAsync(ZmqSocket from, ZmqSocket to, Counts received, Counts sent)
+        {
+            var ct = stop.Token;
+            using var message = new MultipartMessage();
+            while (true)
+            {
+                await _running.Task.WaitAsync(ct).ConfigureAwait(false);
+                await from.ReceiveMultipartAsync(message, ct).ConfigureAwait(false);
+                long bytes = 0;
+                for (int i = 0; i < message.Count; i++)
+                {
+                    bytes += message.PartSpan(i).Length;
+                }
+                Interlocked.Increment(ref received.ReceivedMessages);
+                Interlocked.Add(ref received.ReceivedBytes, bytes);
+                if (capture != null)
+                {
+                    await capture.SendMultipartAsync(message, 0, ct).ConfigureAwait(false);
+                }
+                // Counted as handed on, before the send: a peer that has the message already finds it counted.
+                Interlocked.Increment(ref sent.SentMessages);
+                Interlocked.Add(ref sent.SentBytes, bytes);
+                await to.SendMultipartAsync(message, message.RoutingId, ct).ConfigureAwait(false);
+            }
+        }
+
+        public async Task ControlAsync(ZmqSocket control)
+        {
+            var ct = stop.Token;
+            using var command = new MultipartMessage();
+            using var reply = new MultipartMessage();
+            var value = new byte[8];
+            while (true)
+            {
+                await control.ReceiveMultipartAsync(command, ct).ConfigureAwait(false);
+                string name = command.Count > 0 ? command[0].ToString() : "";
+                reply.Clear();
+                switch (name)
+                {
+                    case "PAUSE":
+                        if (_running.Task.IsCompleted)
+                        {
+                            _running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                        }
+                        break;
+                    case "RESUME":
+                        _running.TrySetResult();
+                        break;
+                    case "STATISTICS":
+                        foreach (long n in new[] { Front.ReceivedMessages, Front.ReceivedBytes, Front.SentMessages, Front.SentBytes, Back.ReceivedMessages, Back.ReceivedBytes, Back.SentMessages, Back.SentBytes })
+                        {
+                            // Host byte order, as libzmq sends its uint64_t counters.
+                            System.Runtime.InteropServices.MemoryMarshal.Write(value.AsSpan(), in n);
+                            reply.Add(value);
+                        }
+                        break;
+                }
+                if (reply.Count > 0 || control.Type == ZmqSocketType.Rep)
+                {
+                    if (reply.Count == 0)
+                    {
+                        reply.Add([]);
+                    }
+                    await control.SendMultipartAsync(reply, 0, ct).ConfigureAwait(false);
+                }
+                if (name == "TERMINATE")
+                {
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+    }
+}
