@@ -122,14 +122,7 @@ public sealed class ResponseSocket : ZmqSocket, IMultipartSendingSocket, IMultip
                     _writing.WriteInline([], more: true);
                 }
             }
-            if (_writing != null)
-            {
-                frame.WriteTo(_writing);
-            }
-            else
-            {
-                frame.Drop();
-            }
+            frame.WriteToOrDrop(_writing);
             if (!frame.More)
             {
                 _replying = false;

@@ -135,14 +135,7 @@ public sealed class RouterSocket : ZmqSocket, IMultipartSendingSocket, IMultipar
                 frame.Drop();
                 return true;
             }
-            if (_sending != null)
-            {
-                frame.WriteTo(_sending);
-            }
-            else
-            {
-                frame.Drop();
-            }
+            frame.WriteToOrDrop(_sending);
             if (!frame.More)
             {
                 _atIdentity = true;

@@ -91,6 +91,20 @@ internal ref struct Outgoing
         _msg = default;
     }
 
+    /// <summary>Queues the frame on <paramref name="pipe"/>, or drops it when there is none (the rest
+    /// of a message whose peer cannot take it).</summary>
+    public readonly void WriteToOrDrop(Pipe? pipe)
+    {
+        if (pipe != null)
+        {
+            WriteTo(pipe);
+        }
+        else
+        {
+            Drop();
+        }
+    }
+
     /// <summary>Drops the frame (its payload back to the pool).</summary>
     public readonly void Drop()
     {
