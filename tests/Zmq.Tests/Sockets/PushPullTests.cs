@@ -170,12 +170,40 @@ public abstract class PushPullTests : TransportTestBase
     }
 }
 
-public sealed class PushPullOverTcp : PushPullTests
+/// <summary>The rules that need a connection that can die (tcp and ipc).</summary>
+public abstract class StreamPushPullTests : PushPullTests
+{
+    [Fact]
+    public async Task AMessageCutShortByALostConnection_IsNeverDelivered_NorJoinedToTheNextOne()
+    {
+        // The PULL connects, so its pipe outlives the connection and takes the next one's messages.
+        using var listener = RawListener.Listen(AnyEndpoint);
+        await using var pull = new PullSocket { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero, ReconnectInterval = TimeSpan.FromMilliseconds(20) };
+        pull.Connect(listener.Endpoint);
+        await using (var peer = await listener.AcceptAsync(Timeout))
+        {
+            await peer.HandshakeAsync("PUSH");
+            await peer.SendAsync(RawPeer.MessageFrame("whole"));
+            // The first two frames of three, then the connection goes.
+            await peer.SendAsync(RawPeer.MessageFrame("part 1", more: true), RawPeer.MessageFrame("part 2", more: true));
+        }
+        Assert.Equal("whole", pull.ReceiveString());
+
+        await using var again = await listener.AcceptAsync(Timeout);
+        await again.HandshakeAsync("PUSH");
+        await again.SendAsync(RawPeer.MessageFrame("next"));
+        var next = pull.Receive();
+        Assert.Equal("next", next.ToString());
+        Assert.False(next.More);
+    }
+}
+
+public sealed class PushPullOverTcp : StreamPushPullTests
 {
     protected override string AnyEndpoint => "tcp://127.0.0.1:*";
 }
 
-public sealed class PushPullOverIpc : PushPullTests
+public sealed class PushPullOverIpc : StreamPushPullTests
 {
     protected override string AnyEndpoint => "ipc://*";
 }
