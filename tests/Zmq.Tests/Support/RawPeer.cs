@@ -87,13 +87,21 @@ internal sealed class RawPeer : IAsyncDisposable
 
     public Task SendAsync(params byte[][] chunks) => _socket.SendAsync(chunks.SelectMany(c => c).ToArray(), SocketFlags.None);
 
-    /// <summary>Sends a greeting and READY, and reads the other side's greeting and READY.</summary>
-    public async Task HandshakeAsync(string socketType)
+    /// <summary>Sends a greeting (ZMTP 3.<paramref name="minor"/>) and READY, and reads the other
+    /// side's greeting and READY.</summary>
+    public async Task HandshakeAsync(string socketType, byte minor = 1)
     {
-        await SendAsync(Greeting(), Ready(socketType));
+        await SendAsync(Greeting(minor: minor), Ready(socketType));
         await ReadExactlyAsync(64);
         var head = await ReadExactlyAsync(2);
         await ReadExactlyAsync(head[1]);
+    }
+
+    /// <summary>Reads one short frame (under 256 bytes): its flags and body.</summary>
+    public async Task<(byte Flags, byte[] Body)> ReadShortFrameAsync()
+    {
+        var head = await ReadExactlyAsync(2);
+        return (head[0], await ReadExactlyAsync(head[1]));
     }
 
     public async Task<byte[]> ReadExactlyAsync(int n)
