@@ -13,16 +13,16 @@ internal static class CatCommand
     public const string Usage = """
           zmq cat --type TYPE (--bind EP | --connect EP)... [--count N] [--echo] [--subscribe PREFIX]...
               Sends each stdin line as a message and prints each received message as a line on stdout.
-              TYPE: client server pair pub sub push pull req rep dealer router (any case). On types with
-              multipart messages a TAB separates the frames of a line, and a received message prints
-              its frames joined by TAB. A ROUTER prints the peer's identity first, as 0x and lowercase
-              hex, and a line it sends starts with such an identity. A SERVER sends a line to the peer
-              of the last message it received. A REQ sends a line, prints the reply, then sends the
-              next, and exits once stdin has ended and the last reply is in; a REP answers each
-              request with the next stdin line. --echo (server rep dealer pair router) sends every
-              received message back to its sender. --subscribe (sub; repeatable; "" is
-              everything, none is nothing). Each bind prints 'bound <endpoint>' on stderr (the real
-              port for tcp://...:*).
+              TYPE: client server pair pub sub xpub xsub push pull req rep dealer router (any case).
+              On types with multipart messages a TAB separates the frames of a line, and a received
+              message prints its frames joined by TAB. A ROUTER prints the peer's identity first, as
+              0x and lowercase hex, and a line it sends starts with such an identity. A SERVER sends a
+              line to the peer of the last message it received. A REQ sends a line, prints the reply,
+              then sends the next, and exits once stdin has ended and the last reply is in; a REP
+              answers each request with the next stdin line. --echo (server rep dealer pair router)
+              sends every received message back to its sender. --subscribe (sub, xsub; repeatable;
+              "" is everything, none is nothing). Each bind prints 'bound <endpoint>' on stderr (the
+              real port for tcp://...:*).
               Exits 0 after N received messages (--count 0: once stdin is sent); a type that only sends
               (pub push) exits once stdin has ended and what it queued is delivered (up to 5 s); a type
               that only receives (sub pull) ignores stdin. Otherwise runs until Ctrl+C or SIGTERM; exits
@@ -33,7 +33,7 @@ internal static class CatCommand
     public static readonly string[] Flags = ["echo"];
     public static readonly string[] Repeatable = ["bind", "connect", "subscribe"];
 
-    private static readonly string[] TypeNames = ["client", "server", "pair", "pub", "sub", "push", "pull", "req", "rep", "dealer", "router"];
+    private static readonly string[] TypeNames = ["client", "server", "pair", "pub", "sub", "xpub", "xsub", "push", "pull", "req", "rep", "dealer", "router"];
 
     // Long enough to flush replies to a live peer on loopback or a LAN, short enough that an absent
     // peer does not keep the process around (the library default would wait up to 30 s).
@@ -60,13 +60,21 @@ internal static class CatCommand
             {
                 throw new UsageException($"--echo needs a type that can send a message back to its sender (server, rep, dealer, pair, router), not {type}");
             }
-            if (topics.Count > 0 && socket is not SubscriberSocket)
+            if (topics.Count > 0 && socket is not (SubscriberSocket or XSubscriberSocket))
             {
-                throw new UsageException($"--subscribe is for --type sub, not {type}");
+                throw new UsageException($"--subscribe is for --type sub or xsub, not {type}");
             }
             foreach (string topic in topics)
             {
-                ((SubscriberSocket)socket).Subscribe(topic);
+                if (socket is SubscriberSocket sub)
+                {
+                    sub.Subscribe(topic);
+                }
+                else
+                {
+                    // XSUB subscribes with a message: 0x01, then the topic.
+                    ((XSubscriberSocket)socket).Send([1, .. Encoding.UTF8.GetBytes(topic)]);
+                }
             }
         }
         catch

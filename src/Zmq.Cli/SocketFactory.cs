@@ -10,6 +10,8 @@ internal static class SocketFactory
         ["pair"] = () => new PairSocket(),
         ["pub"] = () => new PublisherSocket(),
         ["sub"] = () => new SubscriberSocket(),
+        ["xpub"] = () => new XPublisherSocket(),
+        ["xsub"] = () => new XSubscriberSocket(),
         ["push"] = () => new PushSocket(),
         ["pull"] = () => new PullSocket(),
         ["req"] = () => new RequestSocket(),

@@ -98,7 +98,7 @@ public class CatProcessTests
     {
         var (code, _, stderr) = await ZmqTool.RunAsync("cat", "--type", "carrier", "--connect", "tcp://127.0.0.1:1");
         Assert.Equal(2, code);
-        Assert.Contains("client, server, pair, pub, sub, push, pull, req, rep, dealer, router", stderr, StringComparison.Ordinal);
+        Assert.Contains("client, server, pair, pub, sub, xpub, xsub, push, pull, req, rep, dealer, router", stderr, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Zmq.Interop.Tests;
 
-/// <summary>PUSH/PULL, REQ/REP, DEALER, ROUTER and PAIR between our sockets and real libzmq (4.3.5 through zeromq.js,
+/// <summary>PUSH/PULL, REQ/REP, DEALER, ROUTER, PAIR and XPUB/XSUB between our sockets and real libzmq (4.3.5 through zeromq.js,
 /// 4.3.4 through python3-zmq), both directions and both bind sides, over tcp and ipc: messages
 /// arrive whole, in order, with their empty frames and no envelope added.</summary>
 public class ClassicTypesInteropTests
@@ -192,5 +192,45 @@ public class ClassicTypesInteropTests
             rep.Send($"a{i}");
             Assert.Equal($"a{i}", Text(await req.ReceiveFramesAsync($"reply {i}")));
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task ALibzmqSubscribersSubscription_IsReceivedByOurXPub(string build, string transport)
+    {
+        await using var xpub = new XPublisherSocket { ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
+        xpub.Bind(Transports.OurBind(transport));
+        await using var sub = LibzmqPeer.Start(build, "sub", bind: false, xpub.LastEndpoint!);
+        await sub.WaitForReadyAsync();
+        if (sub is NodePeer node)
+        {
+            await node.SubscribeAsync([]);   // the Debian peer subscribes to everything as it starts
+        }
+
+        var subscription = xpub.Receive();
+        Assert.Equal([1], subscription.Span.ToArray());
+        xpub.Send("to everyone");
+        Assert.Equal("to everyone", Text(await sub.ReceiveFramesAsync("the publication")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task OurXSubsSubscriptionMessage_SubscribesItToALibzmqPub(string build, string transport)
+    {
+        using var bind = Transports.LibzmqBind(transport);
+        await using var pub = LibzmqPeer.Start(build, "pub", bind: true, bind.Endpoint);
+        string endpoint = await pub.WaitForReadyAsync();
+        await using var xsub = new XSubscriberSocket { ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
+        xsub.Connect(endpoint);
+        xsub.Send([1, (byte)'A']);
+
+        Message got = default;
+        for (int i = 0; i < 200 && got.Length == 0; i++)
+        {
+            await pub.SendFramesAsync(B("B: not subscribed"));
+            await pub.SendFramesAsync(B("A: subscribed"));
+            xsub.TryReceive(out got, TimeSpan.FromMilliseconds(25));
+        }
+        Assert.Equal("A: subscribed", got.ToString());
     }
 }

@@ -29,35 +29,32 @@ internal sealed class SubscriberTable
     /// <summary>The pipes subscribed to a prefix of <paramref name="first"/>, each once; read before the next call.</summary>
     public HashSet<Pipe> Match(ReadOnlySpan<byte> first) => _subscriptions.Match(first);
 
-    /// <summary>As the pipe's inbound consumer: applies every subscription message it queued; anything
-    /// else from a subscriber is dropped.</summary>
-    public void ReadFrom(Pipe pipe)
+    /// <summary>As the pipe's inbound consumer: applies every subscription message it queued (through
+    /// <paramref name="apply"/>, where the socket wants to see them); anything else from a subscriber
+    /// is dropped.</summary>
+    public void ReadFrom(Pipe pipe, Action<Pipe, bool, byte[]>? apply = null)
     {
         while (pipe.Inbound.TryDequeue(out var msg))
         {
             var body = msg.Span;
             if (body.Length > 0 && body[0] <= 1)
             {
-                Apply(pipe, body[0] == 1, body[1..]);
+                if (apply != null)
+                {
+                    apply(pipe, body[0] == 1, body[1..].ToArray());
+                }
+                else
+                {
+                    Apply(pipe, body[0] == 1, body[1..]);
+                }
             }
             msg.Release();
             pipe.OnInboundDequeued();
         }
     }
 
-    public void Apply(Pipe pipe, bool subscribe, ReadOnlySpan<byte> topic)
-    {
-        if (!_pipes.Contains(pipe))
-        {
-            return;
-        }
-        if (subscribe)
-        {
-            _subscriptions.Add(topic, pipe);
-        }
-        else
-        {
-            _subscriptions.Remove(topic, pipe);
-        }
-    }
+    /// <summary>Applies one subscription or cancellation; true when it changed the pipe's
+    /// subscriptions (a repeat of one it has, or a cancel of one it has not, changes nothing).</summary>
+    public bool Apply(Pipe pipe, bool subscribe, ReadOnlySpan<byte> topic) =>
+        _pipes.Contains(pipe) && (subscribe ? _subscriptions.Add(topic, pipe) : _subscriptions.Remove(topic, pipe));
 }

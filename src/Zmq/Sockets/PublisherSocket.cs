@@ -1,6 +1,3 @@
-using Zmq.Engine;
-using Zmq.Protocol;
-using Zmq.Routing;
 using Zmq.Sockets.Core;
 
 namespace Zmq;
@@ -32,43 +29,8 @@ public sealed class PublisherSocket : ZmqSocket, IMultipartSendingSocket
     {
     }
 
-    private sealed class Rules : FanOutPattern
+    private sealed class Rules : PublishingPattern
     {
-        private readonly SubscriberTable _subscribers = new();
-
         public override ZmqSocketType Type => ZmqSocketType.Pub;
-
-        public override void Attach(Pipe pipe) => _subscribers.Add(pipe);
-
-        public override bool TrySend(ref Outgoing frame, out Pipe? blocked)
-        {
-            blocked = null;
-            if (!Out.InMessage)
-            {
-                Out.Choose(_subscribers.Match(frame.Span));
-            }
-            Out.Send(ref frame);
-            return true;
-        }
-
-        /// <summary>Subscriptions queued in the ZMTP 3.0 message form (libzmq sends them to every peer).</summary>
-        public override void TakeInbound(Pipe pipe) => _subscribers.ReadFrom(pipe);
-
-        protected override bool StatesInterest(string command) => command is Commands.Subscribe or Commands.Cancel;
-
-        protected override void ApplyInterest(Pipe pipe, string command, ReadOnlySpan<byte> data) =>
-            _subscribers.Apply(pipe, command == Commands.Subscribe, data);
-
-        protected override void ForgetInterest(Pipe pipe, bool peerGone)
-        {
-            if (peerGone)
-            {
-                _subscribers.Remove(pipe);
-            }
-            else
-            {
-                _subscribers.Forget(pipe);
-            }
-        }
     }
 }

@@ -50,6 +50,14 @@ public abstract partial class ZmqSocket
             }
             return;
         }
+        ActivateForReceivers(pipe);
+    }
+
+    /// <summary>Messages were queued in <paramref name="pipe"/>'s inbound queue for the application:
+    /// the pipe joins the fair queue and a waiting receiver wakes. Patterns whose messages for the
+    /// application come from the pattern itself (XPUB's subscriptions) call it after queuing them.</summary>
+    internal void ActivateForReceivers(Pipe pipe)
+    {
         // One fence orders the producer's queued messages before both flag reads below (the fair
         // queue's active flag and the receive gate's waiter count); an inproc send pays only this one.
         Interlocked.MemoryBarrier();

@@ -15,6 +15,10 @@ public abstract partial class ZmqSocket
     /// <summary>For a pattern that changes routing outside the core's calls (a command from a peer).</summary>
     internal ShortLock.Scope SendLockScope() => SendLock.Enter();
 
+    /// <summary>For a pattern that changes what receivers read from its send side (XSUB's
+    /// subscriptions), holding the send lock already: the lock order is send, then receive.</summary>
+    internal ShortLock.Scope ReceiveLockScope() => ReceiveLock.Enter();
+
     /// <summary>Queues a built message (one frame) if its destination has room; never waits.</summary>
     private bool TrySendCore(ref Msg msg, uint routingId, ReadOnlySpan<byte> group = default)
     {

@@ -1,0 +1,70 @@
+using Zmq.Engine;
+using Zmq.Protocol;
+using Zmq.Routing;
+
+namespace Zmq.Sockets.Core;
+
+/// <summary>
+/// PUB's rules, which XPUB shares: each message to the subscribers whose prefixes match its first
+/// frame, subscriptions taken from messages (ZMTP 3.0's form) and SUBSCRIBE/CANCEL commands alike.
+/// A type that wants to see each change (XPUB) overrides <see cref="OnInterest"/> and
+/// <see cref="OnForget"/>; they run under the send lock.
+/// </summary>
+internal abstract class PublishingPattern : FanOutPattern
+{
+    private readonly SubscriberTable _subscribers = new();
+    private readonly Action<Pipe, bool, byte[]> _apply;
+
+    protected PublishingPattern()
+    {
+        _apply = (pipe, subscribe, topic) => Apply(pipe, subscribe, topic);
+    }
+
+    public override void Attach(Pipe pipe) => _subscribers.Add(pipe);
+
+    public override bool TrySend(ref Outgoing frame, out Pipe? blocked)
+    {
+        blocked = null;
+        if (!Out.InMessage)
+        {
+            Out.Choose(_subscribers.Match(frame.Span));
+        }
+        Out.Send(ref frame);
+        return true;
+    }
+
+    /// <summary>Subscriptions queued in the ZMTP 3.0 message form (libzmq sends them to every peer).</summary>
+    public override void TakeInbound(Pipe pipe) => _subscribers.ReadFrom(pipe, _apply);
+
+    protected override bool StatesInterest(string command) => command is Commands.Subscribe or Commands.Cancel;
+
+    protected override void ApplyInterest(Pipe pipe, string command, ReadOnlySpan<byte> data) =>
+        Apply(pipe, command == Commands.Subscribe, data);
+
+    private void Apply(Pipe pipe, bool subscribe, ReadOnlySpan<byte> topic) =>
+        OnInterest(pipe, subscribe, topic, _subscribers.Apply(pipe, subscribe, topic));
+
+    /// <summary>A subscription or cancellation arrived; <paramref name="changed"/>: it changed the
+    /// pipe's subscriptions (not a repeat, nor a cancel of what it never had).</summary>
+    protected virtual void OnInterest(Pipe pipe, bool subscribe, ReadOnlySpan<byte> topic, bool changed)
+    {
+    }
+
+    /// <summary>The pipe's subscriptions are about to go (its peer left, or will resubscribe).</summary>
+    protected virtual void OnForget(Pipe pipe)
+    {
+    }
+
+    protected override void ForgetInterest(Pipe pipe, bool peerGone)
+    {
+        OnForget(pipe);
+        if (peerGone)
+        {
+            _subscribers.Remove(pipe);
+        }
+        else
+        {
+            _subscribers.Forget(pipe);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using System.Text;
+using Zmq.Tests.Support;
+
+namespace Zmq.Tests.Sockets;
+
+/// <summary>XPUB and XSUB (RFC 29, libzmq test_xpub_*, test_xsub_*) over every transport:
+/// subscriptions visible to the application as messages, verbose modes, cancellations when a
+/// subscriber leaves, subscriptions sent as messages, and a forwarder through the proxy.</summary>
+public abstract class XPubXSubTests : TransportTestBase
+{
+    private static string Text(Message m) => $"{m.Span[0]}:{Encoding.UTF8.GetString(m.Span[1..])}";
+
+    private XPublisherSocket BoundXPub(bool verbose = false)
+    {
+        var xpub = new XPublisherSocket { XpubVerbose = verbose, ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
+        xpub.Bind(AnyEndpoint);
+        return xpub;
+    }
+
+    private static SubscriberSocket ConnectedSub(XPublisherSocket xpub)
+    {
+        var sub = new SubscriberSocket { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
+        sub.Connect(xpub.LastEndpoint!);
+        return sub;
+    }
+
+    [Fact]
+    public async Task XPub_ReceivesATopicsFirstSubscription_AndItsLastCancellation()
+    {
+        await using var xpub = BoundXPub();
+        await using var a = ConnectedSub(xpub);
+        await using var b = ConnectedSub(xpub);
+
+        a.Subscribe("A");
+        Assert.Equal("1:A", Text(xpub.Receive()));
+        b.Subscribe("A");
+        b.Subscribe("B");
+        Assert.Equal("1:B", Text(xpub.Receive()));   // b's "A" was not the topic's first
+        a.Unsubscribe("A");
+        b.Unsubscribe("A");
+        Assert.Equal("0:A", Text(xpub.Receive()));   // a's was not its last
+    }
+
+    [Fact]
+    public async Task XPubVerbose_ReceivesEverySubscription()
+    {
+        await using var xpub = BoundXPub(verbose: true);
+        await using var a = ConnectedSub(xpub);
+        await using var b = ConnectedSub(xpub);
+
+        a.Subscribe("A");
+        Assert.Equal("1:A", Text(xpub.Receive()));
+        b.Subscribe("A");
+        Assert.Equal("1:A", Text(xpub.Receive()));
+    }
+
+    [Fact]
+    public async Task XPub_ASubscriberLeaving_CancelsTheTopicsOnlyItHeld()
+    {
+        await using var xpub = BoundXPub();
+        await using var stays = ConnectedSub(xpub);
+        var leaves = ConnectedSub(xpub);
+        stays.Subscribe("shared");
+        Assert.Equal("1:shared", Text(xpub.Receive()));
+        leaves.Subscribe("shared");
+        leaves.Subscribe("own");
+        Assert.Equal("1:own", Text(xpub.Receive()));
+
+        await leaves.DisposeAsync();
+        Assert.Equal("0:own", Text(xpub.Receive()));
+        stays.Subscribe("marker");
+        Assert.Equal("1:marker", Text(xpub.Receive()));
+    }
+
+    [Fact]
+    public async Task XSub_SubscribesAndCancelsWithMessages()
+    {
+        await using var pub = new PublisherSocket { Linger = TimeSpan.Zero };
+        pub.Bind(AnyEndpoint);
+        await using var xsub = new XSubscriberSocket { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
+        xsub.Connect(pub.LastEndpoint!);
+
+        xsub.Send([1, (byte)'A']);
+        await Wait.UntilAsync(() =>
+        {
+            pub.Send("B: not subscribed");
+            pub.Send("A: probe");
+            return xsub.TryReceive(out var m, TimeSpan.FromMilliseconds(20)) && m.ToString() == "A: probe";
+        }, "the XSUB's subscription reaches the PUB");
+        while (xsub.TryReceive(out var m, TimeSpan.FromMilliseconds(50)))
+        {
+            Assert.Equal("A: probe", m.ToString());
+        }
+
+        xsub.Send([0, (byte)'A']);
+        pub.Send("A: after the cancel");
+        Assert.False(xsub.TryReceive(out var late, TimeSpan.FromMilliseconds(100)), $"received {late}");
+    }
+
+    [Fact]
+    public async Task AnXSubXPubForwarder_CarriesSubscriptionsUpAndMessagesDown()
+    {
+        await using var pub = new PublisherSocket { Linger = TimeSpan.Zero };
+        pub.Bind(AnyEndpoint);
+        await using var frontend = new XSubscriberSocket { Linger = TimeSpan.Zero };
+        frontend.Connect(pub.LastEndpoint!);
+        await using var backend = BoundXPub();
+        using var stop = new CancellationTokenSource();
+        var forwarder = Proxy.RunAsync(frontend, backend, cancellationToken: stop.Token);
+        await using var sub = ConnectedSub(backend);
+        sub.Subscribe("news");
+
+        await Wait.UntilAsync(() =>
+        {
+            pub.Send("sport: not subscribed");
+            pub.Send("news: through the forwarder");
+            return sub.TryReceive(out var m, TimeSpan.FromMilliseconds(20)) && m.ToString() == "news: through the forwarder";
+        }, "the subscription crosses the forwarder to the PUB");
+
+        await stop.CancelAsync();
+        await forwarder.WaitAsync(Timeout);
+    }
+}
+
+public sealed class XPubXSubOverTcp : XPubXSubTests
+{
+    protected override string AnyEndpoint => "tcp://127.0.0.1:*";
+}
+
+public sealed class XPubXSubOverIpc : XPubXSubTests
+{
+    protected override string AnyEndpoint => "ipc://*";
+}
+
+public sealed class XPubXSubOverInproc : XPubXSubTests
+{
+    protected override string AnyEndpoint => $"inproc://xpub-xsub-{Guid.NewGuid():N}";
+}
