@@ -148,6 +148,28 @@ public abstract partial class ZmqSocket
         }
     }
 
+    /// <summary>Why a socket that talks to one peer (PAIR) takes no other now, or null.</summary>
+    private string? RefusesPeer()
+    {
+        if (!_pattern.OnePeer)
+        {
+            return null;
+        }
+        lock (_endpointLock)
+        {
+            var peer = _pipes.FirstOrDefault(p => !p.Terminated);
+            return peer == null ? null : $"a {SocketType} talks to one peer, and has one ({peer.Endpoint})";
+        }
+    }
+
+    private void ThrowIfOnePeerTaken(string endpoint)
+    {
+        if (RefusesPeer() is { } refusal)
+        {
+            throw new InvalidOperationException($"cannot connect to {endpoint}: {refusal}; Disconnect it first");
+        }
+    }
+
     void IPeerHost.GiveUp(Pipe pipe, bool protocolError)
     {
         if (!protocolError)

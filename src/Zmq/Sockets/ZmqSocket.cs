@@ -221,28 +221,6 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         connector.Start();
     }
 
-    /// <summary>Why a socket that talks to one peer (PAIR) takes no other now, or null.</summary>
-    private string? RefusesPeer()
-    {
-        if (!_pattern.OnePeer)
-        {
-            return null;
-        }
-        lock (_endpointLock)
-        {
-            var peer = _pipes.FirstOrDefault(p => !p.Terminated);
-            return peer == null ? null : $"a {SocketType} talks to one peer, and has one ({peer.Endpoint})";
-        }
-    }
-
-    private void ThrowIfOnePeerTaken(string endpoint)
-    {
-        if (RefusesPeer() is { } refusal)
-        {
-            throw new InvalidOperationException($"cannot connect to {endpoint}: {refusal}; Disconnect it first");
-        }
-    }
-
     /// <summary>What transports read, fixed at each Bind or Connect.</summary>
     private TransportSettings TransportSettings => new(Ipv6, Backlog, ConnectTimeout, StreamOptions);
 
