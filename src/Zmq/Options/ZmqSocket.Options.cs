@@ -260,6 +260,12 @@ public abstract partial class ZmqSocket
 
     private byte[]? _routingId;
 
+    /// <summary>libzmq ZMQ_INVERT_MATCHING, for PUB, XPUB and SUB (others ignore it); default false.
+    /// When true, a PUB or XPUB sends each message to the subscribers whose subscriptions do
+    /// <em>not</em> match it, and a SUB receives the messages its subscriptions do not match. Both
+    /// ends of a connection should agree. Read at each message.</summary>
+    public bool InvertMatching { get; set; }
+
     private Transport.StreamOptions StreamOptions =>
         new(SendBufferSize, ReceiveBufferSize, TcpKeepalive, TcpKeepaliveIdle, TcpKeepaliveCount, TcpKeepaliveInterval, TypeOfService);
 

@@ -29,6 +29,24 @@ internal sealed class SubscriberTable
     /// <summary>The pipes subscribed to a prefix of <paramref name="first"/>, each once; read before the next call.</summary>
     public HashSet<Pipe> Match(ReadOnlySpan<byte> first) => _subscriptions.Match(first);
 
+    private readonly HashSet<Pipe> _unmatched = [];
+
+    /// <summary>The pipes with no subscription that is a prefix of <paramref name="first"/>
+    /// (libzmq's invert matching); read before the next call.</summary>
+    public HashSet<Pipe> MatchInverted(ReadOnlySpan<byte> first)
+    {
+        var matched = _subscriptions.Match(first);
+        _unmatched.Clear();
+        foreach (var pipe in _pipes)
+        {
+            if (!matched.Contains(pipe))
+            {
+                _unmatched.Add(pipe);
+            }
+        }
+        return _unmatched;
+    }
+
     /// <summary>As the pipe's inbound consumer: applies every subscription message it queued (through
     /// <paramref name="apply"/>, where the socket wants to see them); anything else from a subscriber
     /// is dropped.</summary>

@@ -37,6 +37,16 @@ public sealed class XPublisherSocket : ZmqSocket, IMultipartSendingSocket, IMult
     /// not only a topic's first.</summary>
     public bool XpubVerbose { get; set; }
 
+    /// <summary>libzmq ZMQ_XPUB_NODROP; default false. When true, a send waits (up to
+    /// <see cref="ZmqSocket.SendTimeout"/>; <c>TrySend</c> returns false) until every subscriber the
+    /// message goes to has room under its high-water mark, instead of the full ones missing it.</summary>
+    public bool XpubNoDrop { get; set; }
+
+    /// <summary>libzmq ZMQ_XPUB_WELCOME_MSG; default null = none. Sent to each subscriber as its
+    /// first message when it connects (again after each reconnect); a SUB receives it only if it
+    /// subscribed to it, before connecting. Read, and copied, at each connection.</summary>
+    public byte[]? WelcomeMessage { get; set; }
+
     /// <summary>libzmq ZMQ_XPUB_VERBOSER; default false. When true, every subscription and every
     /// cancellation is received, not only a topic's first and last.</summary>
     public bool XpubVerboser { get; set; }
@@ -54,6 +64,28 @@ public sealed class XPublisherSocket : ZmqSocket, IMultipartSendingSocket, IMult
         private XPublisherSocket Socket => (XPublisherSocket)Owner;
 
         public override ZmqSocketType Type => ZmqSocketType.XPub;
+
+        protected override bool WaitsForRoom => Socket.XpubNoDrop;
+
+        public override void Attach(Pipe pipe)
+        {
+            base.Attach(pipe);
+            // A connecting end is welcomed at each handshake (Connected) instead.
+            if (pipe.IsInproc || pipe.Connection != null)
+            {
+                Welcome(pipe);
+            }
+        }
+
+        public override void Connected(Pipe pipe) => Welcome(pipe);
+
+        private void Welcome(Pipe pipe)
+        {
+            if (Socket.WelcomeMessage is { } welcome)
+            {
+                pipe.Write(Msg.CopyOf(welcome));
+            }
+        }
 
         protected override void OnInterest(Pipe pipe, bool subscribe, ReadOnlySpan<byte> topic, bool changed)
         {

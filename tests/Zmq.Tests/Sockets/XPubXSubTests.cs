@@ -73,6 +73,65 @@ public abstract class XPubXSubTests : TransportTestBase
     }
 
     [Fact]
+    public async Task XPub_WelcomesEachSubscriberWithItsWelcomeMessage()
+    {
+        await using var xpub = BoundXPub();
+        xpub.WelcomeMessage = "welcome"u8.ToArray();
+        await using var sub = new SubscriberSocket { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
+        sub.Subscribe("welcome");
+        sub.Connect(xpub.LastEndpoint!);
+
+        Assert.Equal("welcome", sub.ReceiveString());
+        Assert.Equal("1:welcome", Text(xpub.Receive()));
+    }
+
+    [Fact]
+    public async Task XPubNoDrop_WaitsForAFullSubscriber_InsteadOfDropping()
+    {
+        await using var xpub = new XPublisherSocket { XpubNoDrop = true, SendHighWatermark = 4, SendTimeout = Timeout, ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
+        xpub.Bind(AnyEndpoint);
+        await using var sub = new SubscriberSocket { ReceiveHighWatermark = 4, ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
+        sub.Subscribe("");
+        sub.Connect(xpub.LastEndpoint!);
+        Assert.Equal("1:", Text(xpub.Receive()));
+
+        int sent = 0;
+        bool refused = false;
+        await Wait.UntilAsync(() =>
+        {
+            // Bounded: an XPUB that drops instead would take every message.
+            while (sent < 100_000 && !(refused = !xpub.TrySend($"{sent}")))
+            {
+                sent++;
+            }
+            return sent >= 8 || !refused;
+        }, "the XPUB fills the subscriber's queues");
+        Assert.True(refused, $"the XPUB took {sent} messages without waiting");
+        var waiting = Task.Run(() => xpub.Send("after the wait"));
+        for (int i = 0; i < sent; i++)
+        {
+            Assert.Equal($"{i}", sub.ReceiveString());
+        }
+        await waiting.WaitAsync(Timeout);
+        Assert.Equal("after the wait", sub.ReceiveString());
+    }
+
+    [Fact]
+    public async Task InvertMatching_BothEnds_CarryWhatTheSubscriptionsDoNotMatch()
+    {
+        await using var xpub = new XPublisherSocket { InvertMatching = true, ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
+        xpub.Bind(AnyEndpoint);
+        await using var sub = new SubscriberSocket { InvertMatching = true, ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
+        sub.Subscribe("A");
+        sub.Connect(xpub.LastEndpoint!);
+        Assert.Equal("1:A", Text(xpub.Receive()));   // applied at the XPUB from here on
+
+        xpub.Send("A: excluded");
+        xpub.Send("B: included");
+        Assert.Equal("B: included", sub.ReceiveString());
+    }
+
+    [Fact]
     public async Task XSub_SubscribesAndCancelsWithMessages()
     {
         await using var pub = new PublisherSocket { Linger = TimeSpan.Zero };

@@ -72,4 +72,21 @@ public sealed class Zmtp30PeerTests
         var (_, body) = await peer.ReadShortFrameAsync();
         Assert.Equal("back", Encoding.UTF8.GetString(body));
     }
+
+    [Fact]
+    public async Task InvertMatching_AtThePublisher_SendsASubscriberOnlyWhatItsSubscriptionsDoNotMatch()
+    {
+        // A raw subscriber filters nothing itself, so it shows what the publisher chose to send.
+        await using var xpub = new XPublisherSocket { InvertMatching = true, ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
+        xpub.Bind("tcp://127.0.0.1:*");
+        await using var peer = await RawPeer.ConnectAsync(xpub.LastEndpoint!);
+        await peer.HandshakeAsync("SUB");
+        await peer.SendAsync([0, 2, 1, (byte)'A']);
+        Assert.Equal([1, (byte)'A'], xpub.Receive().Span.ToArray());
+
+        xpub.Send("A: matches, so not sent");
+        xpub.Send("B: matches nothing, so sent");
+        var (_, body) = await peer.ReadShortFrameAsync();
+        Assert.Equal("B: matches nothing, so sent", Encoding.UTF8.GetString(body));
+    }
 }

@@ -27,10 +27,32 @@ internal abstract class PublishingPattern : FanOutPattern
         blocked = null;
         if (!Out.InMessage)
         {
-            Out.Choose(_subscribers.Match(frame.Span));
+            var matches = Owner.InvertMatching ? _subscribers.MatchInverted(frame.Span) : _subscribers.Match(frame.Span);
+            if (WaitsForRoom && FirstFull(matches) is { } full)
+            {
+                blocked = full;
+                return false;
+            }
+            Out.Choose(matches);
         }
         Out.Send(ref frame);
         return true;
+    }
+
+    /// <summary>Whether a send waits for every matching subscriber to have room, instead of the full
+    /// ones missing the message (XPUB's XpubNoDrop).</summary>
+    protected virtual bool WaitsForRoom => false;
+
+    private static Pipe? FirstFull(HashSet<Pipe> pipes)
+    {
+        foreach (var pipe in pipes)
+        {
+            if (!pipe.HasSendCapacity)
+            {
+                return pipe;
+            }
+        }
+        return null;
     }
 
     /// <summary>Subscriptions queued in the ZMTP 3.0 message form (libzmq sends them to every peer).</summary>

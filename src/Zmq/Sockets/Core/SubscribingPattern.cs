@@ -25,7 +25,7 @@ internal abstract class SubscribingPattern : InterestPattern
 
     public override bool Filters => true;
 
-    public override bool Accepts(ReadOnlySpan<byte> first) => _subscriptions.Matches(first);
+    public override bool Accepts(ReadOnlySpan<byte> first) => _subscriptions.Matches(first) != Owner.InvertMatching;
 
     // Measured at 1 KiB, ten SUBs fed by one PUB: with pooled bodies their read loops and
     // receivers contend on one pool bucket, 1.5 µs of CPU per message against 1.1 with
