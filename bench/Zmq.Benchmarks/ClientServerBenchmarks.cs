@@ -4,7 +4,7 @@ namespace Zmq.Benchmarks;
 
 /// <summary>
 /// The public API end to end in one process, per message: a CLIENT sends a batch to a SERVER over
-/// loopback, then the SERVER receives it. The batch stays below the high-water marks, so neither
+/// loopback (or inproc), then the SERVER receives it. The batch stays below the high-water marks, so neither
 /// side waits on the other's full queue. Allocated counts only this (the benchmark's) thread: the
 /// library's I/O threads allocate too; bench/Zmq.Perf reports whole-process figures.
 /// </summary>
@@ -17,7 +17,8 @@ public class ClientServerBenchmarks : IDisposable
     private ClientSocket? _client;
     private byte[] _payload = [];
 
-    [Params("tcp", "ipc")]
+    // inproc: the socket core's own cost per message, with no I/O thread in between.
+    [Params("tcp", "ipc", "inproc")]
     public string Transport { get; set; } = "tcp";
 
     [Params(64, 1024, 65536)]
@@ -28,7 +29,12 @@ public class ClientServerBenchmarks : IDisposable
     {
         _payload = new byte[Size];
         _server = new ServerSocket { ReceiveTimeout = TimeSpan.FromSeconds(10), Linger = TimeSpan.Zero };
-        _server.Bind(Transport == "ipc" ? "ipc://*" : "tcp://127.0.0.1:*");
+        _server.Bind(Transport switch
+        {
+            "ipc" => "ipc://*",
+            "inproc" => $"inproc://bench-{Guid.NewGuid():N}",
+            _ => "tcp://127.0.0.1:*",
+        });
         _client = new ClientSocket { SendTimeout = TimeSpan.FromSeconds(10), Linger = TimeSpan.Zero };
         _client.Connect(_server.LastEndpoint!);
         // The first message waits for the connection; keep that out of the measurements.
