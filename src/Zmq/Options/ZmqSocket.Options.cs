@@ -260,6 +260,12 @@ public abstract partial class ZmqSocket
 
     private byte[]? _routingId;
 
+    /// <summary>libzmq ZMQ_PROBE_ROUTER, for DEALER, ROUTER and REQ (others ignore it); default false.
+    /// When true, an empty message goes to each peer as the first message of its pipe, so that a
+    /// ROUTER peer receives the identity of this socket at once, before anything is sent. Read at
+    /// each Bind and Connect (and, for an accepted peer, as it connects).</summary>
+    public bool ProbeRouter { get; set; }
+
     /// <summary>libzmq ZMQ_INVERT_MATCHING, for PUB, XPUB and SUB (others ignore it); default false.
     /// When true, a PUB or XPUB sends each message to the subscribers whose subscriptions do
     /// <em>not</em> match it, and a SUB receives the messages its subscriptions do not match. Both

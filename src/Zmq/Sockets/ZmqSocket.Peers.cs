@@ -14,6 +14,14 @@ public abstract partial class ZmqSocket
     {
         pipe.OutboundProducers.Set(SendLock);
         UnderSendLock(pipe, static (pattern, p) => pattern.Attach(p));
+        if (ProbeRouter && AnnouncesIdentity)
+        {
+            // The first message on the pipe, so that a ROUTER peer learns of this one at once.
+            using (SendLock.Enter())
+            {
+                pipe.WriteInline([]);
+            }
+        }
     }
 
     /// <summary>A pipe will carry no more traffic; its unread inbound messages may still be received.</summary>

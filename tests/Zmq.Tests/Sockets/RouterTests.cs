@@ -241,6 +241,28 @@ public abstract class RouterTests : TransportTestBase
     }
 
     [Fact]
+    public async Task ProbeRouter_TellsTheRouterOfEachPeerBeforeItSendsAnything()
+    {
+        await using var router = BoundRouter();
+        await using var dealer = NewDealer("probing");
+        dealer.ProbeRouter = true;
+        dealer.Connect(router.LastEndpoint!);
+        await using var connecting = NewRouter();
+        connecting.RoutingId = "router"u8.ToArray();
+        connecting.ProbeRouter = true;
+        connecting.Connect(router.LastEndpoint!);
+
+        var probes = new HashSet<string>();
+        for (int i = 0; i < 2; i++)
+        {
+            var (identity, frames) = ReceiveRouted(router);
+            Assert.Equal([""], frames);
+            probes.Add(System.Text.Encoding.UTF8.GetString(identity));
+        }
+        Assert.Equal(["probing", "router"], probes.Order());
+    }
+
+    [Fact]
     public void RoutingId_OfZeroLengthOrStartingWithZero_IsRefused()
     {
         using var dealer = new DealerSocket();
