@@ -41,7 +41,10 @@ public abstract class MetricsTests : TransportTestBase
     public async Task BytesOnTheWire_AreCountedOnBothSides_AndMatchOnceEverythingArrived()
     {
         using var meter = new MeterReader();
-        await using var server = BoundServer();
+        // Counts are keyed by the endpoint string: a reserved port, never a freed ephemeral one that
+        // a connector left by a test running alongside might still be re-dialling.
+        await using var server = NewServer();
+        server.Bind(FreshEndpoint());
         string ep = server.LastEndpoint!;
         await using var client = NewClient();
         ConnectAndLearnIds(server, ("c", client));
