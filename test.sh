@@ -14,14 +14,16 @@ if [ ! -d tests/interop/node/node_modules/zeromq ]; then
   (cd tests/interop/node && npm ci --no-audit --no-fund)
 fi
 
-# Debian's libzmq 4.3.4: the benchmark's reference, whose path the smoke tests run, and (through
+# Debian's libzmq 4.3.4: the benchmark's reference, whose path the smoke tests run (through P/Invoke
+# and through bench/native/perf_peer.c, built with gcc against libzmq3-dev), and (through
 # python3-zmq) the second libzmq build of the interop tests.
-if ! ldconfig -p | grep 'libzmq\.so\.5 ' >/dev/null || ! /usr/bin/python3 -c 'import zmq' 2>/dev/null; then
+if ! ldconfig -p | grep 'libzmq\.so\.5 ' >/dev/null || ! /usr/bin/python3 -c 'import zmq' 2>/dev/null \
+  || [ ! -f /usr/include/zmq.h ] || ! command -v cc >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "Installing Debian's libzmq5 and python3-zmq ..."
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libzmq5 python3-zmq >/dev/null
+    echo "Installing Debian's libzmq5, libzmq3-dev, gcc and python3-zmq ..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libzmq5 python3-zmq libzmq3-dev gcc >/dev/null
   else
-    echo "The tests need Debian's libzmq5 and python3-zmq: sudo apt-get install libzmq5 python3-zmq" >&2
+    echo "The tests need Debian's libzmq5, libzmq3-dev, gcc and python3-zmq: sudo apt-get install libzmq5 libzmq3-dev gcc python3-zmq" >&2
     exit 1
   fi
 fi

@@ -18,10 +18,10 @@ internal sealed class ChildProcess : IDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _stderr = new();
 
-    private ChildProcess(string who, IEnumerable<string> args, BlockingCollection<ChildLine> lines, bool raiseFdLimit)
+    private ChildProcess(string who, IEnumerable<string> args, BlockingCollection<ChildLine> lines, bool raiseFdLimit, ProcessStartInfo? program = null)
     {
         Who = who;
-        var psi = SelfStartInfo();
+        var psi = program ?? SelfStartInfo();
         if (raiseFdLimit && !OperatingSystem.IsWindows())
         {
             // A process may raise its own soft limit up to the hard one; the shell does it for the
@@ -81,6 +81,13 @@ internal sealed class ChildProcess : IDisposable
     public const int WantedFdLimit = 65536;
 
     public static ChildProcess Start(string who, IEnumerable<string> args, BlockingCollection<ChildLine> lines, bool raiseFdLimit = false) => new(who, args, lines, raiseFdLimit);
+
+    /// <summary>A side of <paramref name="w"/>: this program's child mode, or the native libzmq peer
+    /// where it serves the row (it takes the same arguments, less the "child" command).</summary>
+    public static ChildProcess StartSide(string who, Workload w, string role, IEnumerable<string> args, BlockingCollection<ChildLine> lines) =>
+        NativePeer.Serves(w)
+            ? new(who, [role, .. args], lines, raiseFdLimit: false, NativePeer.StartInfo())
+            : new(who, [ChildMain.Command, role, .. args], lines, raiseFdLimit: false);
 
     /// <summary>Writes a command line to the child's stdin.</summary>
     public void Tell(string command)

@@ -26,7 +26,11 @@ internal static class Plan
     /// <summary>Subscribers of the fan-out workload.</summary>
     public const int Subscribers = 10;
 
-    private static readonly Variant[] LatencyVariants = [Variant.LibZmqReqRep, Variant.NetMQReqRep, Variant.NetMQClientServer, Variant.NetMQClientServerPooled, Variant.ZmqClientServer];
+    private static readonly Variant[] LatencyVariants = [Variant.LibZmqReqRep, Variant.NetMQReqRep, Variant.NetMQClientServer, Variant.NetMQClientServerPooled, Variant.ZmqClientServer, Variant.ZmqReqRep];
+
+    /// <summary>DEALER → ROUTER, the classic broker's inbound leg, at 64 B only (one size tells the
+    /// cost of the identity frame).</summary>
+    private static readonly Variant[] DealerRouterVariants = [Variant.LibZmqDealerRouter, Variant.NetMQDealerRouter, Variant.ZmqDealerRouter];
 
     public static Settings SettingsFor(bool quick) => quick
         ? new Settings(TimeSpan.FromSeconds(0.4), TimeSpan.FromSeconds(1.5))
@@ -56,6 +60,10 @@ internal static class Plan
             }
             foreach (string transport in new[] { "tcp", "ipc" })
             {
+                Add(plan, Kind.Throughput, transport, 64, DealerRouterVariants, 1, p);
+            }
+            foreach (string transport in new[] { "tcp", "ipc" })
+            {
                 foreach (int size in latencySizes)
                 {
                     Add(plan, Kind.Latency, transport, size, LatencyVariants, 1, p);
@@ -78,6 +86,7 @@ internal static class Plan
         {
             Add(plan, Kind.Throughput, "inproc", size, StreamVariants, 1, 1);
         }
+        Add(plan, Kind.Throughput, "inproc", 64, DealerRouterVariants, 1, 1);
         Add(plan, Kind.Shared, "inproc", 64, SharedVariants, SharingThreads, 1);
         Add(plan, Kind.Scale, "tcp", 64, [Variant.LibZmqDealerRouter, Variant.ZmqClientServer], ScaleConnections(quick), 2);
         return plan;

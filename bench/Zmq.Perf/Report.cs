@@ -15,8 +15,8 @@ internal static class Report
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    /// <summary>libzmq's PUSH/PULL (REQ/REP for latency) and NetMQ's CLIENT/SERVER (PUB/SUB for
-    /// fan-out) are the references; NetMQ's is the faster of its default and its pooled run, so
+    /// <summary>libzmq's same type where it has one (else PUSH/PULL; REQ/REP for latency) and
+    /// NetMQ's same type where it has one (else CLIENT/SERVER; PUB/SUB for fan-out) are the references; NetMQ's is the faster of its default and its pooled run, so
     /// the ratio is against NetMQ at its best. NetMQ has no real ipc, so ipc rows compare with its
     /// tcp figure of the same workload.</summary>
     public static List<Row> Compare(IReadOnlyList<WorkloadResult> results)
@@ -24,13 +24,17 @@ internal static class Report
         var rows = new List<Row>();
         foreach (var r in results)
         {
-            var lib = Find(results, r.Workload.Group, v => v.Library == Library.LibZmq);
+            // Like with like where the other library has the type in the row (PUSH/PULL, REQ/REP,
+            // DEALER/ROUTER); else its fastest (libzmq) or its CLIENT/SERVER (NetMQ).
+            var pattern = r.Workload.Variant.Pattern;
+            var lib = Find(results, r.Workload.Group, v => v.Library == Library.LibZmq && v.Pattern == pattern)
+                ?? Find(results, r.Workload.Group, v => v.Library == Library.LibZmq);
             bool fromTcp = r.Workload.Transport == "ipc";
-            // Like with like where NetMQ has the type: PUB/SUB for fan-out, PUSH/PULL for PUSH/PULL.
-            var netPattern = r.Workload.Kind == Kind.FanOut ? Pattern.PubSub
-                : r.Workload.Variant.Pattern == Pattern.PushPull ? Pattern.PushPull
-                : Pattern.ClientServer;
-            var net = Find(results, (fromTcp ? r.Workload with { Transport = "tcp" } : r.Workload).Group, v => v.Library == Library.NetMQ && v.Pattern == netPattern);
+            string netGroup = (fromTcp ? r.Workload with { Transport = "tcp" } : r.Workload).Group;
+            var net = r.Workload.Kind == Kind.FanOut
+                ? Find(results, netGroup, v => v.Library == Library.NetMQ && v.Pattern == Pattern.PubSub)
+                : Find(results, netGroup, v => v.Library == Library.NetMQ && v.Pattern == pattern)
+                    ?? Find(results, netGroup, v => v.Library == Library.NetMQ && v.Pattern == Pattern.ClientServer);
             rows.Add(new Row(r, Ratio(r, lib), Ratio(r, net), fromTcp && net is not null));
         }
         return rows;

@@ -32,7 +32,7 @@ internal static class Runner
                 return new WorkloadResult(w, bind1, connect1, error1, Wall());
             }
 
-            var bind = ChildProcess.Start(BindWho, [ChildMain.Command, "bind", .. common], lines);
+            var bind = ChildProcess.StartSide(BindWho, w, "bind", common, lines);
             children.Add(bind);
             string? endpoint = null;
             while (endpoint is null)
@@ -52,7 +52,7 @@ internal static class Runner
                         return WorkloadResult.Failed(w, bind.Describe(), Wall());
                 }
             }
-            var connect = ChildProcess.Start(ConnectWho, [ChildMain.Command, "connect", .. common, "--connect", endpoint], lines);
+            var connect = ChildProcess.StartSide(ConnectWho, w, "connect", [.. common, "--connect", endpoint], lines);
             children.Add(connect);
             var (b, c, error) = Collect(lines, children, s.Deadline);
             connect.Release();

@@ -13,14 +13,17 @@ internal static class CatCommand
     public const string Usage = """
           zmq cat --type TYPE (--bind EP | --connect EP)... [--count N] [--echo] [--subscribe PREFIX]...
               Sends each stdin line as a message and prints each received message as a line on stdout.
-              TYPE: client server pair pub sub xpub xsub push pull req rep dealer router (any case).
-              On types with multipart messages a TAB separates the frames of a line, and a received
-              message prints its frames joined by TAB. A ROUTER prints the peer's identity first, as
-              0x and lowercase hex, and a line it sends starts with such an identity. A SERVER sends a
+              TYPE: client server pair pub sub xpub xsub push pull req rep dealer router stream (any
+              case). On types with multipart messages a TAB separates the frames of a line, and a
+              received message prints its frames joined by TAB. A ROUTER or STREAM prints the peer's
+              identity first, as 0x and lowercase hex, and a line it sends starts with such an
+              identity. A STREAM talks to plain tcp peers: it sends a line's text and a newline, prints
+              the bytes that came (less one trailing newline), and prints a connection's start and end
+              as its identity with nothing after the TAB. A SERVER sends a
               line to the peer of the last message it received. A REQ sends a line, prints the reply,
               then sends the next, and exits once stdin has ended and the last reply is in; a REP
-              answers each request with the next stdin line. --echo (server rep dealer pair router)
-              sends every received message back to its sender. --subscribe (sub, xsub; repeatable;
+              answers each request with the next stdin line. --echo (server rep dealer pair router
+              stream) sends every received message back to its sender (not STREAM's notices). --subscribe (sub, xsub; repeatable;
               "" is everything, none is nothing). Each bind prints 'bound <endpoint>' on stderr (the
               real port for tcp://...:*).
               Exits 0 after N received messages (--count 0: once stdin is sent); a type that only sends
@@ -33,7 +36,7 @@ internal static class CatCommand
     public static readonly string[] Flags = ["echo"];
     public static readonly string[] Repeatable = ["bind", "connect", "subscribe"];
 
-    private static readonly string[] TypeNames = ["client", "server", "pair", "pub", "sub", "xpub", "xsub", "push", "pull", "req", "rep", "dealer", "router"];
+    private static readonly string[] TypeNames = ["client", "server", "pair", "pub", "sub", "xpub", "xsub", "push", "pull", "req", "rep", "dealer", "router", "stream"];
 
     // Long enough to flush replies to a live peer on loopback or a LAN, short enough that an absent
     // peer does not keep the process around (the library default would wait up to 30 s).
@@ -56,9 +59,9 @@ internal static class CatCommand
         ZmqSocket socket = SocketFactory.Create("type", type, TypeNames);
         try
         {
-            if (echo && socket is not (ServerSocket or DealerSocket or PairSocket or RouterSocket or ResponseSocket))
+            if (echo && socket is not (ServerSocket or DealerSocket or PairSocket or RouterSocket or ResponseSocket or StreamSocket))
             {
-                throw new UsageException($"--echo needs a type that can send a message back to its sender (server, rep, dealer, pair, router), not {type}");
+                throw new UsageException($"--echo needs a type that can send a message back to its sender (server, rep, dealer, pair, router, stream), not {type}");
             }
             if (topics.Count > 0 && socket is not (SubscriberSocket or XSubscriberSocket))
             {
@@ -184,7 +187,9 @@ internal static class CatCommand
                         multipart.ReceiveMultipart(frames);
                         WriteFrames(frames);
                         received++;
-                        if (echo)
+                        // STREAM's notices (an identity and an empty frame) are not data to echo:
+                        // sent back, the empty frame would close the connection.
+                        if (echo && !(socket is StreamSocket && frames.Count == 2 && frames[1].Length == 0))
                         {
                             ((IMultipartSendingSocket)socket).SendMultipart(frames);
                         }
@@ -295,17 +300,18 @@ internal static class CatCommand
                             string[] fields = line.Split('\t');
                             for (int i = 0; i < fields.Length; i++)
                             {
-                                if (i == 0 && socket is RouterSocket)
+                                if (i == 0 && RoutesByIdentity)
                                 {
                                     if (!TryParseIdentity(fields[0], out var identity))
                                     {
-                                        Console.Error.WriteLine($"zmq cat: a ROUTER line starts with the peer's identity as 0x and hex, then a TAB; skipped: {line}");
+                                        Console.Error.WriteLine($"zmq cat: a {socket.SocketType} line starts with the peer's identity as 0x and hex, then a TAB; skipped: {line}");
                                         break;
                                     }
                                     frames.Add(identity);
                                     continue;
                                 }
-                                frames.Add(fields[i]);
+                                // A raw peer reads lines: each goes with its newline.
+                                frames.Add(socket is StreamSocket && i == fields.Length - 1 ? fields[i] + "\n" : fields[i]);
                             }
                             if (frames.Count == fields.Length)
                             {
@@ -359,16 +365,24 @@ internal static class CatCommand
                 {
                     _joined.Write("\t"u8);
                 }
-                if (i == 0 && socket is RouterSocket)
+                if (i == 0 && RoutesByIdentity)
                 {
                     _joined.Write("0x"u8);
                     _joined.Write(Encoding.ASCII.GetBytes(Convert.ToHexStringLower(frames[i].Span)));
                     continue;
                 }
-                _joined.Write(frames[i].Span);
+                var frame = frames[i].Span;
+                if (socket is StreamSocket && frame.EndsWith("\n"u8))
+                {
+                    // The line's own end: WriteLine adds one.
+                    frame = frame[..^(frame.EndsWith("\r\n"u8) ? 2 : 1)];
+                }
+                _joined.Write(frame);
             }
             WriteLine(_joined.WrittenSpan);
         }
+
+        private bool RoutesByIdentity => socket is RouterSocket or StreamSocket;
 
         private static bool TryParseIdentity(string field, out byte[] identity)
         {

@@ -18,6 +18,7 @@ internal static class SocketFactory
         ["rep"] = () => new ResponseSocket(),
         ["dealer"] = () => new DealerSocket(),
         ["router"] = () => new RouterSocket(),
+        ["stream"] = () => new StreamSocket(),
         ["radio"] = () => new RadioSocket(),
         ["dish"] = () => new DishSocket(),
     };

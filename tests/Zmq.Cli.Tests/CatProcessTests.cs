@@ -139,6 +139,37 @@ public class CatProcessTests
     }
 
     [Fact]
+    public async Task A_stream_prints_a_plain_tcp_peers_lines_and_notices_under_its_identity_and_echoes_only_the_data()
+    {
+        var (stream, endpoint) = await BindAsync("--type", "stream", "--echo", "--count", "3");
+        try
+        {
+            var uri = new Uri(endpoint.Replace("tcp://", "http://", StringComparison.Ordinal));
+            using (var peer = new System.Net.Sockets.TcpClient())
+            {
+                await peer.ConnectAsync(uri.Host, uri.Port);
+                var net = peer.GetStream();
+                await net.WriteAsync("ping\n"u8.ToArray());
+                var back = new byte[5];
+                await net.ReadExactlyAsync(back).AsTask().WaitAsync(Limit);
+                Assert.Equal("ping\n", System.Text.Encoding.ASCII.GetString(back));
+            }
+
+            string[] seen = (await stream.StandardOutput.ReadToEndAsync().WaitAsync(Limit)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            await stream.WaitForExitAsync().WaitAsync(Limit);
+            Assert.Equal(3, seen.Length);
+            string id = seen[0].Split('\t')[0];
+            Assert.Matches("^0x00[0-9a-f]{8}$", id);
+            Assert.Equal([id + "\t", id + "\tping", id + "\t"], seen);
+            Assert.Equal(0, stream.ExitCode);
+        }
+        finally
+        {
+            ZmqTool.KillIfRunning(stream);
+        }
+    }
+
+    [Fact]
     public async Task A_req_sends_a_line_prints_the_reply_then_sends_the_next_and_exits_at_the_end_of_stdin()
     {
         var (rep, endpoint) = await BindAsync("--type", "rep", "--count", "2");

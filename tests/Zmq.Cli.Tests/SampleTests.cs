@@ -11,6 +11,7 @@ public class SampleTests
     [Theory]
     [InlineData("ClientServer", "alice: got 'alice #3 -> done'", "bob: got 'bob #3 -> done'", "server: answered 6 requests, each to its sender")]
     [InlineData("PubSub", "weather subscriber: weather.wind = 40 km/h", "all-topics subscriber: traffic.a7 = jammed")]
+    [InlineData("HttpHello", "client: 200 Hello from a ØMQ STREAM socket, you asked for /hello", "client: 200 Hello from a ØMQ STREAM socket, you asked for /again", "server: done")]
     [InlineData("Pipeline", "sink: 30 results, sum of squares 9455")]
     [InlineData("ReqRepBroker", "alice: got 'ALICE #3'", "bob: got 'BOB #3'", "broker: every reply reached its client; terminated")]
     [InlineData("RadioDish", "scores dish: scores: 3-1", "scores dish: scores: final 3-2", "scores+weather dish: weather: sunny")]

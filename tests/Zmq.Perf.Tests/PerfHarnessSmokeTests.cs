@@ -36,6 +36,11 @@ public class PerfHarnessSmokeTests
     [InlineData("netmq-cs-pooled", "tcp", 1)]
     [InlineData("netmq-cs-pooled", "inproc", 1)]
     [InlineData("netmq-pushpull", "tcp", 2)]
+    [InlineData("libzmq-dealerrouter", "tcp", 2)]
+    [InlineData("libzmq-dealerrouter", "inproc", 1)]
+    [InlineData("netmq-dealerrouter", "tcp", 2)]
+    [InlineData("zmq-dealerrouter", "tcp", 2)]
+    [InlineData("zmq-dealerrouter", "inproc", 1)]
     public void Throughput_ReferenceLibraries_CountEveryMessage(string variant, string transport, int procs)
     {
         var r = Runner.Run(new Workload(Kind.Throughput, transport, 256, Reference(variant), Procs: procs), Few);
@@ -53,6 +58,8 @@ public class PerfHarnessSmokeTests
     [InlineData("netmq-reqrep", 1)]
     [InlineData("netmq-cs", 1)]
     [InlineData("netmq-cs-pooled", 2)]
+    [InlineData("zmq-reqrep", 2)]
+    [InlineData("zmq-reqrep", 1)]
     public void Latency_ReferenceLibraries_TimeEveryRoundTrip(string variant, int procs)
     {
         var r = Runner.Run(new Workload(Kind.Latency, "tcp", 64, Reference(variant), Procs: procs), Few with { MaxMessages = 500 });
@@ -72,6 +79,33 @@ public class PerfHarnessSmokeTests
         Assert.True(r.Ok, r.Error);
         Assert.True(r.Connect!.Messages > 0, "the subscribers counted nothing");
         Assert.Equal(0, r.Connect.Bad);
+    }
+
+    [Theory]
+    [InlineData("Throughput", "libzmq-pushpull")]
+    [InlineData("Latency", "libzmq-reqrep")]
+    [InlineData("ManyToOne", "libzmq-dealerrouter")]
+    public void LibzmqRows_RunOnTheNativePeer_WhereItServesThem(string kindName, string variant)
+    {
+        var kind = Enum.Parse<Kind>(kindName);
+        // .ci/run installs a C compiler and libzmq3-dev, so the native peer must build there: the
+        // libzmq column is then libzmq alone, not libzmq behind P/Invoke.
+        var w = new Workload(kind, "tcp", 64, Reference(variant), Senders: kind == Kind.ManyToOne ? 3 : 1, Procs: 2);
+        Assert.True(NativePeer.Serves(w), "bench/native/perf_peer.c did not build: install gcc and libzmq3-dev");
+        var r = Runner.Run(w, Few with { MaxMessages = 500 });
+
+        Assert.True(r.Ok, r.Error);
+        Assert.Null(r.AllocatedPerMessage);
+        if (kind == Kind.Latency)
+        {
+            Assert.Equal(500, r.Latency!.Count);
+        }
+        else
+        {
+            Assert.Equal(500L * w.Senders, r.Connect!.Messages);
+            Assert.Equal(500L * w.Senders - 1, r.Bind!.Messages);
+        }
+        Assert.Equal(0, r.Bind!.Bad + r.Connect!.Bad);
     }
 
     [Fact]

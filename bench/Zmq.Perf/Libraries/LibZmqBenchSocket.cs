@@ -18,6 +18,9 @@ internal sealed class LibZmqBenchSocket : IBenchSocket
     private readonly IntPtr _outgoing = Marshal.AllocHGlobal(MsgSize);
     private IntPtr _socket;
 
+    /// <summary>A ROUTER: each message starts with the sender's identity frame, read past.</summary>
+    private readonly bool _routed;
+
     public LibZmqBenchSocket(Pattern pattern, bool bindSide)
     {
         int type = pattern switch
@@ -25,9 +28,11 @@ internal sealed class LibZmqBenchSocket : IBenchSocket
             Pattern.PushPull => bindSide ? Pull : Push,
             Pattern.ReqRep => bindSide ? Rep : Req,
             Pattern.PubSub => bindSide ? Pub : Sub,
+            Pattern.DealerRouter => bindSide ? Router : Dealer,
             _ => throw new NotSupportedException("Debian's libzmq has no CLIENT/SERVER (draft API)"),
         };
         _socket = NewBenchSocket(Context(), type);
+        _routed = type == Router;
         Check(zmq_msg_init(_received), "zmq_msg_init");
         if (pattern == Pattern.PubSub && !bindSide)
         {
@@ -86,6 +91,15 @@ internal sealed class LibZmqBenchSocket : IBenchSocket
     }
 
     public int Receive()
+    {
+        if (_routed)
+        {
+            ReceiveFrame();
+        }
+        return ReceiveFrame();
+    }
+
+    private int ReceiveFrame()
     {
         while (zmq_msg_recv(_received, _socket, 0) < 0)
         {

@@ -52,6 +52,7 @@ internal abstract class NetMQBenchSocket : IBenchSocket
             Pattern.ClientServer => new ThreadSafe(bindSide ? new NetMQServerSocket() : new NetMQClientSocket()),
             Pattern.PushPull => new Classic(bindSide ? new NetMQ.Sockets.PullSocket() : new NetMQ.Sockets.PushSocket()),
             Pattern.PubSub => new Classic(bindSide ? new NetMQPublisherSocket() : Everything(new NetMQSubscriberSocket())),
+            Pattern.DealerRouter => new Classic(bindSide ? new NetMQ.Sockets.RouterSocket() : new NetMQ.Sockets.DealerSocket()) { Routed = bindSide },
             _ => new Classic(bindSide ? new NetMQ.Sockets.ResponseSocket() : new NetMQ.Sockets.RequestSocket()),
         };
     }
@@ -76,10 +77,17 @@ internal abstract class NetMQBenchSocket : IBenchSocket
         SendMsg(ref msg);
     }
 
+    /// <summary>A ROUTER: each message starts with the sender's identity frame, read past.</summary>
+    protected bool Routed { get; init; }
+
     public int Receive()
     {
         var msg = default(Msg);
         msg.InitEmpty();
+        if (Routed)
+        {
+            ReceiveMsg(ref msg);
+        }
         ReceiveMsg(ref msg);
         int n = msg.Size;
         msg.Close();

@@ -8,7 +8,8 @@ internal enum Pattern
     ReqRep,
     /// <summary>PUB (bind side) to SUBs subscribed to everything (fan-out workload only).</summary>
     PubSub,
-    /// <summary>libzmq's stand-in for CLIENT/SERVER where replies must find their sender (scale workload only).</summary>
+    /// <summary>DEALER (connect side) sending to a ROUTER (bind side), which reads past each identity
+    /// frame; also libzmq's stand-in for CLIENT/SERVER in the scale workload.</summary>
     DealerRouter,
 }
 
@@ -32,6 +33,9 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern, bool
     public static readonly Variant LibZmqReqRep = new("libzmq-reqrep", Library.LibZmq, Pattern.ReqRep);
     public static readonly Variant LibZmqDealerRouter = new("libzmq-dealerrouter", Library.LibZmq, Pattern.DealerRouter);
     public static readonly Variant ZmqPushPull = new("zmq-pushpull", Library.Zmq, Pattern.PushPull);
+    public static readonly Variant ZmqReqRep = new("zmq-reqrep", Library.Zmq, Pattern.ReqRep);
+    public static readonly Variant ZmqDealerRouter = new("zmq-dealerrouter", Library.Zmq, Pattern.DealerRouter);
+    public static readonly Variant NetMQDealerRouter = new("netmq-dealerrouter", Library.NetMQ, Pattern.DealerRouter);
     public static readonly Variant ZmqPubSub = new("zmq-pubsub", Library.Zmq, Pattern.PubSub);
     public static readonly Variant NetMQPubSub = new("netmq-pubsub", Library.NetMQ, Pattern.PubSub);
     public static readonly Variant NetMQPubSubPooled = new("netmq-pubsub-pooled", Library.NetMQ, Pattern.PubSub, Pooled: true);
@@ -39,7 +43,7 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern, bool
 
     public static readonly IReadOnlyList<Variant> All =
         [LibZmqPushPull, LibZmqReqRep, LibZmqDealerRouter, LibZmqPubSub, NetMQClientServer, NetMQClientServerPooled, NetMQPushPull, NetMQReqRep,
-            NetMQPubSub, NetMQPubSubPooled, ZmqClientServer, ZmqPushPull, ZmqPubSub];
+            NetMQDealerRouter, NetMQPubSub, NetMQPubSubPooled, ZmqClientServer, ZmqPushPull, ZmqReqRep, ZmqDealerRouter, ZmqPubSub];
 
     public string LibraryName => Library switch
     {

@@ -4,7 +4,7 @@ namespace Zmq.Perf.Libraries;
 /// row's message size: up to 64 bytes (stored inline, copied once, as libzmq copies its very small
 /// messages) from and into one reused buffer; larger ones as pooled <see cref="MessageBuffer"/>s,
 /// sent and received without a copy. CLIENT sends and SERVER receives or echoes; PUSH sends and
-/// PULL receives; for fan-out, PUB (bind side) publishes and SUBs subscribed to everything receive.</summary>
+/// PULL receives; REQ asks and REP echoes; DEALER sends and ROUTER receives; for fan-out, PUB (bind side) publishes and SUBs subscribed to everything receive.</summary>
 internal sealed class ZmqBenchSocket : IBenchSocket
 {
     /// <summary>The largest payload this library stores inline.</summary>
@@ -18,6 +18,10 @@ internal sealed class ZmqBenchSocket : IBenchSocket
     private readonly SubscriberSocket? _subscriber;
     private readonly PushSocket? _push;
     private readonly PullSocket? _pull;
+    private readonly RequestSocket? _req;
+    private readonly ResponseSocket? _rep;
+    private readonly DealerSocket? _dealer;
+    private readonly RouterSocket? _router;
     private readonly ZmqSocket _socket;
 
     public ZmqBenchSocket(Pattern pattern, bool bindSide, int size)
@@ -30,11 +34,15 @@ internal sealed class ZmqBenchSocket : IBenchSocket
             (Pattern.PubSub, false) => _subscriber = new SubscriberSocket(),
             (Pattern.PushPull, true) => _pull = new PullSocket(),
             (Pattern.PushPull, false) => _push = new PushSocket(),
+            (Pattern.ReqRep, true) => _rep = new ResponseSocket(),
+            (Pattern.ReqRep, false) => _req = new RequestSocket(),
+            (Pattern.DealerRouter, true) => _router = new RouterSocket(),
+            (Pattern.DealerRouter, false) => _dealer = new DealerSocket(),
             _ => throw new NotSupportedException($"no {pattern} here"),
         };
         _subscriber?.Subscribe("");
         // PUB and SUB have no pooled-buffer API: they copy to and from one buffer at every size.
-        _buffers = size > InlineLimit && pattern is Pattern.ClientServer or Pattern.PushPull;
+        _buffers = size > InlineLimit && pattern is not Pattern.PubSub;
         _buffer = new byte[_buffers ? InlineLimit : Math.Max(size, InlineLimit)];
         _socket.SendHighWatermark = BenchSocketDefaults.Hwm;
         _socket.ReceiveHighWatermark = BenchSocketDefaults.Hwm;
@@ -59,7 +67,8 @@ internal sealed class ZmqBenchSocket : IBenchSocket
             _publisher.Send(_buffer.AsSpan(0, length));
             return;
         }
-        var sender = (ISendingSocket?)_client ?? _push ?? throw new InvalidOperationException("the bind side only receives or echoes");
+        var sender = (ISendingSocket?)_client ?? (ISendingSocket?)_push ?? (ISendingSocket?)_req ?? (ISendingSocket?)_dealer
+            ?? throw new InvalidOperationException("the bind side only receives or echoes");
         if (!_buffers)
         {
             sender.Send(_buffer.AsSpan(0, length));
@@ -75,7 +84,12 @@ internal sealed class ZmqBenchSocket : IBenchSocket
         {
             return _subscriber.Receive(_buffer).Length;
         }
-        var socket = (IReceivingSocket?)_server ?? (IReceivingSocket?)_pull ?? _client!;
+        if (_router is not null)
+        {
+            // The identity frame first (5 bytes, made by the ROUTER), then the body.
+            _router.Receive(_buffer);
+        }
+        var socket = (IReceivingSocket?)_server ?? (IReceivingSocket?)_pull ?? (IReceivingSocket?)_router ?? (IReceivingSocket?)_req ?? (IReceivingSocket?)_rep ?? _client!;
         if (!_buffers)
         {
             return socket.Receive(_buffer).Length;
@@ -86,7 +100,11 @@ internal sealed class ZmqBenchSocket : IBenchSocket
 
     public int Echo()
     {
-        var server = _server ?? throw new InvalidOperationException("only a SERVER echoes");
+        if (_rep is not null)
+        {
+            return EchoReply(_rep);
+        }
+        var server = _server ?? throw new InvalidOperationException("only a SERVER or a REP echoes");
         if (!_buffers)
         {
             var m = server.Receive(_buffer);
@@ -101,6 +119,28 @@ internal sealed class ZmqBenchSocket : IBenchSocket
         if (length > 0)
         {
             server.Send(message.RoutingId, ref message);
+        }
+        message.Dispose();
+        return length;
+    }
+
+    /// <summary>REP: the request goes back as the reply (REP keeps the envelope).</summary>
+    private int EchoReply(ResponseSocket rep)
+    {
+        if (!_buffers)
+        {
+            int n = rep.Receive(_buffer).Length;
+            if (n > 0)
+            {
+                rep.Send(_buffer.AsSpan(0, n));
+            }
+            return n;
+        }
+        var message = rep.ReceiveBuffer();
+        int length = message.Length;
+        if (length > 0)
+        {
+            rep.Send(ref message);
         }
         message.Dispose();
         return length;

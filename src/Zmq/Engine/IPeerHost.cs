@@ -76,6 +76,11 @@ internal interface IPeerHost
     /// <summary>The write loop took messages out of the pipe (room for blocked senders).</summary>
     void OutboundProgress(Pipe pipe);
 
+    /// <summary>The pipe's inbound queue is full: makes room if the socket keeps only the latest
+    /// messages (Conflate), dropping the stale ones; false when it waits for its receivers instead.
+    /// Called by the queue's producer (a read loop, or an inproc peer's sender).</summary>
+    bool MakeRoom(Pipe pipe);
+
     /// <summary>Whether an application thread waits to send (a plain read, for hot paths).</summary>
     bool HasBlockedSenders { get; }
 }

@@ -31,12 +31,12 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     private Pipe? _inprocPeer;
 
     /// <summary>Creates the two ends of an inproc pipe: each end's outbound queue is the other's inbound.</summary>
-    public static (Pipe Connecting, Pipe Bound) CreateInprocPair(string endpoint, int sendHwm, int receiveHwm)
+    public static (Pipe Connecting, Pipe Bound) CreateInprocPair(string endpoint, int sendHwm, int receiveHwm, byte[]? connectRoutingId = null)
     {
         var toBound = new MsgQueue();
         var toConnecting = new MsgQueue();
         var bound = new Pipe(0, 0, endpoint, connectSide: false) { Outbound = toConnecting, Inbound = toBound };
-        var connecting = new Pipe(sendHwm, receiveHwm, endpoint, connectSide: true) { Outbound = toBound, Inbound = toConnecting, InprocPending = bound };
+        var connecting = new Pipe(sendHwm, receiveHwm, endpoint, connectSide: true) { Outbound = toBound, Inbound = toConnecting, InprocPending = bound, ConnectRoutingId = connectRoutingId };
         return (connecting, bound);
     }
 
@@ -81,6 +81,10 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     /// received (Attach, Connected, InprocLinked), read by the receive path; null elsewhere.</summary>
     public volatile byte[]? Identity;
 
+    /// <summary>The identity a ROUTER or STREAM gives this pipe's peer, set at Connect
+    /// (ZmqSocket.ConnectRoutingId); null for the usual choice.</summary>
+    public byte[]? ConnectRoutingId { get; init; }
+
     /// <summary>The live connection, or null while (re)connecting.</summary>
     public volatile IEngine? Connection;
 
@@ -95,7 +99,11 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     public bool InFairQueue;
 
     /// <summary>Producer side: whether one more message fits under the send HWM.</summary>
-    public bool HasSendCapacity => SendHwm <= 0 || Outbound.HasRoomBelow(SendHwm);
+    public bool HasSendCapacity => SendHwm <= 0 || Outbound.HasRoomBelow(SendHwm) || PeerMadeRoom();
+
+    /// <summary>Full: an inproc peer that conflates drops its stale messages instead of making the
+    /// sender wait (or a PUB drop the newest).</summary>
+    private bool PeerMadeRoom() => InprocPeer is { } peer && InprocPeerHost!.MakeRoom(peer);
 
     /// <summary>Producer side (the read loop).</summary>
     public bool IsInboundFull => ReceiveHwm > 0 && !Inbound.HasRoomBelow(ReceiveHwm);

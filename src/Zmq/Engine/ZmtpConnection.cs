@@ -277,6 +277,11 @@ internal sealed partial class ZmtpConnection : IEngine
                     }
                     if (full)
                     {
+                        if (_host.MakeRoom(pipe))
+                        {
+                            // Conflate: the stale messages went, the newest are read on.
+                            continue;
+                        }
                         if (_readsWhenEmpty && _framesUnchanged && !_consumerStalled)
                         {
                             await HandOverReadingAsync(pipe).ConfigureAwait(false);

@@ -266,6 +266,55 @@ public abstract partial class ZmqSocket
     /// each Bind and Connect (and, for an accepted peer, as it connects).</summary>
     public bool ProbeRouter { get; set; }
 
+    /// <summary>libzmq ZMQ_CONNECT_ROUTING_ID, for ROUTER and STREAM: the identity this socket gives
+    /// the peer of its <em>next</em> <see cref="Connect"/> (then it is null again), in place of the one
+    /// the peer announces or one of this socket's making, so that a message can be addressed to that
+    /// peer before it has said anything. 1 to 255 bytes; an identity already held by a connected peer
+    /// is not taken from it (the newcomer gets a made one, unless ROUTER's handover).</summary>
+    /// <exception cref="ArgumentException">Empty or longer than 255 bytes.</exception>
+    /// <exception cref="NotSupportedException">The socket is neither a ROUTER nor a STREAM.</exception>
+    public byte[]? ConnectRoutingId
+    {
+        get => _connectRoutingId;
+        set
+        {
+            if (Type is not (ZmqSocketType.Router or ZmqSocketType.Stream))
+            {
+                throw new NotSupportedException($"{nameof(ConnectRoutingId)} names a peer of a ROUTER or a STREAM; a {SocketType} does not address peers by identity");
+            }
+            _connectRoutingId = value is null or { Length: >= 1 and <= 255 }
+                ? value?.ToArray()
+                : throw new ArgumentException($"{nameof(ConnectRoutingId)} must be 1 to 255 bytes, not {value.Length}", nameof(value));
+        }
+    }
+
+    private byte[]? _connectRoutingId;
+
+    /// <summary>The identity for the peer of this Connect; the next one starts without.</summary>
+    private byte[]? TakeConnectRoutingId() => Interlocked.Exchange(ref _connectRoutingId, null);
+
+    /// <summary>libzmq ZMQ_CONFLATE, for PULL, SUB and DEALER; default false. When true, of the
+    /// messages each peer has sent that the application has not yet received, only the newest is
+    /// kept: a receive returns the latest value from a peer, never a backlog, and a sender is never
+    /// held back (nor a publisher made to drop the newest) by this socket's full queue. For
+    /// single-frame messages only, as in libzmq: a multipart message is delivered as it is. Set before
+    /// Bind and Connect.</summary>
+    /// <exception cref="NotSupportedException">The socket is not a PULL, SUB or DEALER.</exception>
+    public bool Conflate
+    {
+        get => _conflates;
+        set
+        {
+            if (Type is not (ZmqSocketType.Pull or ZmqSocketType.Sub or ZmqSocketType.Dealer))
+            {
+                throw new NotSupportedException($"{nameof(Conflate)} keeps the newest received message of a PULL, SUB or DEALER; a {SocketType} does not conflate");
+            }
+            _conflates = value;
+        }
+    }
+
+    private volatile bool _conflates;
+
     /// <summary>libzmq ZMQ_INVERT_MATCHING, for PUB, XPUB and SUB (others ignore it); default false.
     /// When true, a PUB or XPUB sends each message to the subscribers whose subscriptions do
     /// <em>not</em> match it, and a SUB receives the messages its subscriptions do not match. Both

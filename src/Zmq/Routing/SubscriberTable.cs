@@ -1,4 +1,5 @@
 using Zmq.Engine;
+using Zmq.Messages;
 
 namespace Zmq.Routing;
 
@@ -48,25 +49,40 @@ internal sealed class SubscriberTable
     }
 
     /// <summary>As the pipe's inbound consumer: applies every subscription message it queued (through
-    /// <paramref name="apply"/>, where the socket wants to see them); anything else from a subscriber
-    /// is dropped.</summary>
-    public void ReadFrom(Pipe pipe, Action<Pipe, bool, byte[]>? apply = null)
+    /// <paramref name="apply"/>, where the socket wants to see them). Any other message from a
+    /// subscriber goes, frame by frame, to <paramref name="other"/> (which then owns each frame), or is
+    /// dropped where there is none.</summary>
+    public void ReadFrom(Pipe pipe, Action<Pipe, bool, byte[]>? apply = null, Action<Msg>? other = null)
     {
+        // Messages are queued whole, so one that starts here ends here too.
+        bool first = true, passing = false;
         while (pipe.Inbound.TryDequeue(out var msg))
         {
             var body = msg.Span;
-            if (body.Length > 0 && body[0] <= 1)
+            if (first)
             {
-                if (apply != null)
+                passing = !(body.Length > 0 && body[0] <= 1);
+                if (!passing)
                 {
-                    apply(pipe, body[0] == 1, body[1..].ToArray());
-                }
-                else
-                {
-                    Apply(pipe, body[0] == 1, body[1..]);
+                    if (apply != null)
+                    {
+                        apply(pipe, body[0] == 1, body[1..].ToArray());
+                    }
+                    else
+                    {
+                        Apply(pipe, body[0] == 1, body[1..]);
+                    }
                 }
             }
-            msg.Release();
+            first = !msg.More;
+            if (passing && other != null)
+            {
+                other(msg);
+            }
+            else
+            {
+                msg.Release();
+            }
             pipe.OnInboundDequeued();
         }
     }

@@ -23,15 +23,19 @@ internal sealed class SubscriptionList : IPeerInterest
 
     public void Change(ReadOnlySpan<byte> topic, bool subscribe)
     {
-        if (subscribe ? !_topics.Add(topic, this) : !_topics.Remove(topic, this))
+        bool edge = subscribe ? _topics.Add(topic, this) : _topics.Remove(topic, this);
+        // A cancel goes up only with the topic's last subscription; a subscription goes up every
+        // time, repeats included (libzmq's SUB and XSUB send each one): an XPUB upstream in verbose
+        // or manual mode, or behind a forwarder, is owed every one.
+        if (!edge && !subscribe)
         {
             return;
         }
-        if (subscribe)
+        if (edge && subscribe)
         {
             _topicList.Add(topic.ToArray());
         }
-        else
+        else if (edge)
         {
             for (int i = 0; i < _topicList.Count; i++)
             {

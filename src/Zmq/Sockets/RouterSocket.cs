@@ -1,5 +1,4 @@
 using Zmq.Engine;
-using Zmq.Routing;
 using Zmq.Sockets.Core;
 
 namespace Zmq;
@@ -46,107 +45,31 @@ public sealed class RouterSocket : ZmqSocket, IMultipartSendingSocket, IMultipar
     /// new peer gets an identity of this socket's making instead.</summary>
     public bool RouterHandover { get; set; }
 
+    /// <summary>libzmq ZMQ_ROUTER_NOTIFY; default <see cref="RouterNotifications.None"/>. With
+    /// <see cref="RouterNotifications.Connect"/>, a tcp or ipc peer's arrival is received as a message
+    /// of its identity and an empty frame; with <see cref="RouterNotifications.Disconnect"/>, so is its
+    /// loss (not when this side closed the connection). Read as each connection starts and ends;
+    /// inproc peers send none.</summary>
+    public RouterNotifications RouterNotify { get; set; }
+
     /// <summary>Messages dropped so far because no connected peer had their identity, or (without
     /// <see cref="RouterMandatory"/>) its queue was full.</summary>
     public long DroppedMessages => Interlocked.Read(ref _rules.Dropped);
 
-    private sealed class Rules() : Pattern(inprocProducersMaySkipFences: true)
+    private sealed class Rules : IdentityRoutingPattern
     {
-        private readonly IdentityTable _peers = new();
-
-        /// <summary>The next frame sent is a message's first: the identity of its peer.</summary>
-        private bool _atIdentity = true;
-
-        /// <summary>The peer taking the rest of the message, or null when it is being dropped.</summary>
-        private Pipe? _sending;
-
-        public long Dropped;
-
         private RouterSocket Socket => (RouterSocket)Owner;
 
         public override ZmqSocketType Type => ZmqSocketType.Router;
 
-        public override bool AddsIdentityFrame => true;
+        protected override bool Mandatory => Socket.RouterMandatory;
 
-        public override void Attach(Pipe pipe)
-        {
-            // A connecting end learns its peer's identity with each handshake (Connected, InprocLinked).
-            if (pipe.IsInproc ? pipe.InprocPeerHost != null : pipe.Connection != null)
-            {
-                Identify(pipe);
-            }
-        }
+        protected override bool Handover => Socket.RouterHandover;
 
-        public override void Connected(Pipe pipe) => Identify(pipe);
+        public override byte[]? MessageOnConnect(Pipe pipe) => (Socket.RouterNotify & RouterNotifications.Connect) != 0 ? [] : null;
 
-        public override void InprocLinked(Pipe pipe) => Identify(pipe);
+        public override byte[]? MessageOnConnectionLost(Pipe pipe) => (Socket.RouterNotify & RouterNotifications.Disconnect) != 0 ? [] : null;
 
-        public override void Detach(Pipe pipe)
-        {
-            _peers.Remove(pipe);
-            if (_sending == pipe)
-            {
-                // Its staged frames go with it; the rest of the message has nowhere to go.
-                pipe.Outbound.RollbackStaged();
-                _sending = null;
-            }
-        }
-
-        private void Identify(Pipe pipe)
-        {
-            _peers.Remove(pipe);
-            byte[]? announced = pipe.IsInproc ? (pipe.InprocPeerHost as ZmqSocket)?.RoutingId : pipe.Connection?.PeerIdentity;
-            // An identity a connected peer holds already goes to the newcomer only with handover.
-            pipe.Identity = _peers.Add(pipe, announced, Socket.RouterHandover) ?? _peers.Add(pipe, []);
-        }
-
-        public override bool TrySend(ref Outgoing frame, out Pipe? blocked)
-        {
-            blocked = null;
-            if (_atIdentity)
-            {
-                if (!frame.More)
-                {
-                    // An identity with no message after it: nothing to send, as in libzmq.
-                    frame.Drop();
-                    return true;
-                }
-                bool known = _peers.TryGet(frame.Span, out var pipe);
-                if (known && pipe.HasSendCapacity)
-                {
-                    _sending = pipe;
-                }
-                else if (Socket.RouterMandatory)
-                {
-                    if (known)
-                    {
-                        blocked = pipe;
-                        return false;
-                    }
-                    frame.Drop();
-                    throw new HostUnreachableException($"no connected peer has the identity 0x{Convert.ToHexStringLower(frame.Span)}: it disconnected, or never connected");
-                }
-                else
-                {
-                    _sending = null;
-                    Interlocked.Increment(ref Dropped);
-                }
-                _atIdentity = false;
-                frame.Drop();
-                return true;
-            }
-            frame.WriteToOrDrop(_sending);
-            if (!frame.More)
-            {
-                _atIdentity = true;
-                _sending = null;
-            }
-            return true;
-        }
-
-        public override bool SendingMessage => !_atIdentity;
-
-        // A ROUTER can always send: a message with nowhere to go is dropped (or, mandatory, refused).
-        public override bool HasOut => true;
+        protected override byte[]? Announced(Pipe pipe) => pipe.IsInproc ? (pipe.InprocPeerHost as ZmqSocket)?.RoutingId : pipe.Connection?.PeerIdentity;
     }
 }

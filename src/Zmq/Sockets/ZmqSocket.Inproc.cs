@@ -15,6 +15,7 @@ public abstract partial class ZmqSocket : IInprocSocket
 
     private void BindInproc(Endpoint ep)
     {
+        RefuseRawInproc(ep);
         string name = InprocRegistry.CheckName(ep);
         try
         {
@@ -33,11 +34,21 @@ public abstract partial class ZmqSocket : IInprocSocket
         Emit(new SocketEvent(SocketEventType.Listening, ep.Original));
     }
 
+    /// <summary>A STREAM's peers are raw byte streams: inproc has none (libzmq refuses it too).</summary>
+    private void RefuseRawInproc(Endpoint ep)
+    {
+        if (_pattern.RawPeers)
+        {
+            throw new TransportNotSupportedException($"'{ep.Original}': a {SocketType} talks to raw tcp or ipc peers; inproc carries only ZMTP sockets");
+        }
+    }
+
     private void ConnectInproc(Endpoint ep)
     {
         string name = InprocRegistry.CheckName(ep);
+        RefuseRawInproc(ep);
         ThrowIfOnePeerTaken(ep.Original);
-        var binder = Context.Inproc.Connect(name, ep.Original, this, out var pipe);
+        var binder = Context.Inproc.Connect(name, ep.Original, this, TakeConnectRoutingId(), out var pipe);
         lock (_endpointLock)
         {
             _inprocPipes.Add(pipe);

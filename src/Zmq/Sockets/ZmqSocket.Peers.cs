@@ -79,6 +79,8 @@ public abstract partial class ZmqSocket
 
     bool IPeerHost.IsCompatible(string peerSocketType) => Sockets.Core.SocketTypes.Accepts(Type, peerSocketType);
 
+    bool IPeerHost.MakeRoom(Pipe pipe) => MakeRoom(pipe);
+
     bool IPeerHost.PooledReceive => Volatile.Read(ref _receivesIntoBuffers);
 
     void IPeerHost.Command(Pipe pipe, string name, ReadOnlySpan<byte> data) => _pattern.Command(pipe, name, data);
@@ -118,6 +120,12 @@ public abstract partial class ZmqSocket
             }
         }
         OnPipeConnected(pipe);
+        if (_pattern.MessageOnConnect(pipe) is { } notice)
+        {
+            // The read loop has not started: this thread is the inbound queue's producer.
+            pipe.Inbound.Enqueue(Msg.Wrap(notice.ToArray()));
+            OnPipeInboundReady(pipe);
+        }
         // Messages queued before the connection existed go out now.
         pipe.WakeWriter();
         SendGate.Pulse();

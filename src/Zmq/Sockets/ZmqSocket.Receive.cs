@@ -34,7 +34,9 @@ public abstract partial class ZmqSocket
         {
             using (ReceiveLock.Enter())
             {
-                from = NextFrom(maxLength);
+                // Where the socket delivers an identity frame first, that frame is the one measured
+                // (TakeIdentity), not the message's own first.
+                from = NextFrom(_identityFrames && !_pattern.Incoming.InMessage ? int.MaxValue : maxLength);
                 if (from == null)
                 {
                     msg = default;
@@ -118,7 +120,49 @@ public abstract partial class ZmqSocket
     private Pipe? NextFrom(int maxLength)
     {
         var from = _pattern.Incoming.Next(maxLength, _accepts, _grouped);
+        if (_conflates && from != null && DropStale(from) > 0)
+        {
+            // The head is now the pipe's last message: it passes the filter, or the queue moves on.
+            from = _pattern.Incoming.Next(maxLength, _accepts, _grouped);
+        }
         return _envelopes ? NextAfterEnvelope(from, maxLength) : from;
+    }
+
+    /// <summary>Conflate: drops every whole single-frame message of the pipe but its last; the
+    /// caller holds the receive lock (the queue's consumer). A multipart message stops it: the
+    /// option keeps single-frame messages, as libzmq's. Returns how many went.</summary>
+    private int DropStale(Pipe pipe)
+    {
+        if (_pattern.Incoming.InMessage)
+        {
+            return 0;
+        }
+        int dropped = 0;
+        var queue = pipe.Inbound;
+        // Messages are published whole, so with a single-frame head, more frames are a newer message.
+        while (queue.Count > 1 && queue.HasMessage && !queue.Head().More)
+        {
+            queue.TryDequeue(out var stale);
+            stale.Release();
+            queue.CountDiscarded();
+            pipe.OnInboundDequeued();
+            dropped++;
+        }
+        return dropped;
+    }
+
+    /// <summary>A connection's read loop (or an inproc sender) found <paramref name="pipe"/>'s
+    /// inbound queue full: with <see cref="Conflate"/>, the stale messages go and it reads on.</summary>
+    private bool MakeRoom(Pipe pipe)
+    {
+        if (!_conflates)
+        {
+            return false;
+        }
+        using (ReceiveLock.Enter())
+        {
+            return DropStale(pipe) > 0;
+        }
     }
 
     private Pipe? NextAfterEnvelope(Pipe? from, int maxLength)

@@ -204,7 +204,12 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         ThrowIfOnePeerTaken(ep.Original);
         var settings = TransportSettings;
         string endpoint = ep.Original;
-        var pipe = new Pipe(SendHighWatermark, ReceiveHighWatermark, endpoint, connectSide: true) { RoutedOnlyWhenConnected = Immediate };
+        var pipe = new Pipe(SendHighWatermark, ReceiveHighWatermark, endpoint, connectSide: true)
+        {
+            // A raw peer has no queue to wait in before it exists: it is addressed by the id its connection gets.
+            RoutedOnlyWhenConnected = Immediate || _pattern.RawPeers,
+            ConnectRoutingId = TakeConnectRoutingId(),
+        };
         var connector = new Connector(this, endpoint, pipe, new ReconnectPolicy(ReconnectInterval, ReconnectIntervalMax, settings.ConnectTimeout), ct => transport.ConnectAsync(ep, settings, ct), socket => CreateEngine(socket, pipe, endpoint));
         lock (_endpointLock)
         {
@@ -338,9 +343,9 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
 
     /// <summary>What serves a new stream connection, accepted (no pipe yet) or dialled: ZMTP, with
     /// the NULL mechanism until options choose another.</summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "The engine seam: raw-stream and datagram engines are to come beside ZMTP.")]
-    private IEngine CreateEngine(System.Net.Sockets.Socket socket, Pipe? pipe, string endpoint) =>
-        new ZmtpConnection(socket, this, pipe, endpoint, MechanismFactory?.Invoke() ?? new Engine.Mechanisms.NullMechanism(SocketType, RoutingId, AnnouncesIdentity));
+    private IEngine CreateEngine(System.Net.Sockets.Socket socket, Pipe? pipe, string endpoint) => _pattern.RawPeers
+        ? new RawStreamEngine(socket, this, pipe, endpoint)
+        : new ZmtpConnection(socket, this, pipe, endpoint, MechanismFactory?.Invoke() ?? new Engine.Mechanisms.NullMechanism(SocketType, RoutingId, AnnouncesIdentity));
 
     /// <summary>The types whose READY carries an Identity property, as libzmq's (REQ, DEALER, ROUTER).</summary>
     private bool AnnouncesIdentity => Type is ZmqSocketType.Req or ZmqSocketType.Dealer or ZmqSocketType.Router;

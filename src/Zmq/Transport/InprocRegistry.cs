@@ -76,9 +76,9 @@ internal sealed class InprocRegistry
 
     /// <summary>Creates the connecting socket's pipe end. Returns the binder to <see cref="Link"/> with
     /// once the caller has added its end, or null: then the bind links it when it comes.</summary>
-    public IInprocSocket? Connect(string name, string endpoint, IInprocSocket socket, out Pipe connecting)
+    public IInprocSocket? Connect(string name, string endpoint, IInprocSocket socket, byte[]? connectRoutingId, out Pipe connecting)
     {
-        (connecting, _) = Pipe.CreateInprocPair(endpoint, socket.SendHighWatermark, socket.ReceiveHighWatermark);
+        (connecting, _) = Pipe.CreateInprocPair(endpoint, socket.SendHighWatermark, socket.ReceiveHighWatermark, connectRoutingId);
         IInprocSocket? binder;
         lock (_lock)
         {

@@ -272,6 +272,121 @@ public abstract class RouterTests : TransportTestBase
         dealer.RoutingId = [1];
         Assert.Equal([1], dealer.RoutingId);
     }
+
+    [Fact]
+    public async Task Router_FrameByFrame_TheIdentityIntoASpan_ThenTheBodyAsAPooledBuffer()
+    {
+        await using var router = BoundRouter();
+        await using var dealer = NewDealer();
+        dealer.Connect(router.LastEndpoint!);
+        var body = new byte[256];
+        body.AsSpan().Fill(7);
+        for (int i = 0; i < 3; i++)
+        {
+            dealer.Send(body);
+        }
+
+        var span = new byte[64];
+        for (int i = 0; i < 3; i++)
+        {
+            var identity = router.Receive(span);
+            Assert.Equal(5, identity.Length);
+            Assert.True(identity.More);
+            using var message = router.ReceiveBuffer();
+            Assert.Equal(body, message.Span.ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task Router_ConnectRoutingId_NamesThePeerOfTheNextConnect_SoItCanBeAddressedFirst()
+    {
+        await using var server = BoundRouter();
+        await using var client = NewRouter();
+        client.RouterMandatory = true;
+        client.ConnectRoutingId = "server"u8.ToArray();
+        client.Connect(server.LastEndpoint!);
+        Assert.Null(client.ConnectRoutingId);
+
+        // Known under that name as soon as the connection is up: a ROUTER peer announces nothing.
+        await Wait.UntilAsync(() =>
+        {
+            try
+            {
+                SendRouted(client, "server"u8.ToArray(), "hello");
+                return true;
+            }
+            catch (HostUnreachableException)
+            {
+                return false;
+            }
+        }, "the connecting ROUTER to know its peer as 'server'");
+        var (clientId, frames) = ReceiveRouted(server);
+        Assert.Equal(["hello"], frames);
+        SendRouted(server, clientId, "welcome");
+        var (from, reply) = ReceiveRouted(client);
+        Assert.Equal("server"u8.ToArray(), from);
+        Assert.Equal(["welcome"], reply);
+    }
+}
+
+/// <summary>ROUTER's RouterNotify (libzmq test_router_notify) over the transports whose peers
+/// connect and disconnect (inproc pairs send no notices).</summary>
+public abstract class RouterNotifyTests : TransportTestBase
+{
+    private RouterSocket BoundRouter(RouterNotifications notify)
+    {
+        var r = new RouterSocket { ReceiveTimeout = Timeout, SendTimeout = Timeout, Linger = TimeSpan.Zero, RouterNotify = notify };
+        r.Bind(AnyEndpoint);
+        return r;
+    }
+
+    private static DealerSocket NewDealer(string id) => new() { ReceiveTimeout = Timeout, SendTimeout = Timeout, Linger = TimeSpan.Zero, RoutingId = System.Text.Encoding.UTF8.GetBytes(id) };
+
+    /// <summary>The identity and the frames of the next message, joined by '|'.</summary>
+    private static string Receive(RouterSocket router)
+    {
+        using var m = router.ReceiveMultipart();
+        return string.Join('|', m.Select(f => f.ToString()));
+    }
+
+    [Fact]
+    public async Task RouterNotify_Both_GivesAnEmptyMessageUnderThePeersIdentity_OnConnectAndOnDisconnect()
+    {
+        await using var router = BoundRouter(RouterNotifications.Connect | RouterNotifications.Disconnect);
+        var dealer = NewDealer("d1");
+        dealer.Connect(router.LastEndpoint!);
+        Assert.Equal("d1|", Receive(router));
+        dealer.Send("work");
+        Assert.Equal("d1|work", Receive(router));
+
+        await dealer.DisposeAsync();
+        Assert.Equal("d1|", Receive(router));
+    }
+
+    [Fact]
+    public async Task RouterNotify_ConnectOnly_SaysNothingWhenThePeerLeaves()
+    {
+        await using var router = BoundRouter(RouterNotifications.Connect);
+        var dealer = NewDealer("d2");
+        dealer.Connect(router.LastEndpoint!);
+        Assert.Equal("d2|", Receive(router));
+        await dealer.DisposeAsync();
+        Assert.False(router.TryReceive(out _, TimeSpan.FromMilliseconds(300)), "no disconnect notice was asked for");
+    }
+
+    [Fact]
+    public async Task RouterNotify_None_IsTheDefault_AndTheFirstMessageIsThePeers()
+    {
+        await using var router = BoundRouter(RouterNotifications.None);
+        using (var fresh = new RouterSocket())
+        {
+            Assert.Equal(RouterNotifications.None, fresh.RouterNotify);
+        }
+        await using var dealer = NewDealer("d3");
+        dealer.Connect(router.LastEndpoint!);
+        dealer.Send("first");
+        Assert.Equal("d3|first", Receive(router));
+    }
 }
 
 public sealed class RouterOverTcp : RouterTests
@@ -287,4 +402,14 @@ public sealed class RouterOverIpc : RouterTests
 public sealed class RouterOverInproc : RouterTests
 {
     protected override string AnyEndpoint => $"inproc://router-{Guid.NewGuid():N}";
+}
+
+public sealed class RouterNotifyOverTcp : RouterNotifyTests
+{
+    protected override string AnyEndpoint => "tcp://127.0.0.1:*";
+}
+
+public sealed class RouterNotifyOverIpc : RouterNotifyTests
+{
+    protected override string AnyEndpoint => "ipc://*";
 }

@@ -17,6 +17,13 @@ public abstract class XPubXSubTests : TransportTestBase
         return xpub;
     }
 
+    private static XSubscriberSocket ConnectedXSub(XPublisherSocket xpub)
+    {
+        var xsub = new XSubscriberSocket { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
+        xsub.Connect(xpub.LastEndpoint!);
+        return xsub;
+    }
+
     private static SubscriberSocket ConnectedSub(XPublisherSocket xpub)
     {
         var sub = new SubscriberSocket { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
@@ -151,9 +158,22 @@ public abstract class XPubXSubTests : TransportTestBase
             Assert.Equal("A: probe", m.ToString());
         }
 
+        // The cancel and the marker's subscription reach the PUB in order: once a marker gets
+        // through, the PUB has dropped "A".
         xsub.Send([0, (byte)'A']);
+        xsub.Send([1, (byte)'M']);
+        await Wait.UntilAsync(() =>
+        {
+            pub.Send("M: marker");
+            return xsub.TryReceive(out var m, TimeSpan.FromMilliseconds(20)) && m.ToString() == "M: marker";
+        }, "the XSUB's cancel reaches the PUB");
         pub.Send("A: after the cancel");
-        Assert.False(xsub.TryReceive(out var late, TimeSpan.FromMilliseconds(100)), $"received {late}");
+        pub.Send("M: end");
+        string next;
+        while ((next = xsub.ReceiveString()) != "M: end")
+        {
+            Assert.Equal("M: marker", next);
+        }
     }
 
     [Fact]
@@ -178,6 +198,81 @@ public abstract class XPubXSubTests : TransportTestBase
 
         await stop.CancelAsync();
         await forwarder.WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public async Task XPubManual_PassesEveryRequestUp_AndSubscribesOnlyWhatTheApplicationSays()
+    {
+        await using var xpub = new XPublisherSocket { XpubManual = true, ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
+        xpub.Bind(AnyEndpoint);
+        Assert.Throws<InvalidOperationException>(() => xpub.Subscribe("nobody asked"));
+        await using var sub = ConnectedXSub(xpub);
+
+        sub.Send([1, .. "news"u8]);
+        Assert.Equal("1:news", Text(xpub.Receive()));
+        // Granted a different topic than asked: only that one reaches the subscriber.
+        xpub.Subscribe("sport");
+        xpub.Send("news: not granted");
+        xpub.Send("sport: granted");
+        Assert.Equal("sport: granted", sub.ReceiveString());
+
+        sub.Send([1, .. "news"u8]);
+        Assert.Equal("1:news", Text(xpub.Receive()));   // repeats go up too, in manual mode
+        // Subscribed twice, the XSUB sends its cancel with the second (as libzmq's).
+        sub.Send([0, .. "news"u8]);
+        sub.Send([0, .. "news"u8]);
+        Assert.Equal("0:news", Text(xpub.Receive()));
+        xpub.Unsubscribe("sport");
+        xpub.Send("sport: after the cancel");
+        xpub.Subscribe("marker");
+        xpub.Send("marker");
+        Assert.Equal("marker", sub.ReceiveString());
+    }
+
+    [Fact]
+    public async Task XPubManualLastValue_SendsTheNextMessageOnlyToTheNewSubscriber()
+    {
+        await using var xpub = new XPublisherSocket { XpubManualLastValue = true, ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
+        xpub.Bind(AnyEndpoint);
+        await using var first = ConnectedXSub(xpub);
+        first.Send([1, .. "price"u8]);
+        Assert.Equal("1:price", Text(xpub.Receive()));
+        xpub.Subscribe("price");
+        xpub.Send("price 1");   // only the newcomer: first
+        Assert.Equal("price 1", first.ReceiveString());
+
+        await using var second = ConnectedXSub(xpub);
+        second.Send([1, .. "price"u8]);
+        Assert.Equal("1:price", Text(xpub.Receive()));
+        xpub.Subscribe("price");
+        xpub.Send("price 1 (cached, for the newcomer)");
+        xpub.Send("price 2");   // everyone again
+        Assert.Equal("price 1 (cached, for the newcomer)", second.ReceiveString());
+        Assert.Equal("price 2", second.ReceiveString());
+        Assert.Equal("price 2", first.ReceiveString());
+    }
+
+    [Fact]
+    public async Task XSub_SendsOtherMessagesUpstream_WholeToEveryPublisher_AndXPubReceivesThem()
+    {
+        await using var xpub1 = BoundXPub();
+        await using var xpub2 = BoundXPub();
+        await using var xsub = new XSubscriberSocket { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
+        xsub.Connect(xpub1.LastEndpoint!);
+        xsub.Connect(xpub2.LastEndpoint!);
+        xsub.Send([1, (byte)'t']);
+        Assert.Equal("1:t", Text(xpub1.Receive()));
+        Assert.Equal("1:t", Text(xpub2.Receive()));
+
+        using (var up = new MultipartMessage("hello upstream", "second frame"))
+        {
+            xsub.SendMultipart(up);
+        }
+        foreach (var xpub in new[] { xpub1, xpub2 })
+        {
+            using var got = xpub.ReceiveMultipart();
+            Assert.Equal(["hello upstream", "second frame"], got.Select(f => f.ToString()));
+        }
     }
 }
 

@@ -13,7 +13,7 @@
 //       with every index in arrival order when the message with index N arrives. With S, it stops
 //       receiving after S messages and prints STALLED with those indices instead: libzmq then fills
 //       its queue and stops reading, so the sender's data backs up in flight.
-//   {"mode":"interactive", "socket":"server"|"client"|"dealer"|"router"|"pub"|"sub"|"xpub"|"radio"|"dish"|"push"|"pull"|"pair"|"req"|"rep", "bind"|"connect":"...", "timeoutMs":T}
+//   {"mode":"interactive", "socket":"server"|"client"|"dealer"|"router"|"pub"|"sub"|"xpub"|"radio"|"dish"|"push"|"pull"|"pair"|"req"|"rep"|"stream", "bind"|"connect":"...", "timeoutMs":T}
 //       Driven line by line from the test. Prints MSG <routingId> <hex>[,<hex>...] per received
 //       message (routing id 0 where the type has none; one hex field per frame; an XPUB receives
 //       each new subscription as 01 then the topic, a cancel as 00 then the topic) and EVENT <name> per
@@ -38,7 +38,7 @@
 // zeromq/draft warns on load that the draft API is unstable; the test treats stderr as diagnostics.
 process.removeAllListeners("warning")
 const { Server, Client, Radio, Dish } = require("zeromq/draft")
-const { Dealer, Router, Publisher, Subscriber, XPublisher, Push, Pull, Pair, Request, Reply } = require("zeromq")
+const { Dealer, Router, Publisher, Subscriber, XPublisher, Push, Pull, Pair, Request, Reply, Stream } = require("zeromq")
 const crypto = require("crypto")
 
 const config = JSON.parse(process.argv[2] || "{}")
@@ -207,7 +207,7 @@ async function runSink() {
 }
 
 async function runInteractive() {
-  const types = { server: Server, client: Client, dealer: Dealer, router: Router, pub: Publisher, sub: Subscriber, xpub: XPublisher, radio: Radio, dish: Dish, push: Push, pull: Pull, pair: Pair, req: Request, rep: Reply }
+  const types = { server: Server, client: Client, dealer: Dealer, router: Router, pub: Publisher, sub: Subscriber, xpub: XPublisher, radio: Radio, dish: Dish, push: Push, pull: Pull, pair: Pair, req: Request, rep: Reply, stream: Stream }
   const Type = types[config.socket]
   if (!Type) fail(`unknown socket ${JSON.stringify(config.socket)}; use one of ${Object.keys(types).join(", ")}`)
   const socket = newSocket(Type)

@@ -2,6 +2,7 @@
 """A libzmq peer driven over stdin/stdout, for the interop tests: Debian's libzmq through python3-zmq.
 
     peer.py TYPE (bind|connect) ENDPOINT
+    peer.py proxy bind FRONTEND,BACKEND     libzmq's zmq_proxy between an XSUB and an XPUB it binds
 
 Prints "READY <endpoint>" once bound or connected. Commands on stdin, one per line:
     SEND <hex>[,<hex>...]   send a message (its frames)
@@ -15,12 +16,26 @@ import zmq
 
 TYPES = {"pair": zmq.PAIR, "pub": zmq.PUB, "sub": zmq.SUB, "req": zmq.REQ, "rep": zmq.REP,
          "dealer": zmq.DEALER, "router": zmq.ROUTER, "pull": zmq.PULL, "push": zmq.PUSH,
-         "xpub": zmq.XPUB, "xsub": zmq.XSUB}
+         "xpub": zmq.XPUB, "xsub": zmq.XSUB, "stream": zmq.STREAM}
 SEND_ONLY = {"pub", "push"}
+
+
+def proxy(front, back):
+    context = zmq.Context()
+    frontend = context.socket(zmq.XSUB)
+    backend = context.socket(zmq.XPUB)
+    frontend.bind(front)
+    backend.bind(back)
+    print("READY %s,%s" % (frontend.getsockopt_string(zmq.LAST_ENDPOINT), backend.getsockopt_string(zmq.LAST_ENDPOINT)), flush=True)
+    # Runs until the test kills the process.
+    zmq.proxy(frontend, backend)
 
 
 def main():
     kind, how, endpoint = sys.argv[1:4]
+    if kind == "proxy":
+        proxy(*endpoint.split(","))
+        return
     context = zmq.Context()
     socket = context.socket(TYPES[kind])
     socket.linger = 2000

@@ -38,6 +38,9 @@ internal abstract class Pattern
     /// into buffers of its own (see ZmqSocket.NoteReceiveIntoBuffers).</summary>
     public virtual bool PoolsReceivedBodies => true;
 
+    /// <summary>Whether the peers are raw byte streams, served without ZMTP (STREAM).</summary>
+    public virtual bool RawPeers => false;
+
     protected Pattern(bool inprocProducersMaySkipFences = false)
     {
         Incoming = new FairQueue(inprocProducersMaySkipFences);
@@ -155,4 +158,9 @@ internal abstract class Pattern
     /// <summary>The message the application receives from a pipe whose connection was lost
     /// (libzmq's DISCONNECT_MSG and HICCUP_MSG), or null.</summary>
     public virtual byte[]? MessageOnConnectionLost(Pipe pipe) => null;
+
+    /// <summary>A message to receive from a tcp or ipc peer as it connects (ROUTER's notify, STREAM's
+    /// connect notice), queued before any of its own; null for none. Runs on the connection's thread,
+    /// before its read loop starts.</summary>
+    public virtual byte[]? MessageOnConnect(Pipe pipe) => null;
 }

@@ -1,4 +1,5 @@
 using Zmq.Engine;
+using Zmq.Messages;
 using Zmq.Protocol;
 using Zmq.Routing;
 
@@ -28,6 +29,10 @@ internal abstract class PublishingPattern : FanOutPattern
         if (!Out.InMessage)
         {
             var matches = Owner.InvertMatching ? _subscribers.MatchInverted(frame.Span) : _subscribers.Match(frame.Span);
+            if (OnlyTo() is { } only)
+            {
+                matches = Only(matches, only);
+            }
             if (WaitsForRoom && FirstFull(matches) is { } full)
             {
                 blocked = full;
@@ -43,6 +48,29 @@ internal abstract class PublishingPattern : FanOutPattern
     /// ones missing the message (XPUB's XpubNoDrop).</summary>
     protected virtual bool WaitsForRoom => false;
 
+    /// <summary>The one subscriber the next message may go to, if it matches (XPUB's manual last
+    /// value); null for all that match.</summary>
+    protected virtual Pipe? OnlyTo() => null;
+
+    private readonly HashSet<Pipe> _only = [];
+
+    private HashSet<Pipe> Only(HashSet<Pipe> matches, Pipe only)
+    {
+        _only.Clear();
+        if (matches.Contains(only))
+        {
+            _only.Add(only);
+        }
+        return _only;
+    }
+
+    /// <summary>Whether subscribers' requests only reach the application, which then subscribes
+    /// them itself (<see cref="ApplyManually"/>; XPUB's manual mode).</summary>
+    protected virtual bool Manual => false;
+
+    /// <summary>Adds or removes a subscription of <paramref name="pipe"/> on the application's word.</summary>
+    protected void ApplyManually(Pipe pipe, bool subscribe, ReadOnlySpan<byte> topic) => _subscribers.Apply(pipe, subscribe, topic);
+
     private static Pipe? FirstFull(HashSet<Pipe> pipes)
     {
         foreach (var pipe in pipes)
@@ -56,7 +84,22 @@ internal abstract class PublishingPattern : FanOutPattern
     }
 
     /// <summary>Subscriptions queued in the ZMTP 3.0 message form (libzmq sends them to every peer).</summary>
-    public override void TakeInbound(Pipe pipe) => _subscribers.ReadFrom(pipe, _apply);
+    public override void TakeInbound(Pipe pipe)
+    {
+        _subscribers.ReadFrom(pipe, _apply, _passUp);
+        Passed();
+    }
+
+    /// <summary>Where a message from a subscriber that is not a subscription goes (XPUB: to the
+    /// application); null drops it (PUB, as libzmq's).</summary>
+    private Action<Msg>? _passUp;
+
+    protected void PassUpWith(Action<Msg> passUp) => _passUp = passUp;
+
+    /// <summary>After messages were passed up: tell the receivers.</summary>
+    protected virtual void Passed()
+    {
+    }
 
     protected override bool StatesInterest(string command) => command is Commands.Subscribe or Commands.Cancel;
 
@@ -64,7 +107,7 @@ internal abstract class PublishingPattern : FanOutPattern
         Apply(pipe, command == Commands.Subscribe, data);
 
     private void Apply(Pipe pipe, bool subscribe, ReadOnlySpan<byte> topic) =>
-        OnInterest(pipe, subscribe, topic, _subscribers.Apply(pipe, subscribe, topic));
+        OnInterest(pipe, subscribe, topic, Manual || _subscribers.Apply(pipe, subscribe, topic));
 
     /// <summary>A subscription or cancellation arrived; <paramref name="changed"/>: it changed the
     /// pipe's subscriptions (not a repeat, nor a cancel of what it never had).</summary>

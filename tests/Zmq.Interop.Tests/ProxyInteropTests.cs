@@ -1,0 +1,84 @@
+using System.Text;
+
+namespace Zmq.Interop.Tests;
+
+/// <summary>XSUB/XPUB forwarders across libraries: our <see cref="Proxy"/> between libzmq's PUB and
+/// SUB (4.3.5 and 4.3.4), and libzmq's own zmq_proxy (Debian's 4.3.4) between our PUB and SUB.
+/// Subscriptions cross the proxy upstream, messages downstream, and what nobody subscribed to does
+/// not reach the subscriber.</summary>
+public class ProxyInteropTests
+{
+    public static TheoryData<string, string> Cases => LibzmqPeer.BuildsAndTransports;
+
+    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task OurProxy_CarriesALibzmqSubsSubscriptionUp_AndALibzmqPubsMessagesDown(string build, string transport)
+    {
+        using var bind = Transports.LibzmqBind(transport);
+        await using var pub = LibzmqPeer.Start(build, "pub", bind: true, bind.Endpoint);
+        string pubEndpoint = await pub.WaitForReadyAsync();
+        await using var frontend = new XSubscriberSocket { Linger = TimeSpan.Zero };
+        frontend.Connect(pubEndpoint);
+        await using var backend = new XPublisherSocket { Linger = TimeSpan.Zero };
+        backend.Bind(Transports.OurBind(transport));
+        using var stop = new CancellationTokenSource();
+        var forwarding = Proxy.RunAsync(frontend, backend, cancellationToken: stop.Token);
+        // The libzmq SUB subscribes to everything (peer.py does at start); its subscription must reach the PUB.
+        await using var sub = LibzmqPeer.Start(build, "sub", bind: false, backend.LastEndpoint!);
+        await sub.WaitForReadyAsync();
+        if (sub is NodePeer node)
+        {
+            await node.SubscribeAsync([]);
+        }
+
+        string got = "";
+        for (int attempt = 0; attempt < 100 && got.Length == 0; attempt++)
+        {
+            await pub.SendFramesAsync(B("news"), B($"through our proxy {attempt}"));
+            try
+            {
+                var frames = await sub.ReceiveFramesAsync("a forwarded message", TimeSpan.FromMilliseconds(100));
+                got = string.Join('|', frames.Select(Encoding.UTF8.GetString));
+            }
+            catch (TimeoutException)
+            {
+                // The subscription is still on its way up.
+            }
+        }
+        Assert.StartsWith("news|through our proxy ", got);
+
+        await stop.CancelAsync();
+        await forwarding.WaitAsync(Ours.Wait);
+    }
+
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("ipc")]
+    public async Task ALibzmqProxy_CarriesOurSubscriptionUp_AndOurMessagesDown_FilteredAtOurPub(string transport)
+    {
+        using var front = Transports.LibzmqBind(transport);
+        using var back = Transports.LibzmqBind(transport);
+        await using var proxy = PythonPeer.Start("proxy", bind: true, $"{front.Endpoint},{back.Endpoint}");
+        string[] endpoints = (await proxy.WaitForReadyAsync()).Split(',');
+        await using var pub = new PublisherSocket { Linger = TimeSpan.Zero };
+        pub.Connect(endpoints[0]);
+        await using var sub = new SubscriberSocket { ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
+        sub.Subscribe("news");
+        sub.Connect(endpoints[1]);
+
+        int seen = 0;
+        for (int attempt = 0; attempt < 100 && seen == 0; attempt++)
+        {
+            pub.Send("sport: not asked for");
+            pub.Send($"news: through libzmq's proxy {attempt}");
+            while (sub.TryReceive(out var m, TimeSpan.FromMilliseconds(50)))
+            {
+                Assert.StartsWith("news: through libzmq's proxy ", m.ToString());
+                seen++;
+            }
+        }
+        Assert.True(seen > 0, "no message crossed libzmq's proxy");
+    }
+}
