@@ -29,10 +29,10 @@ for i in $(seq "$runs"); do
     out="$work/results-$side-$i"
     dotnet run --project "$work/$side/bench/Zmq.Perf" -c Release --no-build -- \
       --filter "$row" --only zmq --procs 2 --repeat 1 --duration 3 --out "$out" >/dev/null 2>&1 || true
-    # Throughput rows report msgs/s (column 11), latency rows their p50 in µs (column 14).
-    # Throughput rows report msgs/s (column 11), latency rows their p50 in µs (column 14); scale
-    # rows their total seconds (column 41).
-    awk -F, -v side="$side" 'NR > 1 && $9 == "ok" { v = ($11 != "" ? $11 : ($14 != "" ? $14 : $41)); if (v != "") print side "|" $1 "|" v }' "$out/results.csv" 2>/dev/null || true
+    # Throughput and latency rows report msgs/s (column 11: round trips a second for latency);
+    # scale rows their total seconds (column 41).
+    # Keyed by workload and pattern: a build may run one workload with several of its types.
+    awk -F, -v side="$side" 'NR > 1 && $9 == "ok" { v = ($11 != "" ? $11 : ($14 != "" ? $14 : $41)); if (v != "") print side "|" $1 " (" $8 ")|" v }' "$out/results.csv" 2>/dev/null || true
   done
 done > "$work/values"
 

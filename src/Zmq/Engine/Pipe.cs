@@ -285,17 +285,68 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     /// </summary>
     public void FenceAfterInactive(bool producersMaySkip)
     {
+        // Counted from the queue's own read position, so that nothing on this object (whose flags
+        // the producer reads on every message) is written per message.
+        long dequeued = Inbound.Dequeued;
+        long run = dequeued - _dequeuedAtEmpty;
+        _dequeuedAtEmpty = dequeued;
         if (!producersMaySkip || InprocPeer == null)
         {
             Interlocked.MemoryBarrier();
             return;
         }
-        // Counted from the queue's own read position, so that nothing on this object (whose flags
-        // the producer reads on every message) is written per message.
-        long dequeued = Inbound.Dequeued;
-        bool streaming = dequeued - _dequeuedAtEmpty >= AdaptiveFence.StreamingRun;
-        _dequeuedAtEmpty = dequeued;
-        _inboundFence.Fence(streaming);
+        _inboundFence.Fence(run >= AdaptiveFence.StreamingRun);
+    }
+
+    /// <summary>How many messages a consumer that caught up with a streaming inproc producer lets
+    /// gather before it reads on, and how long it waits for them (spins of Thread.SpinWait(1), a few
+    /// tens of nanoseconds each).</summary>
+    private const int BatchWanted = 64, BatchSpins = 400, EmptySpins = 100, QuietSpins = 16;
+
+    /// <summary>Messages taken since the queue was last found empty that make a producer "streaming".
+    /// Request-reply takes one per idle moment; a stream, even one its consumer keeps catching up
+    /// with, several.</summary>
+    private const int StreamingSinceEmpty = 4;
+
+    /// <summary>
+    /// Consumer only, the inbound queue found empty: if the pipe is inproc and its producer streams,
+    /// waits a moment (spinning, a few microseconds at most) for a batch of messages to gather, and
+    /// says whether there is one to read now.
+    /// <para>Why: a consumer faster than its producer otherwise reads each slot right after it is
+    /// written, and the two cores pass the queue's cache lines back and forth on every message;
+    /// worse, each time it finds the queue empty the pipe leaves the rotation, the producer must
+    /// activate it again, and the consumer often goes to sleep for the producer to wake. Measured
+    /// on 2 cores, inproc CLIENT to SERVER at 64 B ran at 3 M msg/s that way and at 9–11 M with the
+    /// wait. A producer that stops (the queue stays still) or never started (it stays empty) ends
+    /// the wait early; request-reply traffic (one message per idle moment) never waits.</para>
+    /// </summary>
+    public bool WaitForInboundBatch()
+    {
+        if (InprocPeer == null || Inbound.Dequeued - _dequeuedAtEmpty < StreamingSinceEmpty)
+        {
+            return false;
+        }
+        long last = 0;
+        int still = 0;
+        for (int i = 0; i < BatchSpins; i++)
+        {
+            Thread.SpinWait(1);
+            long count = Inbound.Count;
+            if (count >= BatchWanted)
+            {
+                break;
+            }
+            if (count != last)
+            {
+                last = count;
+                still = 0;
+            }
+            else if (++still >= (count > 0 ? QuietSpins : EmptySpins))
+            {
+                break;
+            }
+        }
+        return Inbound.HasMessage;
     }
 
     /// <summary>Inproc producer (the peer socket's sender), its message enqueued: whether it may skip

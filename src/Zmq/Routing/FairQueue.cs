@@ -188,6 +188,11 @@ internal sealed class FairQueue(bool inprocProducersMaySkipFences = false)
             {
                 return pipe;
             }
+            if (pipe.WaitForInboundBatch())
+            {
+                // A streaming inproc producer: a batch gathered, read on without leaving the rotation.
+                return pipe;
+            }
             // Found empty: leave the rotation unless the read loop queued more meanwhile. The flag is
             // cleared before the re-check so that a concurrent Activate re-queues the pipe.
             Volatile.Write(ref pipe.InboundActive, 0);

@@ -40,15 +40,18 @@ public abstract class ConflateTests : TransportTestBase
             push.Send($"m{i} {Padding}");
         }
 
+        // What is still on its way (the kernel's buffers hold hundreds of these) is conflated as it
+        // arrives, so a few messages come; all of them in order would be the backlog.
         var seen = ReceiveUntil(pull, "m", Count - 1);
-        Assert.True(seen.Count < 50, $"{seen.Count} messages received: a conflating socket delivers no backlog");
+        Assert.True(seen.Count < Count / 2, $"{seen.Count} of {Count} messages received: a conflating socket delivers no backlog");
         Assert.Equal(seen.Order(), seen);
     }
 
     [Fact]
     public async Task ConflatingSub_GetsThePublishersNewestValue_NotTheBacklog()
     {
-        await using var pub = new PublisherSocket { Linger = TimeSpan.Zero };
+        // The publisher's own queue unbounded: it must not drop the newest value itself.
+        await using var pub = new PublisherSocket { SendHighWatermark = 0, Linger = TimeSpan.Zero };
         pub.Bind(AnyEndpoint);
         await using var sub = new SubscriberSocket { Conflate = true, ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
         sub.Subscribe("price ");
@@ -64,7 +67,7 @@ public abstract class ConflateTests : TransportTestBase
             pub.Send($"price {i} {Padding}");
         }
         var seen = ReceiveUntil(sub, "price ", Count - 1);
-        Assert.True(seen.Count < 50, $"{seen.Count} messages received: a conflating socket delivers no backlog");
+        Assert.True(seen.Count < Count / 2, $"{seen.Count} of {Count} messages received: a conflating socket delivers no backlog");
     }
 
     [Fact]

@@ -83,8 +83,8 @@ public sealed class MechanismSeamTests
             }
             return m;
         }
-        var server = new ServerSocket { ReceiveTimeout = Timeout, SendTimeout = Timeout, ReceiveHighWatermark = hwm, SendHighWatermark = hwm, HeartbeatInterval = heartbeat ?? TimeSpan.Zero };
-        var client = new ClientSocket { ReceiveTimeout = Timeout, SendTimeout = Timeout, ReceiveHighWatermark = hwm, SendHighWatermark = hwm, HeartbeatInterval = heartbeat ?? TimeSpan.Zero };
+        var server = new ServerSocket { ReceiveTimeout = Timeout, SendTimeout = Timeout, ReceiveHighWatermark = hwm, SendHighWatermark = hwm, HeartbeatInterval = heartbeat ?? TimeSpan.Zero, HeartbeatTimeout = Timeout };
+        var client = new ClientSocket { ReceiveTimeout = Timeout, SendTimeout = Timeout, ReceiveHighWatermark = hwm, SendHighWatermark = hwm, HeartbeatInterval = heartbeat ?? TimeSpan.Zero, HeartbeatTimeout = Timeout };
         server.MechanismFactory = () => Make(server);
         client.MechanismFactory = () => Make(client);
         server.Bind("tcp://127.0.0.1:*");
@@ -145,6 +145,7 @@ public sealed class MechanismSeamTests
         client.Send("hello");
         var m = server.Receive();
         // Several PINGs and PONGs each way, every one wrapped: an unwrapped one would end the connection.
+        // (A PONG late by more than the interval on a loaded machine must not: the timeout is long.)
         await Wait.UntilAsync(() => mechanisms.All(x => x.Decoded >= 5), "PINGs and PONGs went both ways");
         server.Send(m.RoutingId, "still here");
         Assert.Equal("still here", client.ReceiveString());
