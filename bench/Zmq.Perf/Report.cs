@@ -63,7 +63,7 @@ internal static class Report
         var latency = rows.Where(r => r.Workload.Kind == Kind.Latency).ToList();
         if (streams.Count > 0)
         {
-            sb.AppendLine("Throughput (counted at the receiver; ×libzmq / ×NetMQ: message rate relative to libzmq PUSH/PULL / the faster NetMQ CLIENT/SERVER (PUSH/PULL rows: NetMQ PUSH/PULL), >1 = faster;");
+            sb.AppendLine("Throughput (counted at the receiver; ×libzmq / ×NetMQ: message rate relative to libzmq's and NetMQ's same type where they have it (else libzmq PUSH/PULL, the faster NetMQ CLIENT/SERVER), >1 = faster;");
             sb.AppendLine("  fan-out rows: PUB/SUB of each library, messages delivered to all subscribers together)");
             var t = new TextTable("workload", "library", "msgs/s", "MB/s", "B/msg", "CPU µs/msg", "×libzmq", "×NetMQ", "spread");
             Fill(t, streams, failures, r => [Rate(r.Result.MessagesPerSecond), r.Result.MegabytesPerSecond.ToString("0.0", Inv)]);
@@ -75,7 +75,7 @@ internal static class Report
             {
                 sb.AppendLine();
             }
-            sb.AppendLine("Round-trip latency in µs (×libzmq / ×NetMQ: median round trip of libzmq REQ/REP / the faster NetMQ CLIENT/SERVER divided by this row's, >1 = faster)");
+            sb.AppendLine("Round-trip latency in µs (×libzmq / ×NetMQ: median round trip of libzmq REQ/REP / NetMQ's same type (else the faster NetMQ CLIENT/SERVER) divided by this row's, >1 = faster)");
             var t = new TextTable("workload", "library", "mean", "p50", "p99", "B/trip", "CPU µs/trip", "×libzmq", "×NetMQ", "spread");
             Fill(t, latency, failures, r => r.Result.Latency is { } l
                 ? [l.MeanUs.ToString("0.0", Inv), l.P50Us.ToString("0.0", Inv), l.P99Us.ToString("0.0", Inv)]
@@ -89,7 +89,7 @@ internal static class Report
         sb.AppendLine("B/msg, CPU µs/msg: managed bytes allocated and CPU time per message over the measured window, sender and receiver processes added up");
         sb.AppendLine("  (1proc rows: the one process). libzmq allocates natively, which the GC cannot see. † NetMQ has no ipc (its ipc:// is TCP): ipc rows compare with NetMQ's tcp figure.");
         sb.AppendLine("NetMQ reference: the faster of NetMQ with its default buffer pool (a new array per message) and \"pooled\" (its BufferManagerBufferPool);");
-        sb.AppendLine("  the reference row shows ×NetMQ 1.00. PUSH/PULL rows compare with NetMQ's PUSH/PULL, fan-out rows with its PUB/SUB.");
+        sb.AppendLine("  the reference row shows ×NetMQ 1.00. PUSH/PULL, DEALER/ROUTER and REQ/REP rows compare with NetMQ's same type, fan-out rows with its PUB/SUB.");
         sb.AppendLine("spread: with --repeat, each row is the best of its runs; spread is (highest − lowest) / best of the runs' msgs/s or p50.");
         foreach (string f in failures)
         {

@@ -342,7 +342,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     }
 
     /// <summary>What serves a new stream connection, accepted (no pipe yet) or dialled: ZMTP, with
-    /// the NULL mechanism until options choose another.</summary>
+    /// the NULL mechanism until options choose another; for STREAM, the raw engine.</summary>
     private IEngine CreateEngine(System.Net.Sockets.Socket socket, Pipe? pipe, string endpoint) => _pattern.RawPeers
         ? new RawStreamEngine(socket, this, pipe, endpoint)
         : new ZmtpConnection(socket, this, pipe, endpoint, MechanismFactory?.Invoke() ?? new Engine.Mechanisms.NullMechanism(SocketType, RoutingId, AnnouncesIdentity));
