@@ -453,6 +453,14 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     }
 
     /// <summary>Wakes a blocked read loop regardless of room (used on close).</summary>
+    /// <summary>The connection is closing: its write loop and its read loop (waiting for room)
+    /// must look at its state now.</summary>
+    public void WakeLoops()
+    {
+        WriterWake.Set();
+        ReleaseReader();
+    }
+
     public void ReleaseReader()
     {
         Volatile.Write(ref _readerBlocked, 0);

@@ -266,11 +266,7 @@ internal sealed class RawStreamEngine : IEngine
         _closing = true;
         // Either the loops see _closing or this sees their pipe and wakes them.
         Interlocked.MemoryBarrier();
-        if (_pipe is { } pipe)
-        {
-            pipe.WriterWake.Set();
-            pipe.ReleaseReader();
-        }
+        _pipe?.WakeLoops();
     }
 
     public void Abort()
@@ -289,11 +285,7 @@ internal sealed class RawStreamEngine : IEngine
         _socket.Dispose();
         _stoppedToken.Cancel();
         _drained.TrySetResult();
-        if (_pipe is { } pipe)
-        {
-            pipe.WriterWake.Set();
-            pipe.ReleaseReader();
-        }
+        _pipe?.WakeLoops();
     }
 
     public bool FlushForSender(Pipe pipe) => false;

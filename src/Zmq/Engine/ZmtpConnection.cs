@@ -222,12 +222,7 @@ internal sealed partial class ZmtpConnection : IEngine
         // Orders the store above before the read below: either the loops see _closing or this
         // sees their pipe and wakes them.
         Interlocked.MemoryBarrier();
-        var pipe = _pipe;
-        if (pipe != null)
-        {
-            pipe.WriterWake.Set();
-            pipe.ReleaseReader();
-        }
+        _pipe?.WakeLoops();
     }
 
     /// <summary>Closes at once, dropping whatever is unsent.</summary>
@@ -247,12 +242,7 @@ internal sealed partial class ZmtpConnection : IEngine
         _socket.Dispose();
         _stoppedToken.Cancel();
         _drained.TrySetResult();
-        var pipe = _pipe;
-        if (pipe != null)
-        {
-            pipe.WriterWake.Set();
-            pipe.ReleaseReader();
-        }
+        _pipe?.WakeLoops();
     }
 
     /// <summary>The read loop's buffer and the undecoded part of it, <c>_rx[_rxStart.._rxEnd)</c>. Fields,
