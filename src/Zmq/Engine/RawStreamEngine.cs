@@ -42,15 +42,7 @@ internal sealed class RawStreamEngine : IEngine
         _host = host;
         _pipe = pipe;
         Endpoint = endpoint;
-        try
-        {
-            string? remote = socket.RemoteEndPoint?.ToString();
-            PeerAddress = string.IsNullOrEmpty(remote) ? endpoint : remote;
-        }
-        catch (SocketException)
-        {
-            PeerAddress = "?";
-        }
+        PeerAddress = PeerAddresses.Of(socket, endpoint);
     }
 
     public string Endpoint { get; }

@@ -74,16 +74,7 @@ internal sealed partial class ZmtpConnection : IEngine
         _readsWhenEmpty = traits.Receives;
         // Every call is tried directly first and awaited only when it would block (ZmtpConnection.Io.cs).
         socket.Blocking = false;
-        try
-        {
-            string? remote = socket.RemoteEndPoint?.ToString();
-            // An ipc client's socket is unnamed: the shared path is all there is to name the peer by.
-            PeerAddress = string.IsNullOrEmpty(remote) ? endpoint : remote;
-        }
-        catch (SocketException)
-        {
-            PeerAddress = "?";
-        }
+        PeerAddress = PeerAddresses.Of(socket, endpoint);
     }
 
     /// <summary>The endpoint this connection belongs to (the bound or connected one).</summary>
