@@ -23,6 +23,9 @@ internal static class Plan
     private static readonly Variant[] StreamVariants = [Variant.LibZmqPushPull, Variant.NetMQClientServer, Variant.NetMQClientServerPooled, Variant.NetMQPushPull, Variant.ZmqClientServer, Variant.ZmqPushPull];
     private static readonly Variant[] FanOutVariants = [Variant.LibZmqPubSub, Variant.NetMQPubSub, Variant.NetMQPubSubPooled, Variant.ZmqPubSub];
 
+    /// <summary>PUB → XSUB/XPUB proxy → SUB, each library's own proxy: the forwarder's cost.</summary>
+    private static readonly Variant[] ProxyVariants = [Variant.LibZmqProxy, Variant.NetMQProxy, Variant.ZmqProxy];
+
     /// <summary>Subscribers of the fan-out workload.</summary>
     public const int Subscribers = 10;
 
@@ -79,6 +82,7 @@ internal static class Plan
             {
                 Add(plan, Kind.FanOut, "tcp", size, FanOutVariants, Subscribers, p);
             }
+            Add(plan, Kind.FanOut, "tcp", 64, ProxyVariants, 1, p);
         }
 
         // inproc cannot span processes, so these rows are one-process whatever --procs says.

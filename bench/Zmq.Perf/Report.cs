@@ -16,7 +16,7 @@ internal static class Report
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>libzmq's same type where it has one (else PUSH/PULL; REQ/REP for latency) and
-    /// NetMQ's same type where it has one (else CLIENT/SERVER; PUB/SUB for fan-out) are the references; NetMQ's is the faster of its default and its pooled run, so
+    /// NetMQ's same type where it has one (else CLIENT/SERVER) are the references; NetMQ's is the faster of its default and its pooled run, so
     /// the ratio is against NetMQ at its best. NetMQ has no real ipc, so ipc rows compare with its
     /// tcp figure of the same workload.</summary>
     public static List<Row> Compare(IReadOnlyList<WorkloadResult> results)
@@ -31,10 +31,8 @@ internal static class Report
                 ?? Find(results, r.Workload.Group, v => v.Library == Library.LibZmq);
             bool fromTcp = r.Workload.Transport == "ipc";
             string netGroup = (fromTcp ? r.Workload with { Transport = "tcp" } : r.Workload).Group;
-            var net = r.Workload.Kind == Kind.FanOut
-                ? Find(results, netGroup, v => v.Library == Library.NetMQ && v.Pattern == Pattern.PubSub)
-                : Find(results, netGroup, v => v.Library == Library.NetMQ && v.Pattern == pattern)
-                    ?? Find(results, netGroup, v => v.Library == Library.NetMQ && v.Pattern == Pattern.ClientServer);
+            var net = Find(results, netGroup, v => v.Library == Library.NetMQ && v.Pattern == pattern)
+                ?? Find(results, netGroup, v => v.Library == Library.NetMQ && v.Pattern == Pattern.ClientServer);
             rows.Add(new Row(r, Ratio(r, lib), Ratio(r, net), fromTcp && net is not null));
         }
         return rows;
@@ -64,7 +62,8 @@ internal static class Report
         if (streams.Count > 0)
         {
             sb.AppendLine("Throughput (counted at the receiver; ×libzmq / ×NetMQ: message rate relative to libzmq's and NetMQ's same type where they have it (else libzmq PUSH/PULL, the faster NetMQ CLIENT/SERVER), >1 = faster;");
-            sb.AppendLine("  fan-out rows: PUB/SUB of each library, messages delivered to all subscribers together)");
+            sb.AppendLine("  fan-out rows: PUB/SUB of each library, messages delivered to all subscribers together;");
+            sb.AppendLine("  1→proxy→1 rows: PUB → XSUB, each library's own proxy, XPUB → SUB, the publisher and the proxy in one process)");
             var t = new TextTable("workload", "library", "msgs/s", "MB/s", "B/msg", "CPU µs/msg", "×libzmq", "×NetMQ", "spread");
             Fill(t, streams, failures, r => [Rate(r.Result.MessagesPerSecond), r.Result.MegabytesPerSecond.ToString("0.0", Inv)]);
             sb.Append(t.Render());
@@ -89,7 +88,7 @@ internal static class Report
         sb.AppendLine("B/msg, CPU µs/msg: managed bytes allocated and CPU time per message over the measured window, sender and receiver processes added up");
         sb.AppendLine("  (1proc rows: the one process). libzmq allocates natively, which the GC cannot see. † NetMQ has no ipc (its ipc:// is TCP): ipc rows compare with NetMQ's tcp figure.");
         sb.AppendLine("NetMQ reference: the faster of NetMQ with its default buffer pool (a new array per message) and \"pooled\" (its BufferManagerBufferPool);");
-        sb.AppendLine("  the reference row shows ×NetMQ 1.00. PUSH/PULL, DEALER/ROUTER and REQ/REP rows compare with NetMQ's same type, fan-out rows with its PUB/SUB.");
+        sb.AppendLine("  the reference row shows ×NetMQ 1.00. PUSH/PULL, DEALER/ROUTER and REQ/REP rows compare with NetMQ's same type, fan-out rows with its PUB/SUB, proxy rows with its proxy.");
         sb.AppendLine("spread: with --repeat, each row is the best of its runs; spread is (highest − lowest) / best of the runs' msgs/s or p50.");
         foreach (string f in failures)
         {

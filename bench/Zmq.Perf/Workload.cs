@@ -31,6 +31,7 @@ internal sealed record Workload(Kind Kind, string Transport, int Size, Variant V
         Kind.Latency => "lat",
         Kind.Shared => $"{Senders} thr→1 sock",
         Kind.Scale => $"scale {Senders}",
+        Kind.FanOut when Variant.Pattern == Pattern.ProxiedPubSub => $"1→proxy→{Senders}",
         Kind.FanOut => $"1→{Senders} fan-out",
         _ => $"{Senders}→1",
     };

@@ -72,6 +72,9 @@ public class PerfHarnessSmokeTests
     [Theory]
     [InlineData("libzmq-pubsub")]
     [InlineData("netmq-pubsub-pooled")]
+    [InlineData("libzmq-proxy")]
+    [InlineData("netmq-proxy")]
+    [InlineData("zmq-proxy")]
     public void FanOut_ReferenceLibraries_EverySubscriberCounts(string variant)
     {
         var r = Runner.Run(new Workload(Kind.FanOut, "tcp", 64, Reference(variant), Senders: 2, Procs: 1), new Settings(TimeSpan.Zero, TimeSpan.FromSeconds(0.2)));

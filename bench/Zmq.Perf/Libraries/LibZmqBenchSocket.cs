@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using static Zmq.Perf.Libraries.LibZmqNative;
 
 namespace Zmq.Perf.Libraries;
@@ -52,7 +51,8 @@ internal sealed class LibZmqBenchSocket : IBenchSocket
         }
     }
 
-    private static IntPtr Context()
+    /// <summary>The process's one context, made on first use.</summary>
+    public static IntPtr Context()
     {
         lock (ContextLock)
         {
@@ -64,14 +64,7 @@ internal sealed class LibZmqBenchSocket : IBenchSocket
         }
     }
 
-    public string Bind(string endpoint)
-    {
-        Check(zmq_bind(_socket, Utf8z(endpoint)), "zmq_bind " + endpoint);
-        var value = new byte[1024];
-        nuint size = (nuint)value.Length;
-        Check(zmq_getsockopt(_socket, LastEndpoint, value, ref size), "zmq_getsockopt(ZMQ_LAST_ENDPOINT)");
-        return Encoding.UTF8.GetString(value, 0, (int)size).TrimEnd('\0');
-    }
+    public string Bind(string endpoint) => BindSocket(_socket, endpoint);
 
     public void Connect(string endpoint) => Check(zmq_connect(_socket, Utf8z(endpoint)), "zmq_connect " + endpoint);
 
@@ -153,13 +146,4 @@ internal sealed class LibZmqBenchSocket : IBenchSocket
         throw new InvalidOperationException($"{call} failed: {LastError()}");
     }
 
-    private static void Check(int rc, string call)
-    {
-        if (rc < 0)
-        {
-            throw new InvalidOperationException($"{call} failed: {LastError()}");
-        }
-    }
-
-    private static byte[] Utf8z(string s) => Encoding.UTF8.GetBytes(s + "\0");
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace Zmq.Perf.Libraries;
 
@@ -15,6 +16,9 @@ internal static class LibZmqNative
     public const int Rep = 4;
     public const int Pull = 7;
     public const int Push = 8;
+    public const int Pair = 0;
+    public const int XPub = 9;
+    public const int XSub = 10;
 
     public const int Subscribe = 6;
     public const int Linger = 17;
@@ -71,6 +75,27 @@ internal static class LibZmqNative
             throw new InvalidOperationException($"zmq_setsockopt({option}) failed: {LastError()}");
         }
     }
+
+    /// <summary>Binds and returns the bound endpoint (wildcards resolved).</summary>
+    public static string BindSocket(IntPtr socket, string endpoint)
+    {
+        Check(zmq_bind(socket, Utf8z(endpoint)), "zmq_bind " + endpoint);
+        var value = new byte[1024];
+        nuint size = (nuint)value.Length;
+        Check(zmq_getsockopt(socket, LastEndpoint, value, ref size), "zmq_getsockopt(ZMQ_LAST_ENDPOINT)");
+        return Encoding.UTF8.GetString(value, 0, (int)size).TrimEnd('\0');
+    }
+
+    public static void Check(int rc, string call)
+    {
+        if (rc < 0)
+        {
+            throw new InvalidOperationException($"{call} failed: {LastError()}");
+        }
+    }
+
+    /// <summary>NUL-terminated UTF-8, as libzmq takes endpoints.</summary>
+    public static byte[] Utf8z(string s) => Encoding.UTF8.GetBytes(s + "\0");
 
     public static string LastError()
     {
@@ -138,6 +163,10 @@ internal static class LibZmqNative
 
     [DllImport(Lib)]
     public static extern int zmq_msg_close(IntPtr msg);
+
+    /// <summary>Forwards between the two sockets until the control socket receives TERMINATE.</summary>
+    [DllImport(Lib)]
+    public static extern int zmq_proxy_steerable(IntPtr frontend, IntPtr backend, IntPtr capture, IntPtr control);
 
     [DllImport(Lib)]
     public static extern int zmq_errno();

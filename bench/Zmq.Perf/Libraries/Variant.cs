@@ -11,6 +11,9 @@ internal enum Pattern
     /// <summary>DEALER (connect side) sending to a ROUTER (bind side), which reads past each identity
     /// frame; also libzmq's stand-in for CLIENT/SERVER in the scale workload.</summary>
     DealerRouter,
+    /// <summary>A PUB behind an XSUB/XPUB proxy of the same library (bind side: <see cref="ProxiedPublisher"/>)
+    /// to SUBs subscribed to everything (fan-out workload only).</summary>
+    ProxiedPubSub,
 }
 
 internal enum Library
@@ -40,10 +43,14 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern, bool
     public static readonly Variant NetMQPubSub = new("netmq-pubsub", Library.NetMQ, Pattern.PubSub);
     public static readonly Variant NetMQPubSubPooled = new("netmq-pubsub-pooled", Library.NetMQ, Pattern.PubSub, Pooled: true);
     public static readonly Variant LibZmqPubSub = new("libzmq-pubsub", Library.LibZmq, Pattern.PubSub);
+    public static readonly Variant ZmqProxy = new("zmq-proxy", Library.Zmq, Pattern.ProxiedPubSub);
+    public static readonly Variant NetMQProxy = new("netmq-proxy", Library.NetMQ, Pattern.ProxiedPubSub);
+    public static readonly Variant LibZmqProxy = new("libzmq-proxy", Library.LibZmq, Pattern.ProxiedPubSub);
 
     public static readonly IReadOnlyList<Variant> All =
         [LibZmqPushPull, LibZmqReqRep, LibZmqDealerRouter, LibZmqPubSub, NetMQClientServer, NetMQClientServerPooled, NetMQPushPull, NetMQReqRep,
-            NetMQDealerRouter, NetMQPubSub, NetMQPubSubPooled, ZmqClientServer, ZmqPushPull, ZmqReqRep, ZmqDealerRouter, ZmqPubSub];
+            NetMQDealerRouter, NetMQPubSub, NetMQPubSubPooled, ZmqClientServer, ZmqPushPull, ZmqReqRep, ZmqDealerRouter, ZmqPubSub,
+            LibZmqProxy, NetMQProxy, ZmqProxy];
 
     public string LibraryName => Library switch
     {
@@ -58,6 +65,7 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern, bool
         Pattern.PushPull => "PUSH/PULL",
         Pattern.DealerRouter => "DEALER/ROUTER",
         Pattern.PubSub => "PUB/SUB",
+        Pattern.ProxiedPubSub => "XSUB/XPUB proxy",
         _ => "REQ/REP",
     };
 
@@ -78,11 +86,27 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern, bool
 
     /// <summary>Creates a socket; <paramref name="bindSide"/> picks SERVER/PULL/REP over CLIENT/PUSH/REQ,
     /// and <paramref name="size"/> is the row's message size.</summary>
-    public IBenchSocket Create(bool bindSide, int size) => Library switch
+    public IBenchSocket Create(bool bindSide, int size)
     {
-        Library.Zmq => new ZmqBenchSocket(Pattern, bindSide, size),
-        Library.NetMQ => NetMQBenchSocket.Create(Pattern, bindSide, Pooled),
-        _ => new LibZmqBenchSocket(Pattern, bindSide),
+        if (Pattern == Pattern.ProxiedPubSub)
+        {
+            // The publisher behind the proxy, or a subscriber in front of it.
+            var plain = this with { Pattern = Pattern.PubSub };
+            return bindSide ? new ProxiedPublisher(NewProxy(), plain.Create(bindSide: true, size)) : plain.Create(bindSide: false, size);
+        }
+        return Library switch
+        {
+            Library.Zmq => new ZmqBenchSocket(Pattern, bindSide, size),
+            Library.NetMQ => NetMQBenchSocket.Create(Pattern, bindSide, Pooled),
+            _ => new LibZmqBenchSocket(Pattern, bindSide),
+        };
+    }
+
+    private IBenchProxy NewProxy() => Library switch
+    {
+        Library.Zmq => new ZmqBenchProxy(),
+        Library.NetMQ => new NetMQBenchProxy(),
+        _ => new LibZmqBenchProxy(),
     };
 
     /// <summary>Process-wide clean-up after the last socket of the library is closed.</summary>

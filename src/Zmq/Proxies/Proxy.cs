@@ -1,3 +1,4 @@
+using Zmq.Messages;
 using Zmq.Sockets.Core;
 
 namespace Zmq;
@@ -107,29 +108,47 @@ public static class Proxy
             return done;
         }
 
+        /// <summary>Moves whole messages, each frame as it was queued (ZmqSocket.TryTakeMessage,
+        /// TryForwardMessage): no copy into a message and out again.</summary>
         public async Task PumpAsync(ZmqSocket from, ZmqSocket to, Counts received, Counts sent)
         {
             var ct = stop.Token;
-            using var message = new MultipartMessage();
-            while (true)
+            var held = new HeldMessage();
+            using var copy = capture != null ? new MultipartMessage() : null;
+            try
             {
-                await _running.Task.WaitAsync(ct).ConfigureAwait(false);
-                await from.ReceiveMultipartAsync(message, ct).ConfigureAwait(false);
-                long bytes = 0;
-                for (int i = 0; i < message.Count; i++)
+                while (true)
                 {
-                    bytes += message.PartSpan(i).Length;
+                    await _running.Task.WaitAsync(ct).ConfigureAwait(false);
+                    // A pause that comes while this waits lets the message it waits for pass.
+                    while (!from.TryTakeMessage(held))
+                    {
+                        await from.WaitToReceiveAsync(ct).ConfigureAwait(false);
+                    }
+                    long bytes = held.Bytes;
+                    Interlocked.Increment(ref received.ReceivedMessages);
+                    Interlocked.Add(ref received.ReceivedBytes, bytes);
+                    if (copy != null)
+                    {
+                        copy.Clear();
+                        for (int i = 0; i < held.Count; i++)
+                        {
+                            copy.Add(held.Frame(i).Span);
+                        }
+                        await capture!.SendMultipartAsync(copy, 0, ct).ConfigureAwait(false);
+                    }
+                    // Counted as handed on, before the send: a peer that has the message already finds it counted.
+                    Interlocked.Increment(ref sent.SentMessages);
+                    Interlocked.Add(ref sent.SentBytes, bytes);
+                    while (!to.TryForwardMessage(held, held.RoutingId))
+                    {
+                        await to.WaitToSendAsync(ct).ConfigureAwait(false);
+                    }
                 }
-                Interlocked.Increment(ref received.ReceivedMessages);
-                Interlocked.Add(ref received.ReceivedBytes, bytes);
-                if (capture != null)
-                {
-                    await capture.SendMultipartAsync(message, 0, ct).ConfigureAwait(false);
-                }
-                // Counted as handed on, before the send: a peer that has the message already finds it counted.
-                Interlocked.Increment(ref sent.SentMessages);
-                Interlocked.Add(ref sent.SentBytes, bytes);
-                await to.SendMultipartAsync(message, message.RoutingId, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                held.Clear();
             }
         }
 

@@ -232,6 +232,40 @@ public abstract partial class ZmqSocket
     /// all there once the first is.</summary>
     private bool TryReceiveMultipartNow(MultipartMessage into)
     {
+        var sink = new CopyingSink(into);
+        return TryReceiveWholeNow(ref sink);
+    }
+
+    /// <summary>Where a whole-message receive puts the frames: copied into a
+    /// <see cref="MultipartMessage"/>, or kept as queued (the proxy's <see cref="HeldMessage"/>).</summary>
+    private interface IFrameSink
+    {
+        void Begin(uint routingId);
+
+        /// <summary>Takes the frame, which is the sink's to release from then on.</summary>
+        void Add(ref Msg frame);
+    }
+
+    private readonly struct CopyingSink(MultipartMessage into) : IFrameSink
+    {
+        public void Begin(uint routingId)
+        {
+            into.Clear();
+            into.RoutingId = routingId;
+        }
+
+        public void Add(ref Msg frame)
+        {
+            into.Add(frame.Span);
+            frame.Release();
+        }
+    }
+
+    /// <summary>Takes a whole message under one hold of the receive lock, so that no other receiver
+    /// takes frames from between its frames.</summary>
+    private bool TryReceiveWholeNow<TSink>(ref TSink into)
+        where TSink : struct, IFrameSink
+    {
         CheckReceive();
         using (ReceiveLock.Enter())
         {
@@ -244,19 +278,18 @@ public abstract partial class ZmqSocket
             {
                 return false;
             }
-            into.Clear();
-            into.RoutingId = from.RoutingId;
+            into.Begin(from.RoutingId);
             if (_identityFrames)
             {
-                into.Add(from.Identity ?? throw new System.Diagnostics.UnreachableException("a ROUTER pipe's messages are received only once its identity is set"));
+                var identity = Msg.CopyOf(from.Identity ?? throw new System.Diagnostics.UnreachableException("a ROUTER pipe's messages are received only once its identity is set"), more: true);
+                into.Add(ref identity);
             }
             bool more;
             do
             {
                 from.Inbound.TryDequeue(out var msg);
                 more = msg.More;
-                into.Add(msg.Span);
-                msg.Release();
+                into.Add(ref msg);
                 _pattern.Incoming.Taken(from, more);
             }
             while (more && from.Inbound.HasMessage);

@@ -236,9 +236,29 @@ public abstract partial class ZmqSocket
         return TrySendMultipartNow(message, routingId) ? default : WaitToSendAsync(() => TrySendMultipartNow(message, routingId), ct);
     }
 
+    private bool TrySendMultipartNow(MultipartMessage message, uint routingId) => TrySendWholeNow(new CopiedSource(message), routingId);
+
+    /// <summary>The frames a whole-message send queues: copied from a <see cref="MultipartMessage"/>,
+    /// or moved as another socket queued them (the proxy's <see cref="HeldMessage"/>).</summary>
+    private interface IFrameSource
+    {
+        int Count { get; }
+
+        /// <summary>Queues frame <paramref name="index"/> if the pattern takes it; caller holds the send lock.</summary>
+        bool TrySendPart(ZmqSocket socket, int index, uint routingId);
+    }
+
+    private readonly struct CopiedSource(MultipartMessage message) : IFrameSource
+    {
+        public int Count => message.Count;
+
+        public bool TrySendPart(ZmqSocket socket, int index, uint routingId) => socket.TrySendPart(message, index, routingId);
+    }
+
     /// <summary>Under one hold of the send lock, so that no other sender's frames come between: the
     /// first frame decides (room, destination), the others follow it without waiting.</summary>
-    private bool TrySendMultipartNow(MultipartMessage message, uint routingId)
+    private bool TrySendWholeNow<TSource>(TSource message, uint routingId)
+        where TSource : struct, IFrameSource
     {
         using (SendLock.Enter())
         {
@@ -246,13 +266,13 @@ public abstract partial class ZmqSocket
             {
                 throw new InvalidOperationException($"a frame-by-frame send on this {SocketType} stopped inside a message: send its last frame (more: false) before sending whole messages");
             }
-            if (!TrySendPart(message, 0, routingId))
+            if (!message.TrySendPart(this, 0, routingId))
             {
                 return false;
             }
             for (int i = 1; i < message.Count; i++)
             {
-                TrySendPart(message, i, routingId);
+                message.TrySendPart(this, i, routingId);
             }
             return true;
         }

@@ -78,6 +78,78 @@ public abstract class ProxyTests : TransportTestBase
     }
 
     [Fact]
+    public async Task XsubXpubForwarder_CarriesLargeMessagesWhole_ToEverySubscriber()
+    {
+        await using var frontend = Bound(new XSubscriberSocket());
+        await using var backend = Bound(new XPublisherSocket());
+        using var stop = new CancellationTokenSource();
+        var proxy = Proxy.RunAsync(frontend, backend, cancellationToken: stop.Token);
+        await using var first = Quiet(new SubscriberSocket());
+        await using var second = Quiet(new SubscriberSocket());
+        foreach (var sub in new[] { first, second })
+        {
+            sub.Connect(backend.LastEndpoint!);
+            sub.Subscribe("");
+        }
+        // A publisher that feeds a subscriber of its own too shares each large payload among its
+        // queues, so (over inproc) the proxy is handed a shared one, which it fans out again.
+        await using var beside = Bound(new SubscriberSocket());
+        beside.Subscribe("");
+        await using var source = Quiet(new PublisherSocket());
+        source.Connect(frontend.LastEndpoint!);
+        source.Connect(beside.LastEndpoint!);
+        var probe = new byte[100];
+        probe[0] = (byte)'p';
+        bool firstHeard = false, secondHeard = false;
+        for (var deadline = DateTime.UtcNow + Timeout; !(firstHeard && secondHeard); )
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the subscriptions never crossed the proxy");
+            source.Send(probe);
+            firstHeard |= first.TryReceive(out var m1, TimeSpan.FromMilliseconds(20)) && m1.Span[0] == 'p';
+            secondHeard |= second.TryReceive(out var m2, TimeSpan.FromMilliseconds(20)) && m2.Span[0] == 'p';
+        }
+
+        // The proxy's subscribers take each message before the next is sent, the publisher's own
+        // only at the end: a payload given back to the pool too early is rented again and overwritten.
+        const int Count = 20;
+        for (int i = 0; i < Count; i++)
+        {
+            source.Send(Payload(i));
+            Assert.Equal(Payload(i), NextMessage(first));
+            Assert.Equal(Payload(i), NextMessage(second));
+        }
+        for (int i = 0; i < Count; i++)
+        {
+            Assert.Equal(Payload(i), NextMessage(beside));
+        }
+
+        await stop.CancelAsync();
+        await proxy.WaitAsync(Timeout);
+
+        static byte[] NextMessage(SubscriberSocket sub)
+        {
+            Message m;
+            do
+            {
+                m = sub.Receive();
+            }
+            while (m.Span[0] == 'p');
+            return m.Span.ToArray();
+        }
+
+        static byte[] Payload(int n)
+        {
+            var bytes = new byte[1024];
+            bytes[0] = (byte)'m';
+            for (int j = 1; j < bytes.Length; j++)
+            {
+                bytes[j] = (byte)((n * 7 + j) % 251);
+            }
+            return bytes;
+        }
+    }
+
+    [Fact]
     public async Task ControlSocket_PausesResumesReportsAndTerminates()
     {
         await using var frontend = Bound(new PullSocket());
