@@ -43,7 +43,9 @@ internal sealed class MsgQueue
     {
         // The producer's line.
         [FieldOffset(CacheLine)] public long Written;
-        [FieldOffset(CacheLine + 8)] public long ReadSeen;
+
+        /// <summary>The consumer's <see cref="ReadMessages"/> as last seen.</summary>
+        [FieldOffset(CacheLine + 8)] public long ReadMessagesSeen;
         [FieldOffset(CacheLine + 16)] public int TailIndex;
         [FieldOffset(CacheLine + 20)] public int Unpublished;
 
@@ -59,6 +61,9 @@ internal sealed class MsgQueue
 
         // Messages the consumer dropped unread (a subscriber's filter), for the metrics.
         [FieldOffset(3 * CacheLine + 24)] public long Discarded;
+
+        // Whole messages taken (a frame without more ends one): the high-water mark counts these.
+        [FieldOffset(3 * CacheLine + 32)] public long ReadMessages;
     }
 
     private Segment _head;
@@ -89,16 +94,17 @@ internal sealed class MsgQueue
     /// consumer is dequeuing, which is then the consumer's to see.</summary>
     public bool AnyQueued => Count > 0;
 
-    /// <summary>Producer only: whether fewer than <paramref name="limit"/> messages are queued. Reads
-    /// the consumer's position only when the last one seen says the queue is full.</summary>
+    /// <summary>Producer only: whether fewer than <paramref name="limit"/> whole messages are queued
+    /// (a multipart message counts once, as libzmq's high-water marks count). Reads the consumer's
+    /// position only when the last one seen says the queue is full.</summary>
     public bool HasRoomBelow(int limit)
     {
-        if (_p.Written - _p.ReadSeen < limit)
+        if (_p.Messages - _p.ReadMessagesSeen < limit)
         {
             return true;
         }
-        _p.ReadSeen = Volatile.Read(ref _p.Read);
-        return _p.Written - _p.ReadSeen < limit;
+        _p.ReadMessagesSeen = Volatile.Read(ref _p.ReadMessages);
+        return _p.Messages - _p.ReadMessagesSeen < limit;
     }
 
     /// <summary>Producer only. A frame with <see cref="Msg.More"/> set waits unseen for the last
@@ -209,7 +215,7 @@ internal sealed class MsgQueue
         ref var slot = ref HeadSlot();
         msg = slot;
         slot = default;
-        CommitDequeue();
+        CommitDequeue(msg.More);
         return true;
     }
 
@@ -228,7 +234,7 @@ internal sealed class MsgQueue
         slot.Span.CopyTo(destination);
         slot.Release();
         slot = default;
-        CommitDequeue();
+        CommitDequeue(more);
         return length;
     }
 
@@ -251,9 +257,13 @@ internal sealed class MsgQueue
         return ref _head.Items[_p.HeadIndex];
     }
 
-    private void CommitDequeue()
+    private void CommitDequeue(bool more)
     {
         _p.HeadIndex++;
+        if (!more)
+        {
+            Volatile.Write(ref _p.ReadMessages, _p.ReadMessages + 1);
+        }
         Volatile.Write(ref _p.Read, _p.Read + 1);
     }
 
@@ -264,8 +274,10 @@ internal sealed class MsgQueue
     /// <summary>Consumer only: removes the message <see cref="Head"/> returned.</summary>
     public void DropHead()
     {
-        HeadSlot() = default;
-        CommitDequeue();
+        ref var slot = ref HeadSlot();
+        bool more = slot.More;
+        slot = default;
+        CommitDequeue(more);
     }
 
     /// <summary>Any thread: whole messages published so far (a multipart message counts once).</summary>

@@ -14,7 +14,7 @@ public abstract partial class ZmqSocket
     private TimeSpan _linger = Timeout.InfiniteTimeSpan;
 
     /// <summary>Most messages queued per peer for sending (libzmq ZMQ_SNDHWM); default 1000, 0 = no
-    /// limit. What a full queue does is the socket type's: CLIENT and SERVER wait, PUB and RADIO drop
+    /// limit. A multipart message counts once, whatever its frames. What a full queue does is the socket type's: CLIENT and SERVER wait, PUB and RADIO drop
     /// the message for that peer.
     /// <para>Read when each peer's queue is made, so a change affects only queues made afterwards:
     /// at Connect for a tcp or ipc endpoint (its queue lasts across reconnects); on a bound tcp or ipc
@@ -31,7 +31,7 @@ public abstract partial class ZmqSocket
     }
 
     /// <summary>Most messages queued per peer on receipt (libzmq ZMQ_RCVHWM); default 1000, 0 = no
-    /// limit. When a tcp or ipc peer's queue is full, that connection stops reading and TCP pushes
+    /// limit; a multipart message counts once. When a tcp or ipc peer's queue is full, that connection stops reading and TCP pushes
     /// back on the sender; over inproc it adds to the sender's limit (see
     /// <see cref="SendHighWatermark"/>). Read when each peer's queue is made, at the same moments as
     /// <see cref="SendHighWatermark"/>: set it before Bind and Connect.</summary>

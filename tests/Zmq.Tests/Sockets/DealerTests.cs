@@ -36,6 +36,34 @@ public abstract class DealerTests : TransportTestBase
     }
 
     [Fact]
+    public void HighWaterMark_CountsMessages_NotFrames()
+    {
+        // Nothing listens: what is sent stays queued on the DEALER's side, up to its high-water mark.
+        string endpoint = FreshEndpoint();
+        int Queued(int frames)
+        {
+            using var dealer = NewDealer();
+            dealer.SendHighWatermark = 4;
+            dealer.Connect(endpoint);
+            using var message = new MultipartMessage();
+            for (int i = 0; i < frames; i++)
+            {
+                message.Add($"frame {i}");
+            }
+            int sent = 0;
+            while (sent < 100 && dealer.TrySendMultipart(message))
+            {
+                sent++;
+            }
+            return sent;
+        }
+
+        int single = Queued(1);
+        Assert.InRange(single, 4, 99);
+        Assert.Equal(single, Queued(3));
+    }
+
+    [Fact]
     public async Task Dealer_FairQueuesWhatItsPeersSend()
     {
         await using var d1 = BoundDealer();
