@@ -167,7 +167,10 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
         }
         if (Volatile.Read(ref _writerSleeping) != 0)
         {
-            WakeWriter();
+            if (!(SenderWritesWhenIdle && Connection is { } connection && connection.FlushForSender(this)))
+            {
+                WakeWriter();
+            }
         }
         else if (asymmetric && !_writerFence.IsAsymmetric)
         {
@@ -182,6 +185,13 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
             }
         }
     }
+
+    /// <summary>Set by the socket core for types that take turns (REQ, REP): their sender waits for
+    /// the answer next, so while the write loop sleeps the sender writes its message to the socket
+    /// itself (<see cref="IEngine.FlushForSender"/>) instead of waking the loop to do it. That takes
+    /// a thread hop off each way of a round trip; a streaming type keeps waking the loop, which
+    /// writes many messages in one call.</summary>
+    public bool SenderWritesWhenIdle;
 
     public void WakeWriter()
     {

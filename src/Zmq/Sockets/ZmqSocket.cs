@@ -356,6 +356,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
 
     private void AddPipe(Pipe pipe)
     {
+        pipe.SenderWritesWhenIdle = _takesTurns;
         lock (_endpointLock)
         {
             _pipes.Add(pipe);
