@@ -36,7 +36,7 @@ internal static class CatCommand
     public static readonly string[] Flags = ["echo"];
     public static readonly string[] Repeatable = ["bind", "connect", "subscribe"];
 
-    private static readonly string[] TypeNames = ["client", "server", "pair", "pub", "sub", "xpub", "xsub", "push", "pull", "req", "rep", "dealer", "router", "stream"];
+    private static readonly string[] TypeNames = ["client", "server", "pair", "pub", "sub", "xpub", "xsub", "push", "pull", "req", "rep", "dealer", "router", "stream", "scatter", "gather", "channel"];
 
     // Long enough to flush replies to a live peer on loopback or a LAN, short enough that an absent
     // peer does not keep the process around (the library default would wait up to 30 s).
@@ -59,9 +59,9 @@ internal static class CatCommand
         ZmqSocket socket = SocketFactory.Create("type", type, TypeNames);
         try
         {
-            if (echo && socket is not (ServerSocket or DealerSocket or PairSocket or RouterSocket or ResponseSocket or StreamSocket))
+            if (echo && socket is not (ServerSocket or DealerSocket or PairSocket or RouterSocket or ResponseSocket or StreamSocket or ChannelSocket))
             {
-                throw new UsageException($"--echo needs a type that can send a message back to its sender (server, rep, dealer, pair, router, stream), not {type}");
+                throw new UsageException($"--echo needs a type that can send a message back to its sender (server, rep, dealer, pair, router, stream, channel), not {type}");
             }
             if (topics.Count > 0 && socket is not (SubscriberSocket or XSubscriberSocket))
             {
@@ -292,9 +292,6 @@ internal static class CatCommand
                 {
                     switch (socket)
                     {
-                        case ClientSocket client:
-                            client.Send(line);
-                            break;
                         case IMultipartSendingSocket multipart:
                             frames.Clear();
                             string[] fields = line.Split('\t');
@@ -317,6 +314,10 @@ internal static class CatCommand
                             {
                                 multipart.SendMultipart(frames);
                             }
+                            break;
+                        case ISendingSocket single:
+                            // CLIENT, SCATTER, CHANNEL: one line, one single-frame message.
+                            single.Send(line);
                             break;
                         default:
                             uint peer = Volatile.Read(ref _lastPeer);
@@ -345,7 +346,14 @@ internal static class CatCommand
         {
             try
             {
-                ((ServerSocket)socket).Send(peer, data);
+                if (socket is ChannelSocket channel)
+                {
+                    channel.Send(data);
+                }
+                else
+                {
+                    ((ServerSocket)socket).Send(peer, data);
+                }
             }
             catch (HostUnreachableException)
             {

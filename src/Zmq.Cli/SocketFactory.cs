@@ -21,6 +21,9 @@ internal static class SocketFactory
         ["stream"] = () => new StreamSocket(),
         ["radio"] = () => new RadioSocket(),
         ["dish"] = () => new DishSocket(),
+        ["scatter"] = () => new ScatterSocket(),
+        ["gather"] = () => new GatherSocket(),
+        ["channel"] = () => new ChannelSocket(),
     };
 
     /// <summary>A new socket of the named type (any case), or a usage error that lists the names

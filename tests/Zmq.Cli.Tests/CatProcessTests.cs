@@ -94,6 +94,53 @@ public class CatProcessTests
     }
 
     [Fact]
+    public async Task Scatter_lines_reach_a_gather()
+    {
+        var (gather, endpoint) = await BindAsync("--type", "gather", "--count", "2");
+        try
+        {
+            using var scatter = ZmqTool.Start("cat", "--type", "scatter", "--connect", endpoint);
+            await scatter.StandardInput.WriteAsync("one two\nthree\n");
+            scatter.StandardInput.Close();
+            await scatter.WaitForExitAsync().WaitAsync(Limit);
+            Assert.Equal(0, scatter.ExitCode);
+
+            string got = await gather.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
+            await gather.WaitForExitAsync().WaitAsync(Limit);
+            Assert.Equal("one two\nthree\n", got);
+            Assert.Equal(0, gather.ExitCode);
+        }
+        finally
+        {
+            ZmqTool.KillIfRunning(gather);
+        }
+    }
+
+    [Fact]
+    public async Task A_channel_with_echo_sends_each_line_back_to_its_peer()
+    {
+        var (echo, endpoint) = await BindAsync("--type", "channel", "--echo", "--count", "2");
+        try
+        {
+            using var talker = ZmqTool.Start("cat", "--type", "channel", "--connect", endpoint, "--count", "2");
+            await talker.StandardInput.WriteAsync("a\nb\n");
+            talker.StandardInput.Close();
+            string back = await talker.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
+            await talker.WaitForExitAsync().WaitAsync(Limit);
+            Assert.Equal("a\nb\n", back);
+            Assert.Equal(0, talker.ExitCode);
+
+            string seen = await echo.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
+            await echo.WaitForExitAsync().WaitAsync(Limit);
+            Assert.Equal("a\nb\n", seen);
+        }
+        finally
+        {
+            ZmqTool.KillIfRunning(echo);
+        }
+    }
+
+    [Fact]
     public async Task An_unknown_type_exits_2_and_lists_the_valid_ones()
     {
         var (code, _, stderr) = await ZmqTool.RunAsync("cat", "--type", "carrier", "--connect", "tcp://127.0.0.1:1");

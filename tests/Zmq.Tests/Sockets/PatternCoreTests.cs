@@ -270,7 +270,12 @@ public sealed class PatternCoreOverInproc : PatternCoreTests
 /// interfaces its traits call for, so every form that fits it.</summary>
 public sealed class SocketTypeTableTests
 {
-    public static TheoryData<ZmqSocket> Sockets() => [new ClientSocket(), new ServerSocket(), new PublisherSocket(), new SubscriberSocket(), new RadioSocket(), new DishSocket()];
+    public static TheoryData<ZmqSocket> Sockets() =>
+    [
+        new ClientSocket(), new ServerSocket(), new PublisherSocket(), new SubscriberSocket(), new RadioSocket(), new DishSocket(),
+        new PairSocket(), new PushSocket(), new PullSocket(), new RequestSocket(), new ResponseSocket(), new DealerSocket(), new RouterSocket(),
+        new XPublisherSocket(), new XSubscriberSocket(), new StreamSocket(), new ScatterSocket(), new GatherSocket(), new ChannelSocket(),
+    ];
 
     [Theory]
     [MemberData(nameof(Sockets))]
