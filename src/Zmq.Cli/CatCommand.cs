@@ -36,7 +36,7 @@ internal static class CatCommand
     public static readonly string[] Flags = ["echo"];
     public static readonly string[] Repeatable = ["bind", "connect", "subscribe"];
 
-    private static readonly string[] TypeNames = ["client", "server", "pair", "pub", "sub", "xpub", "xsub", "push", "pull", "req", "rep", "dealer", "router", "stream", "scatter", "gather", "channel"];
+    private static readonly string[] TypeNames = ["client", "server", "pair", "pub", "sub", "xpub", "xsub", "push", "pull", "req", "rep", "dealer", "router", "stream", "scatter", "gather", "channel", "peer"];
 
     // Long enough to flush replies to a live peer on loopback or a LAN, short enough that an absent
     // peer does not keep the process around (the library default would wait up to 30 s).
@@ -59,9 +59,9 @@ internal static class CatCommand
         ZmqSocket socket = SocketFactory.Create("type", type, TypeNames);
         try
         {
-            if (echo && socket is not (ServerSocket or DealerSocket or PairSocket or RouterSocket or ResponseSocket or StreamSocket or ChannelSocket))
+            if (echo && socket is not (ServerSocket or DealerSocket or PairSocket or RouterSocket or ResponseSocket or StreamSocket or ChannelSocket or PeerSocket))
             {
-                throw new UsageException($"--echo needs a type that can send a message back to its sender (server, rep, dealer, pair, router, stream, channel), not {type}");
+                throw new UsageException($"--echo needs a type that can send a message back to its sender (server, rep, dealer, pair, router, stream, channel, peer), not {type}");
             }
             if (topics.Count > 0 && socket is not (SubscriberSocket or XSubscriberSocket))
             {
@@ -96,7 +96,15 @@ internal static class CatCommand
             }
             foreach (string ep in connects)
             {
-                socket.Connect(ep);
+                if (socket is PeerSocket peer)
+                {
+                    // A connecting PEER sends its lines to the peer it dialled (the last, if several).
+                    session.SendTo(peer.ConnectPeer(ep));
+                }
+                else
+                {
+                    socket.Connect(ep);
+                }
             }
             return session.Run();
         }
@@ -116,6 +124,9 @@ internal static class CatCommand
         private volatile bool _interrupted;
 
         public bool Interrupted => _interrupted;
+
+        /// <summary>Where stdin lines go before any message names a sender (a PEER's dialled peer).</summary>
+        public void SendTo(uint peer) => Volatile.Write(ref _lastPeer, peer);
 
         public int Run()
         {
@@ -352,7 +363,7 @@ internal static class CatCommand
                 }
                 else
                 {
-                    ((ServerSocket)socket).Send(peer, data);
+                    ((IRoutingIdSendingSocket)socket).Send(peer, data);
                 }
             }
             catch (HostUnreachableException)

@@ -24,6 +24,7 @@ internal static class SocketFactory
         ["scatter"] = () => new ScatterSocket(),
         ["gather"] = () => new GatherSocket(),
         ["channel"] = () => new ChannelSocket(),
+        ["peer"] = () => new PeerSocket(),
     };
 
     /// <summary>A new socket of the named type (any case), or a usage error that lists the names

@@ -116,13 +116,15 @@ public class CatProcessTests
         }
     }
 
-    [Fact]
-    public async Task A_channel_with_echo_sends_each_line_back_to_its_peer()
+    [Theory]
+    [InlineData("channel")]
+    [InlineData("peer")]
+    public async Task A_channel_or_peer_with_echo_sends_each_line_back_to_the_peer_that_dialled_it(string type)
     {
-        var (echo, endpoint) = await BindAsync("--type", "channel", "--echo", "--count", "2");
+        var (echo, endpoint) = await BindAsync("--type", type, "--echo", "--count", "2");
         try
         {
-            using var talker = ZmqTool.Start("cat", "--type", "channel", "--connect", endpoint, "--count", "2");
+            using var talker = ZmqTool.Start("cat", "--type", type, "--connect", endpoint, "--count", "2");
             await talker.StandardInput.WriteAsync("a\nb\n");
             talker.StandardInput.Close();
             string back = await talker.StandardOutput.ReadToEndAsync().WaitAsync(Limit);

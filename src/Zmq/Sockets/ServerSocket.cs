@@ -1,5 +1,4 @@
 using Zmq.Engine;
-using Zmq.Routing;
 using Zmq.Sockets.Core;
 
 namespace Zmq;
@@ -44,83 +43,27 @@ public sealed class ServerSocket : ZmqSocket, IRoutingIdSendingSocket, IReceivin
     /// re-dialled and keeps its id.) Returns false when no connected tcp or ipc peer has the id
     /// (inproc peers included: they have no connection to close).</summary>
     /// <exception cref="ObjectDisposedException">The socket is disposed.</exception>
-    public bool DisconnectPeer(uint routingId)
-    {
-        ThrowIfDisposed();
-        Pipe? pipe;
-        using (SendLock.Enter())
-        {
-            if (!_rules.Routes.TryGet(routingId, out pipe) || pipe.Connection is null)
-            {
-                return false;
-            }
-            if (!pipe.IsConnectSide)
-            {
-                _rules.Routes.Remove(pipe);
-            }
-        }
-        pipe.Connection?.Abort();
-        return true;
-    }
+    public bool DisconnectPeer(uint routingId) => DisconnectPeer(_rules.Routes, routingId);
 
     /// <summary>What is known about a connected tcp or ipc peer: its address, socket type and
     /// endpoint. Null when no such peer has the id: gone, an endpoint this SERVER connected to that is
     /// down now, or an inproc peer. Never throws, even once the socket is disposed.</summary>
-    public PeerInfo? GetPeer(uint routingId)
-    {
-        using (SendLock.Enter())
-        {
-            return _rules.Routes.TryGet(routingId, out var pipe) && pipe.Connection is { } c
-                ? new PeerInfo(routingId, pipe.Endpoint, c.PeerAddress, c.PeerSocketType)
-                : null;
-        }
-    }
+    public PeerInfo? GetPeer(uint routingId) => PeerOf(_rules.Routes, routingId);
 
     /// <summary>How many peers the socket can address now, counted as <see cref="Peers"/> lists them;
     /// unlike it, copies nothing.</summary>
-    public int PeerCount
-    {
-        get
-        {
-            using (SendLock.Enter())
-            {
-                return _rules.Routes.Count;
-            }
-        }
-    }
+    public int PeerCount => CountPeers(_rules.Routes);
 
     /// <summary>The routing ids the socket can send to now (a copy, made on each call; for just how
     /// many, read <see cref="PeerCount"/>): its accepted and inproc peers, and each endpoint it
     /// connected to, which has its id from Connect on and keeps it across reconnects, so it is listed
     /// even while down (unless <see cref="ZmqSocket.Immediate"/>). Another thread may change the set
     /// as soon as this returns.</summary>
-    public IReadOnlyList<uint> Peers
-    {
-        get
-        {
-            using (SendLock.Enter())
-            {
-                return [.. _rules.Routes.Ids];
-            }
-        }
-    }
+    public IReadOnlyList<uint> Peers => PeerIds(_rules.Routes);
 
-    private sealed class Rules() : Pattern(inprocProducersMaySkipFences: true)
+    private sealed class Rules : RoutingIdPattern
     {
-        public readonly RoutingTable Routes = new();
-
         public override ZmqSocketType Type => ZmqSocketType.Server;
-
-        public override bool SendsByRoutingId => true;
-
-        public override void Attach(Pipe pipe) => pipe.RoutingId = Routes.Add(pipe);
-
-        public override void Detach(Pipe pipe) => Routes.Remove(pipe);
-
-        public override bool TrySend(ref Outgoing frame, out Pipe? blocked) => Routes.TrySend(ref frame, out blocked);
-
-        // Any peer may be named: whether its queue has room is known only per message (libzmq too).
-        public override bool HasOut => true;
 
         public override byte[]? MessageOnConnectionLost(Pipe pipe) => ((ServerSocket)Owner).DisconnectMessage;
     }

@@ -43,7 +43,7 @@ public abstract partial class ZmqSocket : IInprocSocket
         }
     }
 
-    private void ConnectInproc(Endpoint ep)
+    private Pipe ConnectInproc(Endpoint ep)
     {
         string name = InprocRegistry.CheckName(ep);
         RefuseRawInproc(ep);
@@ -61,6 +61,7 @@ public abstract partial class ZmqSocket : IInprocSocket
         {
             InprocRegistry.Link(this, pipe, binder);
         }
+        return pipe;
     }
 
     private bool TryUnbindInproc(string endpoint)

@@ -181,24 +181,22 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     /// inproc name too long.</exception>
     /// <exception cref="TransportNotSupportedException">The transport is not tcp, ipc or inproc.</exception>
     /// <exception cref="ObjectDisposedException">The socket is disposed.</exception>
-    public void Connect(string endpoint)
+    public void Connect(string endpoint) => ConnectCore(endpoint);
+
+    /// <summary><see cref="Connect"/>, returning the pipe made for the endpoint.</summary>
+    private protected Pipe ConnectCore(string endpoint)
     {
         ThrowIfDisposed();
         var ep = Endpoint.Parse(endpoint);
-        switch (ep.Handler)
+        return ep.Handler switch
         {
-            case InprocTransport:
-                ConnectInproc(ep);
-                break;
-            case IStreamTransport stream:
-                ConnectStream(ep, stream);
-                break;
-            default:
-                throw new System.Diagnostics.UnreachableException($"no Connect for transport {ep.Transport}");
-        }
+            InprocTransport => ConnectInproc(ep),
+            IStreamTransport stream => ConnectStream(ep, stream),
+            _ => throw new System.Diagnostics.UnreachableException($"no Connect for transport {ep.Transport}"),
+        };
     }
 
-    private void ConnectStream(Endpoint ep, IStreamTransport transport)
+    private Pipe ConnectStream(Endpoint ep, IStreamTransport transport)
     {
         transport.ValidateConnect(ep);
         ThrowIfOnePeerTaken(ep.Original);
@@ -224,6 +222,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
             OnPipeAdded(pipe);
         }
         connector.Start();
+        return pipe;
     }
 
     /// <summary>What transports read, fixed at each Bind or Connect.</summary>
