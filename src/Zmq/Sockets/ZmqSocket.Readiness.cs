@@ -8,6 +8,14 @@ namespace Zmq;
 // every observer.
 public abstract partial class ZmqSocket
 {
+    /// <summary>Calls <paramref name="onChange"/> at every wake-up of the receive side
+    /// (<paramref name="receive"/>) or the send side, from the thread that wakes it, until
+    /// <see cref="StopWatching"/>: a poller's hint to look at <see cref="CanReceive"/> or
+    /// <see cref="CanSend"/> again. It must only signal, never block.</summary>
+    internal void Watch(bool receive, Action onChange) => (receive ? ReceiveGate : SendGate).Subscribe(onChange);
+
+    internal void StopWatching(bool receive, Action onChange) => (receive ? ReceiveGate : SendGate).Unsubscribe(onChange);
+
     /// <summary>Whether a receive would find a message now (libzmq ZMQ_POLLIN). A message filtered
     /// out (a SUB's unsubscribed topic) does not count. Always false on a type that receives nothing,
     /// and once the socket is disposed. Safe from any thread, but while other threads receive, the
