@@ -9,7 +9,8 @@ namespace Zmq;
 /// <summary>
 /// RADIO (RFC 48): sends each message to a group, and it reaches every connected DISH that joined
 /// that group (an exact match, not a prefix). A DISH whose queue is at
-/// <see cref="ZmqSocket.SendHighWatermark"/> misses the message: a send never waits. A payload above
+/// <see cref="ZmqSocket.SendHighWatermark"/> misses the message: a send never waits, unless
+/// <see cref="NoDrop"/>. A payload above
 /// 64 bytes is shared by the DISHes' queues, not copied for each. Receives nothing. Single-frame
 /// messages only. Over ZMTP each message is a group frame and a body frame, and the DISHes' JOIN and
 /// LEAVE commands decide who gets it, as with libzmq.
@@ -32,6 +33,12 @@ public sealed class RadioSocket : ZmqSocket, IGroupSendingSocket
     {
     }
 
+    /// <summary>When a DISH that joined the message's group is at its high-water mark, the send waits
+    /// (up to <see cref="ZmqSocket.SendTimeout"/>; <c>TrySend</c> returns false) instead of that DISH
+    /// missing the message (libzmq ZMQ_XPUB_NODROP on a RADIO); default false. Every DISH then
+    /// gets every message of its groups, and the slowest sets the pace.</summary>
+    public bool NoDrop { get; set; }
+
     private sealed class Rules : FanOutPattern
     {
         private readonly GroupTable _groups = new();
@@ -44,7 +51,13 @@ public sealed class RadioSocket : ZmqSocket, IGroupSendingSocket
         public override bool TrySend(ref Outgoing frame, out Pipe? blocked)
         {
             blocked = null;
-            Out.Choose(_groups.Members(frame.Group));
+            var members = _groups.Members(frame.Group);
+            if (((RadioSocket)Owner).NoDrop && FirstFull(members) is { } full)
+            {
+                blocked = full;
+                return false;
+            }
+            Out.Choose(members);
             Out.SendGroup(frame.Group);
             Out.Send(ref frame);
             return true;

@@ -38,6 +38,20 @@ internal abstract class FanOutPattern : Pattern
         pipe.DrainOutbound();
     }
 
+    /// <summary>The first of <paramref name="pipes"/> at its high-water mark, or null: where a type
+    /// that does not drop (XPUB's XpubNoDrop, RADIO's NoDrop) waits instead.</summary>
+    protected static Pipe? FirstFull(HashSet<Pipe> pipes)
+    {
+        foreach (var pipe in pipes)
+        {
+            if (!pipe.HasSendCapacity)
+            {
+                return pipe;
+            }
+        }
+        return null;
+    }
+
     /// <summary>Drops the pipe's interest; <paramref name="peerGone"/>: the pipe itself too.</summary>
     protected abstract void ForgetInterest(Pipe pipe, bool peerGone);
 

@@ -71,18 +71,6 @@ internal abstract class PublishingPattern : FanOutPattern
     /// <summary>Adds or removes a subscription of <paramref name="pipe"/> on the application's word.</summary>
     protected void ApplyManually(Pipe pipe, bool subscribe, ReadOnlySpan<byte> topic) => _subscribers.Apply(pipe, subscribe, topic);
 
-    private static Pipe? FirstFull(HashSet<Pipe> pipes)
-    {
-        foreach (var pipe in pipes)
-        {
-            if (!pipe.HasSendCapacity)
-            {
-                return pipe;
-            }
-        }
-        return null;
-    }
-
     /// <summary>Subscriptions queued in the ZMTP 3.0 message form (libzmq sends them to every peer).</summary>
     public override void TakeInbound(Pipe pipe)
     {
