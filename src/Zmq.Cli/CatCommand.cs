@@ -12,9 +12,12 @@ internal static class CatCommand
 {
     public const string Usage = """
           zmq cat --type TYPE (--bind EP | --connect EP)... [--count N] [--echo] [--subscribe PREFIX]...
+                  [--group G] [--join G]...
               Sends each stdin line as a message and prints each received message as a line on stdout.
-              TYPE: client server pair pub sub xpub xsub push pull req rep dealer router stream (any
-              case). On types with multipart messages a TAB separates the frames of a line, and a
+              TYPE: client server pair pub sub xpub xsub push pull req rep dealer router stream scatter
+              gather channel peer radio dish (any case). A RADIO sends every line to --group G; a DISH
+              receives the groups it --join's (repeatable) and prints the bodies. A connecting PEER
+              sends its lines to the peer it dialled. On types with multipart messages a TAB separates the frames of a line, and a
               received message prints its frames joined by TAB. A ROUTER or STREAM prints the peer's
               identity first, as 0x and lowercase hex, and a line it sends starts with such an
               identity. A STREAM talks to plain tcp peers: it sends a line's text and a newline, prints
@@ -23,20 +26,20 @@ internal static class CatCommand
               line to the peer of the last message it received. A REQ sends a line, prints the reply,
               then sends the next, and exits once stdin has ended and the last reply is in; a REP
               answers each request with the next stdin line. --echo (server rep dealer pair router
-              stream) sends every received message back to its sender (not STREAM's notices). --subscribe (sub, xsub; repeatable;
+              stream channel peer) sends every received message back to its sender (not STREAM's notices). --subscribe (sub, xsub; repeatable;
               "" is everything, none is nothing). Each bind prints 'bound <endpoint>' on stderr (the
               real port for tcp://...:*).
               Exits 0 after N received messages (--count 0: once stdin is sent); a type that only sends
-              (pub push) exits once stdin has ended and what it queued is delivered (up to 5 s); a type
-              that only receives (sub pull) ignores stdin. Otherwise runs until Ctrl+C or SIGTERM; exits
+              (pub push scatter radio) exits once stdin has ended and what it queued is delivered (up to
+              5 s); a type that only receives (sub pull gather dish) ignores stdin. Otherwise runs until Ctrl+C or SIGTERM; exits
               1 if stdout cannot be written, 2 on bad usage.
         """;
 
-    public static readonly string[] Options = ["type", "bind", "connect", "count", "subscribe"];
+    public static readonly string[] Options = ["type", "bind", "connect", "count", "subscribe", "group", "join"];
     public static readonly string[] Flags = ["echo"];
-    public static readonly string[] Repeatable = ["bind", "connect", "subscribe"];
+    public static readonly string[] Repeatable = ["bind", "connect", "subscribe", "join"];
 
-    private static readonly string[] TypeNames = ["client", "server", "pair", "pub", "sub", "xpub", "xsub", "push", "pull", "req", "rep", "dealer", "router", "stream", "scatter", "gather", "channel", "peer"];
+    private static readonly string[] TypeNames = ["client", "server", "pair", "pub", "sub", "xpub", "xsub", "push", "pull", "req", "rep", "dealer", "router", "stream", "scatter", "gather", "channel", "peer", "radio", "dish"];
 
     // Long enough to flush replies to a live peer on loopback or a LAN, short enough that an absent
     // peer does not keep the process around (the library default would wait up to 30 s).
@@ -55,6 +58,8 @@ internal static class CatCommand
         long count = args.GetLong("count", -1, 0);
         bool echo = args.Has("echo");
         var topics = args.All("subscribe");
+        string? group = args.Get("group");
+        var joins = args.All("join");
 
         ZmqSocket socket = SocketFactory.Create("type", type, TypeNames);
         try
@@ -66,6 +71,22 @@ internal static class CatCommand
             if (topics.Count > 0 && socket is not (SubscriberSocket or XSubscriberSocket))
             {
                 throw new UsageException($"--subscribe is for --type sub or xsub, not {type}");
+            }
+            if ((group != null) != socket is RadioSocket)
+            {
+                throw new UsageException(group != null ? $"--group is for --type radio, not {type}" : "--type radio needs --group G: the group of every message it sends");
+            }
+            if (group != null && Encoding.UTF8.GetByteCount(group) is 0 or > 255)
+            {
+                throw new UsageException($"--group must be 1 to 255 bytes of UTF-8, not {Encoding.UTF8.GetByteCount(group)}");
+            }
+            if (joins.Count > 0 && socket is not DishSocket)
+            {
+                throw new UsageException($"--join is for --type dish, not {type}");
+            }
+            foreach (string g in joins)
+            {
+                ((DishSocket)socket).Join(g);
             }
             foreach (string topic in topics)
             {
@@ -86,7 +107,7 @@ internal static class CatCommand
             throw;
         }
 
-        var session = new Session(socket, count, echo);
+        var session = new Session(socket, count, echo, group);
         try
         {
             foreach (string ep in binds)
@@ -115,7 +136,7 @@ internal static class CatCommand
         }
     }
 
-    private sealed class Session(ZmqSocket socket, long count, bool echo)
+    private sealed class Session(ZmqSocket socket, long count, bool echo, string? group)
     {
         private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly Stream _stdout = Console.OpenStandardOutput();
@@ -150,7 +171,7 @@ internal static class CatCommand
                 {
                     new Thread(ReceiveLoop) { Name = "cat-receive", IsBackground = true }.Start();
                 }
-                if (socket is ISendingSocket or IRoutingIdSendingSocket)
+                if (socket is ISendingSocket or IRoutingIdSendingSocket or IGroupSendingSocket)
                 {
                     new Thread(SendLoop) { Name = "cat-send", IsBackground = true }.Start();
                 }
@@ -325,6 +346,9 @@ internal static class CatCommand
                             {
                                 multipart.SendMultipart(frames);
                             }
+                            break;
+                        case RadioSocket radio:
+                            radio.Send(group!, line);
                             break;
                         case ISendingSocket single:
                             // CLIENT, SCATTER, CHANNEL: one line, one single-frame message.

@@ -143,6 +143,32 @@ public class CatProcessTests
     }
 
     [Fact]
+    public async Task A_radio_reaches_a_dish_that_joined_its_group_and_the_dish_prints_bodies_only()
+    {
+        var (dish, endpoint) = await BindAsync("--type", "dish", "--join", "weather", "--count", "1");
+        try
+        {
+            using var radio = ZmqTool.Start("cat", "--type", "radio", "--group", "weather", "--connect", endpoint);
+            // A RADIO drops what no DISH has joined yet: repeat the line until the JOIN has arrived.
+            var printed = dish.StandardOutput.ReadToEndAsync();
+            var deadline = DateTime.UtcNow + Limit;
+            while (!dish.HasExited && DateTime.UtcNow < deadline)
+            {
+                await radio.StandardInput.WriteAsync("rain\n");
+                await radio.StandardInput.FlushAsync();
+                await Task.WhenAny(dish.WaitForExitAsync(), Task.Delay(50));
+            }
+            ZmqTool.KillIfRunning(radio);
+            Assert.Equal("rain\n", await printed.WaitAsync(Limit));
+            Assert.Equal(0, dish.ExitCode);
+        }
+        finally
+        {
+            ZmqTool.KillIfRunning(dish);
+        }
+    }
+
+    [Fact]
     public async Task An_unknown_type_exits_2_and_lists_the_valid_ones()
     {
         var (code, _, stderr) = await ZmqTool.RunAsync("cat", "--type", "carrier", "--connect", "tcp://127.0.0.1:1");
@@ -153,6 +179,8 @@ public class CatProcessTests
     [Theory]
     [InlineData("--type", "push", "--subscribe", "x")]
     [InlineData("--type", "pull", "--echo")]
+    [InlineData("--type", "pub", "--group", "g")]
+    [InlineData("--type", "sub", "--join", "g")]
     public async Task An_option_that_does_not_fit_the_type_exits_2_and_says_so(params string[] args)
     {
         var (code, _, stderr) = await ZmqTool.RunAsync(["cat", .. args, "--connect", "tcp://127.0.0.1:1"]);
