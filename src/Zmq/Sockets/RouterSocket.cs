@@ -42,7 +42,9 @@ public sealed class RouterSocket : ZmqSocket, IMultipartSendingSocket, IMultipar
 
     /// <summary>libzmq ZMQ_ROUTER_HANDOVER; default false. When true, a new peer that announces the
     /// identity of a connected one takes it over (messages to it go to the new peer); when false, the
-    /// new peer gets an identity of this socket's making instead.</summary>
+    /// new peer gets an identity of this socket's making instead, which its messages carry, so it is
+    /// still served. (libzmq ignores such a peer instead: nothing it sends is received, nothing
+    /// reaches it.)</summary>
     public bool RouterHandover { get; set; }
 
     /// <summary>libzmq ZMQ_ROUTER_NOTIFY; default <see cref="RouterNotifications.None"/>. With
