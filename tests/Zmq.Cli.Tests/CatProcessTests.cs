@@ -35,11 +35,13 @@ public class CatProcessTests
     }
 
     /// <summary>Starts a binding cat and returns it with the endpoint it printed.</summary>
-    private static async Task<(System.Diagnostics.Process Process, string Endpoint)> BindAsync(params string[] args)
+    private static Task<(System.Diagnostics.Process Process, string Endpoint)> BindAsync(params string[] args) => BindOnAsync("tcp", args);
+
+    private static async Task<(System.Diagnostics.Process Process, string Endpoint)> BindOnAsync(string transport, params string[] args)
     {
-        var p = ZmqTool.Start(["cat", .. args, "--bind", "tcp://127.0.0.1:*"]);
+        var p = ZmqTool.Start(["cat", .. args, "--bind", $"{transport}://127.0.0.1:*"]);
         string? bound = await p.StandardError.ReadLineAsync().WaitAsync(Limit);
-        Assert.StartsWith("bound tcp://127.0.0.1:", bound);
+        Assert.StartsWith($"bound {transport}://127.0.0.1:", bound);
         return (p, bound!["bound ".Length..]);
     }
 
@@ -142,10 +144,12 @@ public class CatProcessTests
         }
     }
 
-    [Fact]
-    public async Task A_radio_reaches_a_dish_that_joined_its_group_and_the_dish_prints_bodies_only()
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("udp")]
+    public async Task A_radio_reaches_a_dish_that_joined_its_group_and_the_dish_prints_bodies_only(string transport)
     {
-        var (dish, endpoint) = await BindAsync("--type", "dish", "--join", "weather", "--count", "1");
+        var (dish, endpoint) = await BindOnAsync(transport, "--type", "dish", "--join", "weather", "--count", "1");
         try
         {
             using var radio = ZmqTool.Start("cat", "--type", "radio", "--group", "weather", "--connect", endpoint);

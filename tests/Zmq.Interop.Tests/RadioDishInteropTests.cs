@@ -64,6 +64,57 @@ public class RadioDishInteropTests
         Assert.False(dish.TryReceive(out var extra, TimeSpan.FromMilliseconds(200)), $"unexpected {extra.Group}: {extra}");
     }
 
+    [Fact]
+    public async Task OurRadio_OverUdp_ReachesALibzmqDish_WhichKeepsOnlyItsGroups()
+    {
+        int port = FreeUdpPort();
+        await using var peer = NodePeer.Start(new PeerConfig { Mode = "interactive", Socket = "dish", Bind = $"udp://127.0.0.1:{port}" });
+        await peer.WaitForReadyAsync();
+        await peer.JoinAsync("weather");
+        await using var radio = new RadioSocket { Linger = TimeSpan.Zero };
+        radio.Connect($"udp://127.0.0.1:{port}");
+
+        // udp gives no sign that libzmq reads yet: probe until one arrives.
+        (string Group, byte[] Body) got;
+        do
+        {
+            radio.Send("weather", Probe);
+            got = await ReceiveOrDefaultAsync(peer);
+        }
+        while (got.Body == null);
+        radio.Send("news", "not joined");
+        radio.Send("weather", new byte[5000]);
+        radio.Send("weather", "last");
+
+        var big = await NextRealAsync(peer);
+        Assert.Equal(("weather", 5000), (big.Group, big.Body.Length));
+        var last = await NextRealAsync(peer);
+        Assert.Equal(("weather", "last"), (last.Group, Encoding.UTF8.GetString(last.Body)));
+    }
+
+    [Fact]
+    public async Task LibzmqRadio_OverUdp_ReachesOurDish_WhichKeepsOnlyItsGroups()
+    {
+        await using var dish = new DishSocket { Linger = TimeSpan.Zero, ReceiveTimeout = Ours.Wait };
+        dish.Join("a");
+        dish.Bind("udp://127.0.0.1:*");
+        await using var peer = NodePeer.Start(new PeerConfig { Mode = "interactive", Socket = "radio", Connect = dish.LastEndpoint });
+        await peer.WaitForReadyAsync();
+
+        await ProbeUntilAsync(peer, dish, "a");
+        await peer.SendToGroupAsync("c", Encoding.UTF8.GetBytes("not joined"));
+        await peer.SendToGroupAsync("a", Encoding.UTF8.GetBytes("to a"));
+        var m = NextReal(dish);
+        Assert.Equal(("a", "to a"), (m.Group, m.ToString()));
+        Assert.False(dish.TryReceive(out var extra, TimeSpan.FromMilliseconds(200)), $"unexpected {extra.Group}: {extra}");
+    }
+
+    private static int FreeUdpPort()
+    {
+        using var probe = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        return ((System.Net.IPEndPoint)probe.Client.LocalEndPoint!).Port;
+    }
+
     private static async Task ProbeUntilAsync(NodePeer peer, DishSocket dish, string group)
     {
         using var cts = new CancellationTokenSource(Ours.Wait);

@@ -72,6 +72,9 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     /// <summary>Immediate mode: the socket routes to this pipe only while it is connected.</summary>
     public bool RoutedOnlyWhenConnected { get; init; }
 
+    /// <summary>A udp pipe: no handshake, so no statement of interest; a RADIO sends it every group.</summary>
+    public bool Datagram { get; init; }
+
     /// <summary>The peer's routing id where the socket type routes by id (SERVER, PEER: set by its
     /// pattern's Attach, under the send lock), stamped on every message received from it; 0 elsewhere.</summary>
     public uint RoutingId { get; set; }

@@ -145,6 +145,18 @@ public abstract partial class ZmqSocket
     /// the value it had at Connect).</summary>
     public bool Ipv6 { get; set; }
 
+    /// <summary>How many routers a multicast datagram may cross (libzmq ZMQ_MULTICAST_HOPS, the IP
+    /// time-to-live); default 1, this network only. Read at each udp Connect.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not 1 to 255.</exception>
+    public int MulticastHops
+    {
+        get => _multicastHops;
+        set => _multicastHops = value is >= 1 and <= 255 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "MulticastHops is 1 to 255");
+    }
+
+    private int _multicastHops = 1;
+
+
     /// <summary>Listen backlog: how many connections the OS holds before they are accepted (libzmq
     /// ZMQ_BACKLOG); default 100. Read at each tcp or ipc Bind.</summary>
     /// <exception cref="ArgumentOutOfRangeException">It must be 0 or more.</exception>

@@ -46,12 +46,31 @@ public sealed class RadioSocket : ZmqSocket, IGroupSendingSocket
 
         public override ZmqSocketType Type => ZmqSocketType.Radio;
 
-        public override void Attach(Pipe pipe) => _dishes.Add(pipe);
+        /// <summary>udp endpoints: no JOIN comes over them, so they get every group (the DISH filters).</summary>
+        private readonly HashSet<Pipe> _udp = [];
+
+        private readonly HashSet<Pipe> _targets = [];
+
+        public override void Attach(Pipe pipe)
+        {
+            _dishes.Add(pipe);
+            if (pipe.Datagram)
+            {
+                _udp.Add(pipe);
+            }
+        }
 
         public override bool TrySend(ref Outgoing frame, out Pipe? blocked)
         {
             blocked = null;
             var members = _groups.Members(frame.Group);
+            if (_udp.Count > 0)
+            {
+                _targets.Clear();
+                _targets.UnionWith(members);
+                _targets.UnionWith(_udp);
+                members = _targets;
+            }
             if (((RadioSocket)Owner).NoDrop && FirstFull(members) is { } full)
             {
                 blocked = full;
@@ -101,6 +120,7 @@ public sealed class RadioSocket : ZmqSocket, IGroupSendingSocket
             if (peerGone)
             {
                 _dishes.Remove(pipe);
+                _udp.Remove(pipe);
             }
             _groups.RemoveAll(pipe);
         }

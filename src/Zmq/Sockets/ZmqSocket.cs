@@ -132,6 +132,9 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
             case IStreamTransport stream:
                 BindStream(ep, stream);
                 break;
+            case UdpTransport:
+                BindUdp(ep);
+                break;
             default:
                 throw new System.Diagnostics.UnreachableException($"no Bind for transport {ep.Transport}");
         }
@@ -192,6 +195,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         {
             InprocTransport => ConnectInproc(ep),
             IStreamTransport stream => ConnectStream(ep, stream),
+            UdpTransport => ConnectUdp(ep),
             _ => throw new System.Diagnostics.UnreachableException($"no Connect for transport {ep.Transport}"),
         };
     }
@@ -269,7 +273,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     public void Disconnect(string endpoint)
     {
         ThrowIfDisposed();
-        if (TryDisconnectInproc(endpoint))
+        if (TryDisconnectInproc(endpoint) || TryDisconnectUdp(endpoint))
         {
             return;
         }

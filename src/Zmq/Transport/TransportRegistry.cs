@@ -5,7 +5,7 @@ namespace Zmq.Transport;
 internal static class TransportRegistry
 {
     // In the order error messages list them.
-    private static readonly ITransport[] All = [TcpTransport.Instance, IpcTransport.Instance, InprocTransport.Instance];
+    private static readonly ITransport[] All = [TcpTransport.Instance, IpcTransport.Instance, InprocTransport.Instance, UdpTransport.Instance];
 
     private static readonly Dictionary<string, ITransport> ByScheme = All.ToDictionary(t => t.Scheme, StringComparer.Ordinal);
 

@@ -1,0 +1,247 @@
+using System.Net.Sockets;
+using Zmq.Diagnostics;
+using Zmq.Messages;
+
+namespace Zmq.Engine;
+
+/// <summary>
+/// RADIO and DISH over udp (RFC 48, libzmq's udp engine): no connection, no handshake and no JOIN
+/// traffic. Each message is one datagram, the group's length (one byte), the group, then the body;
+/// a RADIO's engine sends every message it is given (the DISH filters by its groups), a DISH's
+/// engine queues every well-formed datagram it reads. A datagram longer than
+/// <see cref="MaxDatagram"/> bytes (libzmq's limit), with no group, or shorter than its group says,
+/// is dropped and counted (<see cref="Malformed"/>), never passed on; a message too big for a
+/// datagram is dropped on the sending side. The DISH's queue at its high-water mark drops the
+/// datagram too, as a full RADIO queue drops a message.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Cancelled once when the engine stops; it lives as long as its loop.")]
+internal sealed class UdpEngine : IEngine
+{
+    /// <summary>libzmq's MAX_UDP_MSG: the largest datagram it sends or reads whole.</summary>
+    public const int MaxDatagram = 8192;
+
+    private readonly Socket _socket;
+    private readonly IPeerHost _host;
+    private readonly bool _sends;
+    private volatile Pipe? _pipe;
+    private volatile bool _closing;
+    private volatile bool _stopped;
+    private int _socketClosed;
+    private bool _writerFinished;
+    private long _bytesSent;
+    private long _bytesReceived;
+    private long _malformed;
+    private readonly CancellationTokenSource _stoppedToken = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary><paramref name="sends"/>: a RADIO's engine (writes datagrams), else a DISH's (reads them).</summary>
+    public UdpEngine(Socket socket, IPeerHost host, Pipe? pipe, string endpoint, bool sends)
+    {
+        _socket = socket;
+        _host = host;
+        _pipe = pipe;
+        _sends = sends;
+        Endpoint = endpoint;
+        PeerAddress = endpoint;
+        if (!sends)
+        {
+            // Nothing to send: what is queued is never waited for.
+            _writerFinished = true;
+            _drained.TrySetResult();
+        }
+    }
+
+    public string Endpoint { get; }
+
+    public string PeerAddress { get; }
+
+    public string? PeerSocketType => null;
+
+    public byte[]? PeerIdentity => null;
+
+    public Task Drained => _drained.Task;
+
+    public bool WriterFinished => Volatile.Read(ref _writerFinished);
+
+    public long BytesSent => Volatile.Read(ref _bytesSent);
+
+    public long BytesReceived => Volatile.Read(ref _bytesReceived);
+
+    /// <summary>Closing or closed (any thread).</summary>
+    public bool Closing => _closing;
+
+    /// <summary>Datagrams dropped as malformed or oversized, read or sent (any thread).</summary>
+    public long Malformed => Volatile.Read(ref _malformed);
+
+    public async Task<ConnectionEnd> RunAsync()
+    {
+        var pipe = _host.Attach(this, _pipe, _sends ? "DISH" : "RADIO");
+        if (pipe == null)
+        {
+            Volatile.Write(ref _writerFinished, true);
+            CloseSocket();
+            return ConnectionEnd.Closed;
+        }
+        _pipe = pipe;
+        _host.Event(new SocketEvent(SocketEventType.HandshakeSucceeded, Endpoint) { PeerAddress = PeerAddress });
+        string? reason = null;
+        try
+        {
+            await (_sends ? WriteLoopAsync(pipe) : ReadLoopAsync(pipe)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            reason = e.Message;
+        }
+        CloseSocket();
+        var end = _closing ? ConnectionEnd.Closed : ConnectionEnd.Disconnected;
+        Log.Disconnected(_host.Logger, _host.SocketType, Endpoint, PeerAddress, end.ToString());
+        _host.Event(new SocketEvent(SocketEventType.Disconnected, Endpoint) { PeerAddress = PeerAddress, Reason = reason ?? "closed by this side" });
+        _host.Detach(this, pipe, end);
+        return end;
+    }
+
+    private async Task ReadLoopAsync(Pipe pipe)
+    {
+        // One more than the limit, so that a longer datagram shows as one.
+        var rx = new byte[MaxDatagram + 1];
+        while (!_stopped && !_closing)
+        {
+            int n;
+            try
+            {
+                n = await _socket.ReceiveAsync(rx, SocketFlags.None, _stoppedToken.Token).ConfigureAwait(false);
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.MessageSize or SocketError.ConnectionReset)
+            {
+                // Too long for the buffer (where the OS says so rather than cutting it), or an ICMP
+                // error for an earlier datagram: neither ends the endpoint.
+                CountMalformed(e.Message);
+                continue;
+            }
+            Volatile.Write(ref _bytesReceived, _bytesReceived + n);
+            if (n > MaxDatagram || n < 1 || rx[0] == 0 || 1 + rx[0] > n)
+            {
+                CountMalformed(n > MaxDatagram ? "longer than 8192 bytes" : "no group, or shorter than its group");
+                continue;
+            }
+            if (pipe.IsInboundFull)
+            {
+                pipe.Inbound.CountRefused();
+                continue;
+            }
+            int groupLength = rx[0];
+            pipe.Inbound.Enqueue(Msg.CopyOf(rx.AsSpan(1, groupLength), more: true));
+            pipe.Inbound.Enqueue(Msg.CopyOf(rx.AsSpan(1 + groupLength, n - 1 - groupLength)));
+            _host.InboundReady(pipe);
+        }
+    }
+
+    private async Task WriteLoopAsync(Pipe pipe)
+    {
+        var tx = new byte[MaxDatagram];
+        try
+        {
+            while (!_stopped)
+            {
+                bool wrote = false;
+                while (pipe.Outbound.TryDequeue(out var group))
+                {
+                    wrote = true;
+                    // A RADIO queues each message as its group, then its body.
+                    pipe.Outbound.TryDequeue(out var body);
+                    int length = 1 + group.Length + body.Length;
+                    if (length <= MaxDatagram && group.Length is > 0 and <= byte.MaxValue)
+                    {
+                        tx[0] = (byte)group.Length;
+                        group.Span.CopyTo(tx.AsSpan(1));
+                        body.Span.CopyTo(tx.AsSpan(1 + group.Length));
+                        try
+                        {
+                            int sent = await _socket.SendAsync(tx.AsMemory(0, length), SocketFlags.None, _stoppedToken.Token).ConfigureAwait(false);
+                            Volatile.Write(ref _bytesSent, _bytesSent + sent);
+                        }
+                        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset or SocketError.HostUnreachable or SocketError.NetworkUnreachable)
+                        {
+                            // Nobody listened for an earlier datagram (an ICMP error reported on
+                            // this one): udp promises nothing, so the RADIO sends on, as libzmq's.
+                        }
+                    }
+                    else
+                    {
+                        CountMalformed($"a message of {length} bytes does not fit a datagram of at most 8192");
+                    }
+                    group.Release();
+                    body.Release();
+                }
+                if (wrote)
+                {
+                    _host.OutboundProgress(pipe);
+                    continue;
+                }
+                if (_closing)
+                {
+                    return;
+                }
+                pipe.BeginWriterSleep(streaming: false);
+                if (pipe.Outbound.CanDequeue || _stopped || _closing)
+                {
+                    pipe.CancelWriterSleep();
+                    continue;
+                }
+                await pipe.WriterWake.WaitAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _writerFinished, true);
+            _drained.TrySetResult();
+        }
+    }
+
+    private void CountMalformed(string why)
+    {
+        // Logged once per engine: a hostile or broken sender must not flood the log.
+        if (Interlocked.Increment(ref _malformed) == 1)
+        {
+            Log.ProtocolError(_host.Logger, _host.SocketType, Endpoint, PeerAddress, $"udp datagram dropped ({why}); later ones are only counted");
+        }
+    }
+
+    public void BeginClose()
+    {
+        _closing = true;
+        Interlocked.MemoryBarrier();
+        if (_sends)
+        {
+            _pipe?.WakeLoops();
+        }
+        else
+        {
+            CloseSocket();
+        }
+    }
+
+    public void Abort()
+    {
+        _closing = true;
+        CloseSocket();
+    }
+
+    private void CloseSocket()
+    {
+        if (Interlocked.Exchange(ref _socketClosed, 1) != 0)
+        {
+            return;
+        }
+        _stopped = true;
+        _socket.Dispose();
+        _stoppedToken.Cancel();
+        _drained.TrySetResult();
+        _pipe?.WakeLoops();
+    }
+
+    public bool FlushForSender(Pipe pipe) => false;
+
+    public bool TryReadForConsumer(Pipe pipe) => false;
+}
