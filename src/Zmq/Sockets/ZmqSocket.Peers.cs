@@ -107,7 +107,7 @@ public abstract partial class ZmqSocket
                 Emit(new SocketEvent(SocketEventType.HandshakeFailed, connection.Endpoint) { PeerAddress = connection.PeerAddress, PeerSocketType = peerSocketType, Reason = refusal });
                 return null;
             }
-            pipe = new Pipe(SendHighWatermark, ReceiveHighWatermark, connection.Endpoint, connectSide: false);
+            pipe = new Pipe(SendHighWatermark, ReceiveHighWatermark, connection.Endpoint, connectSide: false) { Datagram = connection is UdpEngine };
             pipe.Connection = connection;
             AddPipe(pipe);
         }
