@@ -15,9 +15,10 @@ internal static class CatCommand
                   [--group G] [--join G]...
               Sends each stdin line as a message and prints each received message as a line on stdout.
               TYPE: client server pair pub sub xpub xsub push pull req rep dealer router stream scatter
-              gather channel peer radio dish (any case). A RADIO sends every line to --group G; a DISH
-              receives the groups it --join's (repeatable) and prints the bodies. A connecting PEER
-              sends its lines to the peer it dialled. On types with multipart messages a TAB separates the frames of a line, and a
+              gather channel peer radio dish dgram (any case). A RADIO sends every line to --group G; a
+              DISH receives the groups it --join's (repeatable) and prints the bodies. A connecting PEER
+              sends its lines to the peer it dialled. A DGRAM (bind udp://) reads and writes lines
+              HOST:PORT TAB BODY. On types with multipart messages a TAB separates the frames of a line, and a
               received message prints its frames joined by TAB. A ROUTER or STREAM prints the peer's
               identity first, as 0x and lowercase hex, and a line it sends starts with such an
               identity. A STREAM talks to plain tcp peers: it sends a line's text and a newline, prints
@@ -26,7 +27,7 @@ internal static class CatCommand
               line to the peer of the last message it received. A REQ sends a line, prints the reply,
               then sends the next, and exits once stdin has ended and the last reply is in; a REP
               answers each request with the next stdin line. --echo (server rep dealer pair router
-              stream channel peer) sends every received message back to its sender (not STREAM's notices). --subscribe (sub, xsub; repeatable;
+              stream channel peer dgram) sends every received message back to its sender (not STREAM's notices). --subscribe (sub, xsub; repeatable;
               "" is everything, none is nothing). Each bind prints 'bound <endpoint>' on stderr (the
               real port for tcp://...:*).
               Exits 0 after N received messages (--count 0: once stdin is sent); a type that only sends
@@ -39,7 +40,7 @@ internal static class CatCommand
     public static readonly string[] Flags = ["echo"];
     public static readonly string[] Repeatable = ["bind", "connect", "subscribe", "join"];
 
-    private static readonly string[] TypeNames = ["client", "server", "pair", "pub", "sub", "xpub", "xsub", "push", "pull", "req", "rep", "dealer", "router", "stream", "scatter", "gather", "channel", "peer", "radio", "dish"];
+    private static readonly string[] TypeNames = ["client", "server", "pair", "pub", "sub", "xpub", "xsub", "push", "pull", "req", "rep", "dealer", "router", "stream", "scatter", "gather", "channel", "peer", "radio", "dish", "dgram"];
 
     // Long enough to flush replies to a live peer on loopback or a LAN, short enough that an absent
     // peer does not keep the process around (the library default would wait up to 30 s).
@@ -64,9 +65,9 @@ internal static class CatCommand
         ZmqSocket socket = SocketFactory.Create("type", type, TypeNames);
         try
         {
-            if (echo && socket is not (ServerSocket or DealerSocket or PairSocket or RouterSocket or ResponseSocket or StreamSocket or ChannelSocket or PeerSocket))
+            if (echo && socket is not (ServerSocket or DealerSocket or PairSocket or RouterSocket or ResponseSocket or StreamSocket or ChannelSocket or PeerSocket or DatagramSocket))
             {
-                throw new UsageException($"--echo needs a type that can send a message back to its sender (server, rep, dealer, pair, router, stream, channel, peer), not {type}");
+                throw new UsageException($"--echo needs a type that can send a message back to its sender (server, rep, dealer, pair, router, stream, channel, peer, dgram), not {type}");
             }
             if (topics.Count > 0 && socket is not (SubscriberSocket or XSubscriberSocket))
             {

@@ -25,6 +25,7 @@ internal static class SocketFactory
         ["gather"] = () => new GatherSocket(),
         ["channel"] = () => new ChannelSocket(),
         ["peer"] = () => new PeerSocket(),
+        ["dgram"] = () => new DatagramSocket(),
     };
 
     /// <summary>A new socket of the named type (any case), or a usage error that lists the names

@@ -173,6 +173,34 @@ public class CatProcessTests
     }
 
     [Fact]
+    public async Task A_dgram_line_is_an_address_a_tab_and_a_body_both_ways()
+    {
+        var (echo, echoEndpoint) = await BindOnAsync("udp", "--type", "dgram", "--echo", "--count", "1");
+        try
+        {
+            var (talker, talkerEndpoint) = await BindOnAsync("udp", "--type", "dgram", "--count", "1");
+            try
+            {
+                string echoAddress = echoEndpoint["udp://".Length..];
+                await talker.StandardInput.WriteAsync($"{echoAddress}\thello\n");
+                await talker.StandardInput.FlushAsync();
+                string back = await talker.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
+                Assert.Equal($"{echoAddress}\thello\n", back);
+                string seen = await echo.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
+                Assert.Equal($"{talkerEndpoint["udp://".Length..]}\thello\n", seen);
+            }
+            finally
+            {
+                ZmqTool.KillIfRunning(talker);
+            }
+        }
+        finally
+        {
+            ZmqTool.KillIfRunning(echo);
+        }
+    }
+
+    [Fact]
     public async Task An_unknown_type_exits_2_and_lists_the_valid_ones()
     {
         var (code, _, stderr) = await ZmqTool.RunAsync("cat", "--type", "carrier", "--connect", "tcp://127.0.0.1:1");

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using Zmq.Diagnostics;
 using Zmq.Messages;
@@ -23,6 +24,9 @@ internal sealed class UdpEngine : IEngine
     private readonly Socket _socket;
     private readonly IPeerHost _host;
     private readonly bool _sends;
+
+    /// <summary>DGRAM: both ways on one socket, each message an address frame and a body frame.</summary>
+    private readonly bool _raw;
     private volatile Pipe? _pipe;
     private volatile bool _closing;
     private volatile bool _stopped;
@@ -34,16 +38,18 @@ internal sealed class UdpEngine : IEngine
     private readonly CancellationTokenSource _stoppedToken = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary><paramref name="sends"/>: a RADIO's engine (writes datagrams), else a DISH's (reads them).</summary>
-    public UdpEngine(Socket socket, IPeerHost host, Pipe? pipe, string endpoint, bool sends)
+    /// <summary><paramref name="sends"/>: a RADIO's engine (writes datagrams), else a DISH's (reads
+    /// them); <paramref name="raw"/>: a DGRAM's, which does both.</summary>
+    public UdpEngine(Socket socket, IPeerHost host, Pipe? pipe, string endpoint, bool sends, bool raw = false)
     {
         _socket = socket;
         _host = host;
         _pipe = pipe;
-        _sends = sends;
+        _sends = sends || raw;
+        _raw = raw;
         Endpoint = endpoint;
         PeerAddress = endpoint;
-        if (!sends)
+        if (!_sends)
         {
             // Nothing to send: what is queued is never waited for.
             _writerFinished = true;
@@ -75,7 +81,7 @@ internal sealed class UdpEngine : IEngine
 
     public async Task<ConnectionEnd> RunAsync()
     {
-        var pipe = _host.Attach(this, _pipe, _sends ? "DISH" : "RADIO");
+        var pipe = _host.Attach(this, _pipe, _raw ? "DGRAM" : _sends ? "DISH" : "RADIO");
         if (pipe == null)
         {
             Volatile.Write(ref _writerFinished, true);
@@ -87,7 +93,23 @@ internal sealed class UdpEngine : IEngine
         string? reason = null;
         try
         {
-            await (_sends ? WriteLoopAsync(pipe) : ReadLoopAsync(pipe)).ConfigureAwait(false);
+            if (_raw)
+            {
+                var writer = WriteRawLoopAsync(pipe);
+                try
+                {
+                    await ReadRawLoopAsync(pipe).ConfigureAwait(false);
+                }
+                finally
+                {
+                    CloseSocket();
+                    await writer.ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                await (_sends ? WriteLoopAsync(pipe) : ReadLoopAsync(pipe)).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
         {
@@ -199,6 +221,118 @@ internal sealed class UdpEngine : IEngine
         }
     }
 
+    /// <summary>DGRAM: each datagram read becomes the sender's address ("ip:port") and the bytes.</summary>
+    private async Task ReadRawLoopAsync(Pipe pipe)
+    {
+        var rx = new byte[MaxDatagram + 1];
+        EndPoint any = new IPEndPoint(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        while (!_stopped && !_closing)
+        {
+            SocketReceiveFromResult got;
+            try
+            {
+                got = await _socket.ReceiveFromAsync(rx, SocketFlags.None, any, _stoppedToken.Token).ConfigureAwait(false);
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.MessageSize or SocketError.ConnectionReset or SocketError.ConnectionRefused)
+            {
+                CountMalformed(e.Message);
+                continue;
+            }
+            int n = got.ReceivedBytes;
+            Volatile.Write(ref _bytesReceived, _bytesReceived + n);
+            if (n > MaxDatagram)
+            {
+                CountMalformed("longer than 8192 bytes");
+                continue;
+            }
+            if (pipe.IsInboundFull)
+            {
+                pipe.Inbound.CountRefused();
+                continue;
+            }
+            var from = (IPEndPoint)got.RemoteEndPoint;
+            string address = from.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{from.Address}]:{from.Port}" : $"{from.Address}:{from.Port}";
+            pipe.Inbound.Enqueue(Msg.CopyOf(System.Text.Encoding.ASCII.GetBytes(address), more: true));
+            pipe.Inbound.Enqueue(Msg.CopyOf(rx.AsSpan(0, n)));
+            _host.InboundReady(pipe);
+        }
+    }
+
+    /// <summary>DGRAM: each message is an address ("ip:port") and a body, sent as one datagram there.</summary>
+    private async Task WriteRawLoopAsync(Pipe pipe)
+    {
+        try
+        {
+            while (!_stopped)
+            {
+                bool wrote = false;
+                while (pipe.Outbound.TryDequeue(out var address))
+                {
+                    wrote = true;
+                    var body = default(Msg);
+                    bool whole = address.More && pipe.Outbound.TryDequeue(out body) && !body.More;
+                    var to = whole ? ParseAddress(address.Span) : null;
+                    if (to != null)
+                    {
+                        try
+                        {
+                            int sent = await _socket.SendToAsync(body.Buffer is { } b ? b.AsMemory(0, body.Length) : body.Span.ToArray(), SocketFlags.None, to, _stoppedToken.Token).ConfigureAwait(false);
+                            Volatile.Write(ref _bytesSent, _bytesSent + sent);
+                        }
+                        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.MessageSize)
+                        {
+                            // udp promises nothing: the next message goes on.
+                        }
+                    }
+                    else
+                    {
+                        CountMalformed("a DGRAM message is an address (ip:port) and a body");
+                    }
+                    address.Release();
+                    body.Release();
+                    // A longer message than two frames: the rest of it goes too.
+                    while (body.More && pipe.Outbound.TryDequeue(out var rest))
+                    {
+                        body = rest;
+                        rest.Release();
+                    }
+                }
+                if (wrote)
+                {
+                    _host.OutboundProgress(pipe);
+                    continue;
+                }
+                if (_closing)
+                {
+                    return;
+                }
+                pipe.BeginWriterSleep(streaming: false);
+                if (pipe.Outbound.CanDequeue || _stopped || _closing)
+                {
+                    pipe.CancelWriterSleep();
+                    continue;
+                }
+                await pipe.WriterWake.WaitAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The socket closed: the read loop ends the engine.
+        }
+        finally
+        {
+            Volatile.Write(ref _writerFinished, true);
+            _drained.TrySetResult();
+        }
+    }
+
+    /// <summary>"ip:port"; a trailing NUL (libzmq's addresses are C strings) is allowed.</summary>
+    private static IPEndPoint? ParseAddress(ReadOnlySpan<byte> text)
+    {
+        string s = System.Text.Encoding.ASCII.GetString(text).TrimEnd('\0');
+        return IPEndPoint.TryParse(s, out var ep) && ep.Port != 0 ? ep : null;
+    }
+
     private void CountMalformed(string why)
     {
         // Logged once per engine: a hostile or broken sender must not flood the log.
@@ -212,7 +346,13 @@ internal sealed class UdpEngine : IEngine
     {
         _closing = true;
         Interlocked.MemoryBarrier();
-        if (_sends)
+        if (_raw)
+        {
+            // The reader waits on the socket: it closes once the writer has sent what was queued.
+            _pipe?.WakeLoops();
+            _ = _drained.Task.ContinueWith(_ => CloseSocket(), TaskScheduler.Default);
+        }
+        else if (_sends)
         {
             _pipe?.WakeLoops();
         }

@@ -10,7 +10,7 @@ public abstract partial class ZmqSocket
 {
     private void BindUdp(Endpoint ep)
     {
-        CheckUdp(ep, Type == ZmqSocketType.Dish, "bind");
+        CheckUdp(ep, Type is ZmqSocketType.Dish or ZmqSocketType.Dgram, "bind");
         System.Net.Sockets.Socket socket;
         string bound;
         try
@@ -22,7 +22,7 @@ public abstract partial class ZmqSocket
             Emit(new SocketEvent(SocketEventType.BindFailed, ep.Original) { Reason = e.Message });
             throw;
         }
-        var engine = new UdpEngine(socket, this, null, bound, sends: false);
+        var engine = new UdpEngine(socket, this, null, bound, sends: false, raw: Type == ZmqSocketType.Dgram);
         lock (_endpointLock)
         {
             if (_disposed)
@@ -88,11 +88,22 @@ public abstract partial class ZmqSocket
         return true;
     }
 
+    /// <summary>DGRAM speaks udp only (libzmq's ENOCOMPATPROTO for any other transport).</summary>
+    private void RefuseNonUdp(Endpoint ep)
+    {
+        if (Type == ZmqSocketType.Dgram && ep.Handler is not UdpTransport)
+        {
+            throw new TransportNotSupportedException($"'{ep.Original}': a DGRAM sends raw udp datagrams: bind a udp:// address");
+        }
+    }
+
     private void CheckUdp(Endpoint ep, bool fits, string verb)
     {
         if (!fits)
         {
-            throw new TransportNotSupportedException($"'{ep.Original}': over udp a DISH binds and a RADIO connects; a {SocketType} cannot {verb} there (use tcp, ipc or inproc)");
+            throw new TransportNotSupportedException(Type == ZmqSocketType.Dgram
+                ? $"'{ep.Original}': a DGRAM binds its own udp address and names the peer in each message's first frame; it does not connect"
+                : $"'{ep.Original}': over udp a DISH binds and a RADIO connects (a DGRAM binds); a {SocketType} cannot {verb} there (use tcp, ipc or inproc)");
         }
     }
 }

@@ -124,6 +124,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     {
         ThrowIfDisposed();
         var ep = Endpoint.Parse(endpoint);
+        RefuseNonUdp(ep);
         switch (ep.Handler)
         {
             case InprocTransport:
@@ -191,6 +192,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     {
         ThrowIfDisposed();
         var ep = Endpoint.Parse(endpoint);
+        RefuseNonUdp(ep);
         return ep.Handler switch
         {
             InprocTransport => ConnectInproc(ep),

@@ -274,7 +274,7 @@ public sealed class SocketTypeTableTests
     [
         new ClientSocket(), new ServerSocket(), new PublisherSocket(), new SubscriberSocket(), new RadioSocket(), new DishSocket(),
         new PairSocket(), new PushSocket(), new PullSocket(), new RequestSocket(), new ResponseSocket(), new DealerSocket(), new RouterSocket(),
-        new XPublisherSocket(), new XSubscriberSocket(), new StreamSocket(), new ScatterSocket(), new GatherSocket(), new ChannelSocket(), new PeerSocket(),
+        new XPublisherSocket(), new XSubscriberSocket(), new StreamSocket(), new ScatterSocket(), new GatherSocket(), new ChannelSocket(), new PeerSocket(), new DatagramSocket(),
     ];
 
     [Theory]

@@ -37,7 +37,7 @@
 
 // zeromq/draft warns on load that the draft API is unstable; the test treats stderr as diagnostics.
 process.removeAllListeners("warning")
-const { Server, Client, Radio, Dish, Scatter, Gather } = require("zeromq/draft")
+const { Server, Client, Radio, Dish, Scatter, Gather, Datagram } = require("zeromq/draft")
 const { Dealer, Router, Publisher, Subscriber, XPublisher, Push, Pull, Pair, Request, Reply, Stream } = require("zeromq")
 const crypto = require("crypto")
 
@@ -207,7 +207,7 @@ async function runSink() {
 }
 
 async function runInteractive() {
-  const types = { server: Server, client: Client, dealer: Dealer, router: Router, pub: Publisher, sub: Subscriber, xpub: XPublisher, radio: Radio, dish: Dish, scatter: Scatter, gather: Gather, push: Push, pull: Pull, pair: Pair, req: Request, rep: Reply, stream: Stream }
+  const types = { server: Server, client: Client, dealer: Dealer, router: Router, pub: Publisher, sub: Subscriber, xpub: XPublisher, radio: Radio, dish: Dish, scatter: Scatter, gather: Gather, dgram: Datagram, push: Push, pull: Pull, pair: Pair, req: Request, rep: Reply, stream: Stream }
   const Type = types[config.socket]
   if (!Type) fail(`unknown socket ${JSON.stringify(config.socket)}; use one of ${Object.keys(types).join(", ")}`)
   const socket = newSocket(Type)

@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Zmq.Tests.Sockets;
+
+/// <summary>DGRAM (libzmq test_dgram): raw udp datagrams, each message an address frame and a body,
+/// both ways, with plain udp programs too; udp only, bind only.</summary>
+public sealed class DatagramTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private static DatagramSocket Bound(string endpoint = "udp://127.0.0.1:*")
+    {
+        var s = new DatagramSocket { ReceiveTimeout = Timeout, SendTimeout = Timeout, Linger = TimeSpan.Zero };
+        s.Bind(endpoint);
+        return s;
+    }
+
+    private static string Address(ZmqSocket s) => s.LastEndpoint!["udp://".Length..];
+
+    [Fact]
+    public async Task TwoDgrams_ExchangeMessages_EachNamingItsSender()
+    {
+        await using var a = Bound();
+        await using var b = Bound();
+        using (var m = new MultipartMessage(Address(b), "hello"))
+        {
+            a.SendMultipart(m);
+        }
+        using var got = b.ReceiveMultipart();
+        Assert.Equal(2, got.Count);
+        Assert.Equal(Address(a), got[0].ToString());
+        Assert.Equal("hello", got[1].ToString());
+
+        // A reply goes to the address the message came from.
+        using (var reply = new MultipartMessage(got[0].ToString(), "back"))
+        {
+            b.SendMultipart(reply);
+        }
+        using var back = a.ReceiveMultipart();
+        Assert.Equal((Address(b), "back"), (back[0].ToString(), back[1].ToString()));
+        Assert.True(a.IsThreadSafe);
+    }
+
+    [Fact]
+    public async Task ADgram_TalksToAPlainUdpProgram_BothWays_NoFraming()
+    {
+        await using var dgram = Bound();
+        using var plain = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var plainAddress = (IPEndPoint)plain.Client.LocalEndPoint!;
+
+        using (var m = new MultipartMessage($"127.0.0.1:{plainAddress.Port}", "raw bytes"))
+        {
+            dgram.SendMultipart(m);
+        }
+        var datagram = await plain.ReceiveAsync().WaitAsync(Timeout);
+        Assert.Equal("raw bytes", Encoding.UTF8.GetString(datagram.Buffer));
+
+        await plain.SendAsync(Encoding.UTF8.GetBytes("from plain udp"), (IPEndPoint)IPEndPoint.Parse(Address(dgram)));
+        using var got = dgram.ReceiveMultipart();
+        Assert.Equal(($"127.0.0.1:{plainAddress.Port}", "from plain udp"), (got[0].ToString(), got[1].ToString()));
+    }
+
+    [Fact]
+    public async Task AMessageOfAnotherShape_OrABadAddress_IsDropped_AndTheNextGoes()
+    {
+        await using var a = Bound();
+        await using var b = Bound();
+        using (var bad = new MultipartMessage("not an address", "x"))
+        {
+            a.SendMultipart(bad);
+        }
+        using (var three = new MultipartMessage(Address(b), "too", "many"))
+        {
+            a.SendMultipart(three);
+        }
+        a.Send("only one frame");
+        using (var good = new MultipartMessage(Address(b), "good"))
+        {
+            a.SendMultipart(good);
+        }
+        using var got = b.ReceiveMultipart();
+        Assert.Equal("good", got[1].ToString());
+        Assert.False(b.TryReceiveMultipart(new MultipartMessage()), "something else arrived");
+    }
+
+    [Fact]
+    public async Task Dgram_BindsUdpOnly()
+    {
+        await using var dgram = new DatagramSocket();
+        Assert.Throws<TransportNotSupportedException>(() => dgram.Bind("tcp://127.0.0.1:*"));
+        Assert.Throws<TransportNotSupportedException>(() => dgram.Bind("inproc://dgram"));
+        var e = Assert.Throws<TransportNotSupportedException>(() => dgram.Connect("udp://127.0.0.1:5000"));
+        Assert.Contains("does not connect", e.Message, StringComparison.Ordinal);
+    }
+}
