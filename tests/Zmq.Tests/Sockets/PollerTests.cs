@@ -180,6 +180,90 @@ public abstract class PollerTests : TransportTestBase
     }
 
     [Fact]
+    public async Task AHundredSocketsOfMixedTypes_EachReportedWhenItsMessageArrives()
+    {
+        var pairs = new List<(ZmqSocket Receiver, Action Send)>();
+        var owned = new List<ZmqSocket>();
+        try
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                switch (i % 4)
+                {
+                    case 0:
+                        var pull = Bound(new PullSocket());
+                        var push = Connected(new PushSocket(), pull);
+                        owned.AddRange([pull, push]);
+                        pairs.Add((pull, () => push.Send("m")));
+                        break;
+                    case 1:
+                        var server = Bound(new ServerSocket());
+                        var client = Connected(new ClientSocket(), server);
+                        owned.AddRange([server, client]);
+                        pairs.Add((server, () => client.Send("m")));
+                        break;
+                    case 2:
+                        var gather = Bound(new GatherSocket());
+                        var scatter = Connected(new ScatterSocket(), gather);
+                        owned.AddRange([gather, scatter]);
+                        pairs.Add((gather, () => scatter.Send("m")));
+                        break;
+                    default:
+                        var a = Bound(new PairSocket());
+                        var b = Connected(new PairSocket(), a);
+                        owned.AddRange([a, b]);
+                        pairs.Add((a, () => b.Send("m")));
+                        break;
+                }
+            }
+            using var poller = new ZmqPoller();
+            foreach (var (receiver, _) in pairs)
+            {
+                poller.Add(receiver, PollEvents.Readable);
+            }
+            var ready = new PollResult[8];
+            Assert.Equal(0, poller.Wait(ready, TimeSpan.Zero));
+
+            // One at a time, in an order unrelated to the adding: each wakes the poller as itself.
+            foreach (int i in Enumerable.Range(0, 100).Select(i => i * 37 % 100))
+            {
+                pairs[i].Send();
+                Assert.Equal(1, poller.Wait(ready, Timeout));
+                Assert.Same(pairs[i].Receiver, ready[0].Socket);
+                pairs[i].Receiver.Core().TryReceive(out Message _, Timeout);
+            }
+        }
+        finally
+        {
+            foreach (var s in owned)
+            {
+                s.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ASocketDisposedWhilePolled_IsNotReported_AndTheOthersStillAre()
+    {
+        var doomed = Bound(new PullSocket());
+        await using var pull = Bound(new PullSocket());
+        await using var push = Connected(new PushSocket(), pull);
+        using var poller = new ZmqPoller();
+        poller.Add(doomed, PollEvents.Readable);
+        poller.Add(pull, PollEvents.Readable);
+        var ready = new PollResult[2];
+
+        var waiting = Task.Run(() => poller.Wait(ready, TimeSpan.FromMilliseconds(200)));
+        await doomed.DisposeAsync();
+        Assert.Equal(0, await waiting.WaitAsync(Timeout));
+
+        push.Send("still here");
+        Assert.Equal(1, poller.Wait(ready, Timeout));
+        Assert.Same(pull, ready[0].Socket);
+        Assert.True(poller.Remove(doomed));
+    }
+
+    [Fact]
     public async Task Add_RefusesWhatTheTypeCannotDo_AndATwiceAddedSocket()
     {
         await using var pub = new PublisherSocket();
