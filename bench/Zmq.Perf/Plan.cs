@@ -65,6 +65,8 @@ internal static class Plan
             {
                 Add(plan, Kind.Throughput, transport, 64, DealerRouterVariants, 1, p);
             }
+            // SCATTER → GATHER joins the thr tcp 64 B group: libzmq's PUSH/PULL is its reference.
+            Add(plan, Kind.Throughput, "tcp", 64, [Variant.NetMQScatterGather, Variant.ZmqScatterGather], 1, p);
             foreach (string transport in new[] { "tcp", "ipc" })
             {
                 foreach (int size in latencySizes)

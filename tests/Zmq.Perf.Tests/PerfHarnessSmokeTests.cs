@@ -36,6 +36,8 @@ public class PerfHarnessSmokeTests
     [InlineData("netmq-cs-pooled", "tcp", 1)]
     [InlineData("netmq-cs-pooled", "inproc", 1)]
     [InlineData("netmq-pushpull", "tcp", 2)]
+    [InlineData("netmq-scattergather", "tcp", 2)]
+    [InlineData("zmq-scattergather", "tcp", 2)]
     [InlineData("libzmq-dealerrouter", "tcp", 2)]
     [InlineData("libzmq-dealerrouter", "inproc", 1)]
     [InlineData("netmq-dealerrouter", "tcp", 2)]

@@ -51,6 +51,7 @@ internal abstract class NetMQBenchSocket : IBenchSocket
         {
             Pattern.ClientServer => new ThreadSafe(bindSide ? new NetMQServerSocket() : new NetMQClientSocket()),
             Pattern.PushPull => new Classic(bindSide ? new NetMQ.Sockets.PullSocket() : new NetMQ.Sockets.PushSocket()),
+            Pattern.ScatterGather => new ThreadSafe(bindSide ? new NetMQ.Sockets.GatherSocket() : new NetMQ.Sockets.ScatterSocket()),
             Pattern.PubSub => new Classic(bindSide ? new NetMQPublisherSocket() : Everything(new NetMQSubscriberSocket())),
             Pattern.DealerRouter => new Classic(bindSide ? new NetMQ.Sockets.RouterSocket() : new NetMQ.Sockets.DealerSocket()) { Routed = bindSide },
             _ => new Classic(bindSide ? new NetMQ.Sockets.ResponseSocket() : new NetMQ.Sockets.RequestSocket()),

@@ -14,6 +14,9 @@ internal enum Pattern
     /// <summary>A PUB behind an XSUB/XPUB proxy of the same library (bind side: <see cref="ProxiedPublisher"/>)
     /// to SUBs subscribed to everything (fan-out workload only).</summary>
     ProxiedPubSub,
+    /// <summary>SCATTER (connect side) to GATHER (bind side): thread-safe PUSH/PULL. libzmq's
+    /// packaged build has no draft API: its PUSH/PULL row of the same workload is the reference.</summary>
+    ScatterGather,
 }
 
 internal enum Library
@@ -44,13 +47,15 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern, bool
     public static readonly Variant NetMQPubSubPooled = new("netmq-pubsub-pooled", Library.NetMQ, Pattern.PubSub, Pooled: true);
     public static readonly Variant LibZmqPubSub = new("libzmq-pubsub", Library.LibZmq, Pattern.PubSub);
     public static readonly Variant ZmqProxy = new("zmq-proxy", Library.Zmq, Pattern.ProxiedPubSub);
+    public static readonly Variant ZmqScatterGather = new("zmq-scattergather", Library.Zmq, Pattern.ScatterGather);
+    public static readonly Variant NetMQScatterGather = new("netmq-scattergather", Library.NetMQ, Pattern.ScatterGather);
     public static readonly Variant NetMQProxy = new("netmq-proxy", Library.NetMQ, Pattern.ProxiedPubSub);
     public static readonly Variant LibZmqProxy = new("libzmq-proxy", Library.LibZmq, Pattern.ProxiedPubSub);
 
     public static readonly IReadOnlyList<Variant> All =
         [LibZmqPushPull, LibZmqReqRep, LibZmqDealerRouter, LibZmqPubSub, NetMQClientServer, NetMQClientServerPooled, NetMQPushPull, NetMQReqRep,
             NetMQDealerRouter, NetMQPubSub, NetMQPubSubPooled, ZmqClientServer, ZmqPushPull, ZmqReqRep, ZmqDealerRouter, ZmqPubSub,
-            LibZmqProxy, NetMQProxy, ZmqProxy];
+            LibZmqProxy, NetMQProxy, ZmqProxy, NetMQScatterGather, ZmqScatterGather];
 
     public string LibraryName => Library switch
     {
@@ -66,6 +71,7 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern, bool
         Pattern.DealerRouter => "DEALER/ROUTER",
         Pattern.PubSub => "PUB/SUB",
         Pattern.ProxiedPubSub => "XSUB/XPUB proxy",
+        Pattern.ScatterGather => "SCATTER/GATHER",
         _ => "REQ/REP",
     };
 

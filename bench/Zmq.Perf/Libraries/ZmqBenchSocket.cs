@@ -18,6 +18,8 @@ internal sealed class ZmqBenchSocket : IBenchSocket
     private readonly SubscriberSocket? _subscriber;
     private readonly PushSocket? _push;
     private readonly PullSocket? _pull;
+    private readonly ScatterSocket? _scatter;
+    private readonly GatherSocket? _gather;
     private readonly RequestSocket? _req;
     private readonly ResponseSocket? _rep;
     private readonly DealerSocket? _dealer;
@@ -34,6 +36,8 @@ internal sealed class ZmqBenchSocket : IBenchSocket
             (Pattern.PubSub, false) => _subscriber = new SubscriberSocket(),
             (Pattern.PushPull, true) => _pull = new PullSocket(),
             (Pattern.PushPull, false) => _push = new PushSocket(),
+            (Pattern.ScatterGather, true) => _gather = new GatherSocket(),
+            (Pattern.ScatterGather, false) => _scatter = new ScatterSocket(),
             (Pattern.ReqRep, true) => _rep = new ResponseSocket(),
             (Pattern.ReqRep, false) => _req = new RequestSocket(),
             (Pattern.DealerRouter, true) => _router = new RouterSocket(),
@@ -67,7 +71,7 @@ internal sealed class ZmqBenchSocket : IBenchSocket
             _publisher.Send(_buffer.AsSpan(0, length));
             return;
         }
-        var sender = (ISendingSocket?)_client ?? (ISendingSocket?)_push ?? (ISendingSocket?)_req ?? (ISendingSocket?)_dealer
+        var sender = (ISendingSocket?)_client ?? (ISendingSocket?)_push ?? (ISendingSocket?)_scatter ?? (ISendingSocket?)_req ?? (ISendingSocket?)_dealer
             ?? throw new InvalidOperationException("the bind side only receives or echoes");
         if (!_buffers)
         {
@@ -89,7 +93,7 @@ internal sealed class ZmqBenchSocket : IBenchSocket
             // The identity frame first (5 bytes, made by the ROUTER), then the body.
             _router.Receive(_buffer);
         }
-        var socket = (IReceivingSocket?)_server ?? (IReceivingSocket?)_pull ?? (IReceivingSocket?)_router ?? (IReceivingSocket?)_req ?? (IReceivingSocket?)_rep ?? _client!;
+        var socket = (IReceivingSocket?)_server ?? (IReceivingSocket?)_pull ?? (IReceivingSocket?)_gather ?? (IReceivingSocket?)_router ?? (IReceivingSocket?)_req ?? (IReceivingSocket?)_rep ?? _client!;
         if (!_buffers)
         {
             return socket.Receive(_buffer).Length;
