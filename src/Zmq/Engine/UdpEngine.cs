@@ -201,17 +201,10 @@ internal sealed class UdpEngine : IEngine
                     _host.OutboundProgress(pipe);
                     continue;
                 }
-                if (_closing)
+                if (!await WaitForWorkAsync(pipe).ConfigureAwait(false))
                 {
                     return;
                 }
-                pipe.BeginWriterSleep(streaming: false);
-                if (pipe.Outbound.CanDequeue || _stopped || _closing)
-                {
-                    pipe.CancelWriterSleep();
-                    continue;
-                }
-                await pipe.WriterWake.WaitAsync().ConfigureAwait(false);
             }
         }
         finally
@@ -302,17 +295,10 @@ internal sealed class UdpEngine : IEngine
                     _host.OutboundProgress(pipe);
                     continue;
                 }
-                if (_closing)
+                if (!await WaitForWorkAsync(pipe).ConfigureAwait(false))
                 {
                     return;
                 }
-                pipe.BeginWriterSleep(streaming: false);
-                if (pipe.Outbound.CanDequeue || _stopped || _closing)
-                {
-                    pipe.CancelWriterSleep();
-                    continue;
-                }
-                await pipe.WriterWake.WaitAsync().ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
@@ -331,6 +317,24 @@ internal sealed class UdpEngine : IEngine
     {
         string s = System.Text.Encoding.ASCII.GetString(text).TrimEnd('\0');
         return IPEndPoint.TryParse(s, out var ep) && ep.Port != 0 ? ep : null;
+    }
+
+    /// <summary>A write loop with nothing queued: sleeps until a sender writes or the engine stops
+    /// (the sleep protocol of ZmtpConnection's write loop). False when the loop is done.</summary>
+    private async ValueTask<bool> WaitForWorkAsync(Pipe pipe)
+    {
+        if (_closing)
+        {
+            return false;
+        }
+        pipe.BeginWriterSleep(streaming: false);
+        if (pipe.Outbound.CanDequeue || _stopped || _closing)
+        {
+            pipe.CancelWriterSleep();
+            return true;
+        }
+        await pipe.WriterWake.WaitAsync().ConfigureAwait(false);
+        return true;
     }
 
     private void CountMalformed(string why)
