@@ -73,11 +73,11 @@ internal static class ChildMain
 
     private static void Bind(Workload w, Settings s)
     {
-        using var socket = w.Variant.Create(bindSide: true, w.Size);
+        using var socket = w.Variant.Create(bindSide: true, w.Size, w.Senders);
         string endpoint = socket.Bind(w.BindEndpoint);
         Console.Out.WriteLine(ReadyPrefix + endpoint);
         Console.Out.Flush();
-        var r = w.Kind == Kind.FanOut ? FanOutSides.Publish(socket, w.Size, s) : Sides.BindSide(socket, echo: w.Kind == Kind.Latency, w.Size, s.Warmup, w.Senders);
+        var r = w.Kind == Kind.FanOut ? FanOutSides.Publish(socket, w.Size, s) : Sides.BindSide(socket, echo: w.Kind == Kind.Latency, w.Size, s.Warmup, w.EndMarkers);
         Report("bind", r);
     }
 
@@ -111,8 +111,7 @@ internal static class ChildMain
     /// returns one per sending thread: for <see cref="Kind.Shared"/> that is the one socket again and again.</summary>
     public static IReadOnlyList<IBenchSocket> Senders(Workload w, string endpoint, List<IBenchSocket> owned)
     {
-        int count = w.Kind == Kind.Shared ? 1 : w.Senders;
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < w.ConnectSockets; i++)
         {
             var socket = w.Variant.Create(bindSide: false, w.Size);
             owned.Add(socket);
@@ -135,7 +134,7 @@ internal static class InProcess
     {
         long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         double Wall() => System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        using var bindSocket = w.Variant.Create(bindSide: true, w.Size);
+        using var bindSocket = w.Variant.Create(bindSide: true, w.Size, w.Senders);
         string endpoint = bindSocket.Bind(w.BindEndpoint);
         var bindTask = new TaskCompletionSource<SideResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         new Thread(() =>
@@ -144,7 +143,7 @@ internal static class InProcess
             {
                 bindTask.SetResult(w.Kind == Kind.FanOut
                     ? FanOutSides.Publish(bindSocket, w.Size, s)
-                    : Sides.BindSide(bindSocket, echo: w.Kind == Kind.Latency, w.Size, s.Warmup, w.Senders));
+                    : Sides.BindSide(bindSocket, echo: w.Kind == Kind.Latency, w.Size, s.Warmup, w.EndMarkers));
             }
 #pragma warning disable CA1031 // Handed to the caller through the task.
             catch (Exception e)

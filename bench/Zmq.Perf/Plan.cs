@@ -23,6 +23,15 @@ internal static class Plan
     private static readonly Variant[] StreamVariants = [Variant.LibZmqPushPull, Variant.NetMQClientServer, Variant.NetMQClientServerPooled, Variant.NetMQPushPull, Variant.ZmqClientServer, Variant.ZmqPushPull];
     private static readonly Variant[] FanOutVariants = [Variant.LibZmqPubSub, Variant.NetMQPubSub, Variant.NetMQPubSubPooled, Variant.ZmqPubSub];
 
+    /// <summary>RADIO → DISHes join the 64 B fan-out group: libzmq's PUB/SUB is their libzmq
+    /// reference (its packaged build has no draft API), NetMQ's RADIO/DISH their NetMQ one.</summary>
+    private static readonly Variant[] RadioVariants = [Variant.NetMQRadioDish, Variant.ZmqRadioDish];
+
+    /// <summary>The poller rows: one active PAIR among this many polled (the idle ones bound, unconnected).</summary>
+    public static readonly int[] PolledSockets = [1, 1_000];
+
+    private static readonly Variant[] PollVariants = [Variant.LibZmqPolledPair, Variant.NetMQPolledPair, Variant.ZmqPolledPair];
+
     /// <summary>PUB → XSUB/XPUB proxy → SUB, each library's own proxy: the forwarder's cost.</summary>
     private static readonly Variant[] ProxyVariants = [Variant.LibZmqProxy, Variant.NetMQProxy, Variant.ZmqProxy];
 
@@ -84,7 +93,12 @@ internal static class Plan
             {
                 Add(plan, Kind.FanOut, "tcp", size, FanOutVariants, Subscribers, p);
             }
+            Add(plan, Kind.FanOut, "tcp", 64, RadioVariants, Subscribers, p);
             Add(plan, Kind.FanOut, "tcp", 64, ProxyVariants, 1, p);
+            // udp: Zmq alone (libzmq's packaged build has no RADIO/DISH, NetMQ no udp); its tcp 1→1
+            // twin beside it tells what the datagram path costs or saves.
+            Add(plan, Kind.FanOut, "udp", 64, [Variant.ZmqRadioDish], 1, p);
+            Add(plan, Kind.FanOut, "tcp", 64, [Variant.ZmqRadioDish], 1, p);
         }
 
         // inproc cannot span processes, so these rows are one-process whatever --procs says.
@@ -94,6 +108,10 @@ internal static class Plan
         }
         Add(plan, Kind.Throughput, "inproc", 64, DealerRouterVariants, 1, 1);
         Add(plan, Kind.Shared, "inproc", 64, SharedVariants, SharingThreads, 1);
+        foreach (int polled in PolledSockets)
+        {
+            Add(plan, Kind.Latency, "inproc", 64, PollVariants, polled, 1);
+        }
         Add(plan, Kind.Scale, "tcp", 64, [Variant.LibZmqDealerRouter, Variant.ZmqClientServer], ScaleConnections(quick), 2);
         return plan;
     }

@@ -62,7 +62,8 @@ internal static class Report
         if (streams.Count > 0)
         {
             sb.AppendLine("Throughput (counted at the receiver; ×libzmq / ×NetMQ: message rate relative to libzmq's and NetMQ's same type where they have it (else libzmq PUSH/PULL, the faster NetMQ CLIENT/SERVER), >1 = faster;");
-            sb.AppendLine("  fan-out rows: PUB/SUB of each library, messages delivered to all subscribers together;");
+            sb.AppendLine("  fan-out rows: PUB/SUB of each library, or RADIO/DISH (libzmq's reference: its PUB/SUB), messages delivered to all subscribers together;");
+            sb.AppendLine("  udp row: RADIO → DISH over udp with NoDrop (Zmq only; the DISH's socket buffer drops what it cannot hold);");
             sb.AppendLine("  1→proxy→1 rows: PUB → XSUB, each library's own proxy, XPUB → SUB, the publisher and the proxy in one process)");
             var t = new TextTable("workload", "library", "msgs/s", "MB/s", "B/msg", "CPU µs/msg", "×libzmq", "×NetMQ", "spread");
             Fill(t, streams, failures, r => [Rate(r.Result.MessagesPerSecond), r.Result.MegabytesPerSecond.ToString("0.0", Inv)]);
@@ -74,7 +75,8 @@ internal static class Report
             {
                 sb.AppendLine();
             }
-            sb.AppendLine("Round-trip latency in µs (×libzmq / ×NetMQ: median round trip of libzmq REQ/REP / NetMQ's same type (else the faster NetMQ CLIENT/SERVER) divided by this row's, >1 = faster)");
+            sb.AppendLine("Round-trip latency in µs (×libzmq / ×NetMQ: median round trip of libzmq REQ/REP / NetMQ's same type (else the faster NetMQ CLIENT/SERVER) divided by this row's, >1 = faster;");
+            sb.AppendLine("  poll rows: PAIR round trips answered through each library's poller (zmq_poll, NetMQSelector, ZmqPoller) over N PAIRs, one active)");
             var t = new TextTable("workload", "library", "mean", "p50", "p99", "B/trip", "CPU µs/trip", "×libzmq", "×NetMQ", "spread");
             Fill(t, latency, failures, r => r.Result.Latency is { } l
                 ? [l.MeanUs.ToString("0.0", Inv), l.P50Us.ToString("0.0", Inv), l.P99Us.ToString("0.0", Inv)]

@@ -28,6 +28,7 @@ internal sealed record Workload(Kind Kind, string Transport, int Size, Variant V
     public string KindName => Kind switch
     {
         Kind.Throughput => "thr",
+        Kind.Latency when Variant.Pattern == Pattern.PolledPair => $"lat poll 1 of {Senders}",
         Kind.Latency => "lat",
         Kind.Shared => $"{Senders} thr→1 sock",
         Kind.Scale => $"scale {Senders}",
@@ -41,6 +42,13 @@ internal sealed record Workload(Kind Kind, string Transport, int Size, Variant V
     public string Group => $"{KindName} {Transport} {SizeName(Size)}{(Procs == 1 && Transport != "inproc" ? " 1proc" : "")}";
 
     public string Name => $"{Group} {Variant.Display}";
+
+    /// <summary>Sockets the connect side opens: one per sender, but one in all for a shared socket
+    /// and for the poller's one active PAIR (<see cref="Senders"/> then counts the polled sockets).</summary>
+    public int ConnectSockets => Kind == Kind.Shared || Variant.Pattern == Pattern.PolledPair ? 1 : Senders;
+
+    /// <summary>End markers the bind side waits for: one per sending thread.</summary>
+    public int EndMarkers => Variant.Pattern == Pattern.PolledPair ? 1 : Senders;
 
     public static string SizeName(int size) => size switch
     {
@@ -57,6 +65,8 @@ internal sealed record Workload(Kind Kind, string Transport, int Size, Variant V
         "ipc" => "ipc://*",
         // Unique per run so a name can never be taken by an earlier row's socket.
         "inproc" => $"inproc://perf-{Guid.NewGuid():N}",
+        // The RADIO's side picks a free port and connects there; the DISH binds it (udp's roles).
+        "udp" => "udp://127.0.0.1:*",
         _ => throw new NotSupportedException($"unknown transport '{Transport}'"),
     };
 

@@ -3,7 +3,8 @@ using System.Text;
 namespace Zmq.Interop.Tests;
 
 /// <summary>RADIO/DISH between our sockets and libzmq 4.3.5's, both ways, over each stream
-/// transport: the group frame before each body, JOIN and LEAVE as ZMTP commands, exact matching.</summary>
+/// transport: the group frame before each body, JOIN and LEAVE as ZMTP commands, exact matching;
+/// and over udp, unicast and multicast, both ways.</summary>
 public class RadioDishInteropTests
 {
     private static readonly byte[] Probe = Encoding.UTF8.GetBytes("probe");
@@ -64,15 +65,17 @@ public class RadioDishInteropTests
         Assert.False(dish.TryReceive(out var extra, TimeSpan.FromMilliseconds(200)), $"unexpected {extra.Group}: {extra}");
     }
 
-    [Fact]
-    public async Task OurRadio_OverUdp_ReachesALibzmqDish_WhichKeepsOnlyItsGroups()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task OurRadio_OverUdp_ReachesALibzmqDish_WhichKeepsOnlyItsGroups(bool multicast)
     {
-        int port = FreeUdpPort();
-        await using var peer = NodePeer.Start(new PeerConfig { Mode = "interactive", Socket = "dish", Bind = $"udp://127.0.0.1:{port}" });
+        string endpoint = UdpEndpoint(multicast);
+        await using var peer = NodePeer.Start(new PeerConfig { Mode = "interactive", Socket = "dish", Bind = endpoint });
         await peer.WaitForReadyAsync();
         await peer.JoinAsync("weather");
         await using var radio = new RadioSocket { Linger = TimeSpan.Zero };
-        radio.Connect($"udp://127.0.0.1:{port}");
+        radio.Connect(endpoint);
 
         // udp gives no sign that libzmq reads yet: probe until one arrives.
         (string Group, byte[] Body) got;
@@ -92,12 +95,14 @@ public class RadioDishInteropTests
         Assert.Equal(("weather", "last"), (last.Group, Encoding.UTF8.GetString(last.Body)));
     }
 
-    [Fact]
-    public async Task LibzmqRadio_OverUdp_ReachesOurDish_WhichKeepsOnlyItsGroups()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task LibzmqRadio_OverUdp_ReachesOurDish_WhichKeepsOnlyItsGroups(bool multicast)
     {
         await using var dish = new DishSocket { Linger = TimeSpan.Zero, ReceiveTimeout = Ours.Wait };
         dish.Join("a");
-        dish.Bind("udp://127.0.0.1:*");
+        dish.Bind(multicast ? UdpEndpoint(multicast) : "udp://127.0.0.1:*");
         await using var peer = NodePeer.Start(new PeerConfig { Mode = "interactive", Socket = "radio", Connect = dish.LastEndpoint });
         await peer.WaitForReadyAsync();
 
@@ -108,6 +113,12 @@ public class RadioDishInteropTests
         Assert.Equal(("a", "to a"), (m.Group, m.ToString()));
         Assert.False(dish.TryReceive(out var extra, TimeSpan.FromMilliseconds(200)), $"unexpected {extra.Group}: {extra}");
     }
+
+    /// <summary>Unicast to a free port on loopback, or a multicast group (239/8, a site's own) joined
+    /// and sent to through the loopback interface, as libzmq writes it: <c>udp://iface;group:port</c>.</summary>
+    private static string UdpEndpoint(bool multicast) => multicast
+        ? $"udp://127.0.0.1;239.{Random.Shared.Next(1, 255)}.{Random.Shared.Next(1, 255)}.{Random.Shared.Next(1, 255)}:{FreeUdpPort()}"
+        : $"udp://127.0.0.1:{FreeUdpPort()}";
 
     private static int FreeUdpPort()
     {

@@ -77,6 +77,8 @@ public class PerfHarnessSmokeTests
     [InlineData("libzmq-proxy")]
     [InlineData("netmq-proxy")]
     [InlineData("zmq-proxy")]
+    [InlineData("netmq-radiodish")]
+    [InlineData("zmq-radiodish")]
     public void FanOut_ReferenceLibraries_EverySubscriberCounts(string variant)
     {
         var r = Runner.Run(new Workload(Kind.FanOut, "tcp", 64, Reference(variant), Senders: 2, Procs: 1), new Settings(TimeSpan.Zero, TimeSpan.FromSeconds(0.2)));
@@ -84,6 +86,31 @@ public class PerfHarnessSmokeTests
         Assert.True(r.Ok, r.Error);
         Assert.True(r.Connect!.Messages > 0, "the subscribers counted nothing");
         Assert.Equal(0, r.Connect.Bad);
+    }
+
+    [Fact]
+    public void FanOut_RadioToDishOverUdp_TheDishBindsAndCounts()
+    {
+        var r = Runner.Run(new Workload(Kind.FanOut, "udp", 64, Variant.ZmqRadioDish, Senders: 1, Procs: 2), new Settings(TimeSpan.Zero, TimeSpan.FromSeconds(0.2)));
+
+        Assert.True(r.Ok, r.Error);
+        Assert.True(r.Connect!.Messages > 0, "the DISH counted nothing");
+        Assert.Equal(0, r.Connect.Bad);
+    }
+
+    [Theory]
+    [InlineData("libzmq-poll")]
+    [InlineData("netmq-poll")]
+    [InlineData("zmq-poll")]
+    public void Latency_PollerOverManySockets_AnswersEveryRoundTripFromTheActiveOne(string variant)
+    {
+        var w = new Workload(Kind.Latency, "inproc", 64, Reference(variant), Senders: 50, Procs: 1);
+        Assert.Equal("lat poll 1 of 50 inproc 64 B", w.Group);
+        var r = Runner.Run(w, Few with { MaxMessages = 500 });
+
+        Assert.True(r.Ok, r.Error);
+        Assert.Equal(500, r.Latency!.Count);
+        Assert.Equal(0, r.Connect!.Bad + r.Bind!.Bad);
     }
 
     [Theory]

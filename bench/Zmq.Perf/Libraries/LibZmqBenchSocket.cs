@@ -28,6 +28,7 @@ internal sealed class LibZmqBenchSocket : IBenchSocket
             Pattern.ReqRep => bindSide ? Rep : Req,
             Pattern.PubSub => bindSide ? Pub : Sub,
             Pattern.DealerRouter => bindSide ? Router : Dealer,
+            Pattern.PolledPair => Pair,
             _ => throw new NotSupportedException("Debian's libzmq has no CLIENT/SERVER (draft API)"),
         };
         _socket = NewBenchSocket(Context(), type);
@@ -51,18 +52,26 @@ internal sealed class LibZmqBenchSocket : IBenchSocket
         }
     }
 
-    /// <summary>The process's one context, made on first use.</summary>
-    public static IntPtr Context()
+    /// <summary>The process's one context, made on first use; room for <paramref name="sockets"/>
+    /// sockets when more than libzmq's default of 1023 are asked for before it is made.</summary>
+    public static IntPtr Context(int sockets = 0)
     {
         lock (ContextLock)
         {
             if (s_context == IntPtr.Zero)
             {
                 s_context = zmq_ctx_new();
+                if (s_context != IntPtr.Zero && sockets > 1000)
+                {
+                    Check(zmq_ctx_set(s_context, MaxSockets, sockets + 16), "zmq_ctx_set(ZMQ_MAX_SOCKETS)");
+                }
             }
             return s_context != IntPtr.Zero ? s_context : throw new InvalidOperationException($"zmq_ctx_new failed: {LastError()}");
         }
     }
+
+    /// <summary>The socket's handle, for zmq_poll.</summary>
+    public IntPtr Handle => _socket;
 
     public string Bind(string endpoint) => BindSocket(_socket, endpoint);
 

@@ -168,6 +168,23 @@ internal static class LibZmqNative
     [DllImport(Lib)]
     public static extern int zmq_proxy_steerable(IntPtr frontend, IntPtr backend, IntPtr capture, IntPtr control);
 
+    /// <summary>zmq_pollitem_t on a 64-bit Unix: the socket, an fd (unused here), the events asked
+    /// for and those found.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollItem
+    {
+        public IntPtr Socket;
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    public const short PollIn = 1;
+
+    /// <summary>Waits up to <paramref name="timeout"/> ms for an item's events; the count of items ready.</summary>
+    [DllImport(Lib)]
+    public static extern int zmq_poll([In, Out] PollItem[] items, int count, long timeout);
+
     [DllImport(Lib)]
     public static extern int zmq_errno();
 

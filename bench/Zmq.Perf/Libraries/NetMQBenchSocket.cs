@@ -54,8 +54,19 @@ internal abstract class NetMQBenchSocket : IBenchSocket
             Pattern.ScatterGather => new ThreadSafe(bindSide ? new NetMQ.Sockets.GatherSocket() : new NetMQ.Sockets.ScatterSocket()),
             Pattern.PubSub => new Classic(bindSide ? new NetMQPublisherSocket() : Everything(new NetMQSubscriberSocket())),
             Pattern.DealerRouter => new Classic(bindSide ? new NetMQ.Sockets.RouterSocket() : new NetMQ.Sockets.DealerSocket()) { Routed = bindSide },
+            Pattern.RadioDish => bindSide ? new ThreadSafe(new NetMQ.Sockets.RadioSocket()) { Group = GroupName } : new ThreadSafe(Joined(new NetMQ.Sockets.DishSocket())),
+            Pattern.PolledPair => new Classic(new NetMQ.Sockets.PairSocket()),
             _ => new Classic(bindSide ? new NetMQ.Sockets.ResponseSocket() : new NetMQ.Sockets.RequestSocket()),
         };
+    }
+
+    /// <summary>The one group of the RADIO/DISH rows.</summary>
+    private const string GroupName = "g";
+
+    private static NetMQ.Sockets.DishSocket Joined(NetMQ.Sockets.DishSocket dish)
+    {
+        dish.Join(GroupName);
+        return dish;
     }
 
     private static NetMQSubscriberSocket Everything(NetMQSubscriberSocket sub)
@@ -75,11 +86,21 @@ internal abstract class NetMQBenchSocket : IBenchSocket
     {
         var msg = default(Msg);
         msg.InitPool(length);
+        if (Group is not null)
+        {
+            msg.Group = Group;
+        }
         SendMsg(ref msg);
     }
 
     /// <summary>A ROUTER: each message starts with the sender's identity frame, read past.</summary>
     protected bool Routed { get; init; }
+
+    /// <summary>A RADIO: the group each message is sent to.</summary>
+    protected string? Group { get; init; }
+
+    /// <summary>The classic socket itself, for a selector.</summary>
+    public virtual NetMQSocket Socket => throw new NotSupportedException("only classic sockets can be selected on");
 
     public int Receive()
     {
@@ -156,6 +177,8 @@ internal abstract class NetMQBenchSocket : IBenchSocket
         }
 
         public override void Connect(string endpoint) => _socket.Connect(endpoint);
+
+        public override NetMQSocket Socket => _socket;
 
         protected override bool TrySend(ref Msg msg) => _socket.TrySend(ref msg, BenchSocketDefaults.Stall, more: false);
 

@@ -17,6 +17,13 @@ internal enum Pattern
     /// <summary>SCATTER (connect side) to GATHER (bind side): thread-safe PUSH/PULL. libzmq's
     /// packaged build has no draft API: its PUSH/PULL row of the same workload is the reference.</summary>
     ScatterGather,
+    /// <summary>RADIO (bind side) to DISHes that joined its one group (fan-out workload only). Over
+    /// udp the DISH binds and the RADIO connects: see <see cref="ZmqBenchSocket"/>.</summary>
+    RadioDish,
+    /// <summary>PAIR round trips (latency workload only) answered by a thread that waits on a poller
+    /// over <see cref="Workload.Senders"/> bound PAIRs, one of them connected and the rest idle:
+    /// what a wake-up costs as the poller's set grows.</summary>
+    PolledPair,
 }
 
 internal enum Library
@@ -51,11 +58,17 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern, bool
     public static readonly Variant NetMQScatterGather = new("netmq-scattergather", Library.NetMQ, Pattern.ScatterGather);
     public static readonly Variant NetMQProxy = new("netmq-proxy", Library.NetMQ, Pattern.ProxiedPubSub);
     public static readonly Variant LibZmqProxy = new("libzmq-proxy", Library.LibZmq, Pattern.ProxiedPubSub);
+    public static readonly Variant ZmqRadioDish = new("zmq-radiodish", Library.Zmq, Pattern.RadioDish);
+    public static readonly Variant NetMQRadioDish = new("netmq-radiodish", Library.NetMQ, Pattern.RadioDish);
+    public static readonly Variant ZmqPolledPair = new("zmq-poll", Library.Zmq, Pattern.PolledPair);
+    public static readonly Variant NetMQPolledPair = new("netmq-poll", Library.NetMQ, Pattern.PolledPair);
+    public static readonly Variant LibZmqPolledPair = new("libzmq-poll", Library.LibZmq, Pattern.PolledPair);
 
     public static readonly IReadOnlyList<Variant> All =
         [LibZmqPushPull, LibZmqReqRep, LibZmqDealerRouter, LibZmqPubSub, NetMQClientServer, NetMQClientServerPooled, NetMQPushPull, NetMQReqRep,
             NetMQDealerRouter, NetMQPubSub, NetMQPubSubPooled, ZmqClientServer, ZmqPushPull, ZmqReqRep, ZmqDealerRouter, ZmqPubSub,
-            LibZmqProxy, NetMQProxy, ZmqProxy, NetMQScatterGather, ZmqScatterGather];
+            LibZmqProxy, NetMQProxy, ZmqProxy, NetMQScatterGather, ZmqScatterGather, ZmqRadioDish, NetMQRadioDish,
+            ZmqPolledPair, NetMQPolledPair, LibZmqPolledPair];
 
     public string LibraryName => Library switch
     {
@@ -72,6 +85,8 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern, bool
         Pattern.PubSub => "PUB/SUB",
         Pattern.ProxiedPubSub => "XSUB/XPUB proxy",
         Pattern.ScatterGather => "SCATTER/GATHER",
+        Pattern.RadioDish => "RADIO/DISH",
+        Pattern.PolledPair => "PAIR + poller",
         _ => "REQ/REP",
     };
 
@@ -91,9 +106,19 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern, bool
     }
 
     /// <summary>Creates a socket; <paramref name="bindSide"/> picks SERVER/PULL/REP over CLIENT/PUSH/REQ,
-    /// and <paramref name="size"/> is the row's message size.</summary>
-    public IBenchSocket Create(bool bindSide, int size)
+    /// and <paramref name="size"/> is the row's message size. For <see cref="Pattern.PolledPair"/>
+    /// the bind side is <paramref name="polled"/> PAIRs behind a poller.</summary>
+    public IBenchSocket Create(bool bindSide, int size, int polled = 1)
     {
+        if (Pattern == Pattern.PolledPair && bindSide)
+        {
+            return Library switch
+            {
+                Library.Zmq => new ZmqPolledEcho(polled),
+                Library.NetMQ => new NetMQPolledEcho(polled),
+                _ => new LibZmqPolledEcho(polled),
+            };
+        }
         if (Pattern == Pattern.ProxiedPubSub)
         {
             // The publisher behind the proxy, or a subscriber in front of it.

@@ -4,7 +4,10 @@ namespace Zmq.Perf.Libraries;
 /// row's message size: up to 64 bytes (stored inline, copied once, as libzmq copies its very small
 /// messages) from and into one reused buffer; larger ones as pooled <see cref="MessageBuffer"/>s,
 /// sent and received without a copy. CLIENT sends and SERVER receives or echoes; PUSH sends and
-/// PULL receives; REQ asks and REP echoes; DEALER sends and ROUTER receives; for fan-out, PUB (bind side) publishes and SUBs subscribed to everything receive.</summary>
+/// PULL receives; REQ asks and REP echoes; DEALER sends and ROUTER receives; for fan-out, PUB (bind side) publishes and SUBs subscribed to everything receive,
+/// or RADIO sends to one group that every DISH joined; PAIR asks and answers. Over udp a DISH
+/// binds and a RADIO connects, the other way round from the harness's sides: the RADIO's
+/// <see cref="Bind"/> connects to a free port, and the DISH's <see cref="Connect"/> binds it.</summary>
 internal sealed class ZmqBenchSocket : IBenchSocket
 {
     /// <summary>The largest payload this library stores inline.</summary>
@@ -24,6 +27,9 @@ internal sealed class ZmqBenchSocket : IBenchSocket
     private readonly ResponseSocket? _rep;
     private readonly DealerSocket? _dealer;
     private readonly RouterSocket? _router;
+    private readonly RadioSocket? _radio;
+    private readonly DishSocket? _dish;
+    private readonly PairSocket? _pair;
     private readonly ZmqSocket _socket;
 
     public ZmqBenchSocket(Pattern pattern, bool bindSide, int size)
@@ -42,9 +48,13 @@ internal sealed class ZmqBenchSocket : IBenchSocket
             (Pattern.ReqRep, false) => _req = new RequestSocket(),
             (Pattern.DealerRouter, true) => _router = new RouterSocket(),
             (Pattern.DealerRouter, false) => _dealer = new DealerSocket(),
+            (Pattern.RadioDish, true) => _radio = new RadioSocket(),
+            (Pattern.RadioDish, false) => _dish = new DishSocket(),
+            (Pattern.PolledPair, _) => _pair = new PairSocket(),
             _ => throw new NotSupportedException($"no {pattern} here"),
         };
         _subscriber?.Subscribe("");
+        _dish?.Join(Group);
         // PUB and SUB have no pooled-buffer API: they copy to and from one buffer at every size.
         _buffers = size > InlineLimit && pattern is not Pattern.PubSub;
         _buffer = new byte[_buffers ? InlineLimit : Math.Max(size, InlineLimit)];
@@ -56,13 +66,43 @@ internal sealed class ZmqBenchSocket : IBenchSocket
         _socket.Linger = TimeSpan.Zero;
     }
 
+    /// <summary>The one group of the RADIO/DISH rows.</summary>
+    private const string Group = "g";
+
+    /// <summary>The socket itself, for a poller.</summary>
+    public ZmqSocket Socket => _socket;
+
     public string Bind(string endpoint)
     {
+        if (_radio is not null && endpoint.StartsWith("udp://", StringComparison.Ordinal))
+        {
+            string target = $"udp://127.0.0.1:{FreeUdpPort()}";
+            // udp has no flow control: without NoDrop the RADIO's thread would publish into its full
+            // queue as fast as a core goes, and on two cores starve the DISH it is measured by. With
+            // it the RADIO goes at the pace of its udp writes; the DISH's socket buffer still drops.
+            _radio.NoDrop = true;
+            _radio.Connect(target);
+            return target;
+        }
         _socket.Bind(endpoint);
         return _socket.LastEndpoint!;
     }
 
-    public void Connect(string endpoint) => _socket.Connect(endpoint);
+    public void Connect(string endpoint)
+    {
+        if (_dish is not null && endpoint.StartsWith("udp://", StringComparison.Ordinal))
+        {
+            _dish.Bind(endpoint);
+            return;
+        }
+        _socket.Connect(endpoint);
+    }
+
+    private static int FreeUdpPort()
+    {
+        using var probe = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        return ((System.Net.IPEndPoint)probe.Client.LocalEndPoint!).Port;
+    }
 
     public void Send(int length)
     {
@@ -71,7 +111,18 @@ internal sealed class ZmqBenchSocket : IBenchSocket
             _publisher.Send(_buffer.AsSpan(0, length));
             return;
         }
-        var sender = (ISendingSocket?)_client ?? (ISendingSocket?)_push ?? (ISendingSocket?)_scatter ?? (ISendingSocket?)_req ?? (ISendingSocket?)_dealer
+        if (_radio is not null)
+        {
+            if (!_buffers)
+            {
+                _radio.Send(Group, _buffer.AsSpan(0, length));
+                return;
+            }
+            var pooled = MessageBuffer.Rent(length);
+            _radio.Send(Group, ref pooled);
+            return;
+        }
+        var sender = (ISendingSocket?)_client ?? (ISendingSocket?)_push ?? (ISendingSocket?)_scatter ?? (ISendingSocket?)_req ?? (ISendingSocket?)_dealer ?? (ISendingSocket?)_pair
             ?? throw new InvalidOperationException("the bind side only receives or echoes");
         if (!_buffers)
         {
@@ -93,7 +144,8 @@ internal sealed class ZmqBenchSocket : IBenchSocket
             // The identity frame first (5 bytes, made by the ROUTER), then the body.
             _router.Receive(_buffer);
         }
-        var socket = (IReceivingSocket?)_server ?? (IReceivingSocket?)_pull ?? (IReceivingSocket?)_gather ?? (IReceivingSocket?)_router ?? (IReceivingSocket?)_req ?? (IReceivingSocket?)_rep ?? _client!;
+        var socket = (IReceivingSocket?)_server ?? (IReceivingSocket?)_pull ?? (IReceivingSocket?)_gather ?? (IReceivingSocket?)_router ?? (IReceivingSocket?)_req
+            ?? (IReceivingSocket?)_rep ?? (IReceivingSocket?)_dish ?? (IReceivingSocket?)_pair ?? _client!;
         if (!_buffers)
         {
             return socket.Receive(_buffer).Length;
@@ -104,11 +156,11 @@ internal sealed class ZmqBenchSocket : IBenchSocket
 
     public int Echo()
     {
-        if (_rep is not null)
+        if (_rep is not null || _pair is not null)
         {
-            return EchoReply(_rep);
+            return _rep is not null ? EchoReply(_rep) : EchoReply(_pair!);
         }
-        var server = _server ?? throw new InvalidOperationException("only a SERVER or a REP echoes");
+        var server = _server ?? throw new InvalidOperationException("only a SERVER, a REP or a PAIR echoes");
         if (!_buffers)
         {
             var m = server.Receive(_buffer);
@@ -128,8 +180,9 @@ internal sealed class ZmqBenchSocket : IBenchSocket
         return length;
     }
 
-    /// <summary>REP: the request goes back as the reply (REP keeps the envelope).</summary>
-    private int EchoReply(ResponseSocket rep)
+    /// <summary>REP: the request goes back as the reply (REP keeps the envelope); PAIR: back to its one peer.</summary>
+    private int EchoReply<T>(T rep)
+        where T : IReceivingSocket, ISendingSocket
     {
         if (!_buffers)
         {

@@ -10,6 +10,7 @@ internal struct EndpointTotals
     public long DroppedAtHwm;
     public long DroppedNoRoute;
     public long DroppedFiltered;
+    public long DroppedMalformed;
     public long PeersConnected;
 
     public void Add(in EndpointTotals other)
@@ -21,6 +22,7 @@ internal struct EndpointTotals
         DroppedAtHwm += other.DroppedAtHwm;
         DroppedNoRoute += other.DroppedNoRoute;
         DroppedFiltered += other.DroppedFiltered;
+        DroppedMalformed += other.DroppedMalformed;
         PeersConnected += other.PeersConnected;
     }
 }

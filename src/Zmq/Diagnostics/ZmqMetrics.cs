@@ -17,7 +17,9 @@ namespace Zmq;
 /// framing included (inproc moves no bytes).</item>
 /// <item><c>zmq.messages.dropped</c>, with <c>zmq.drop.reason</c>: <c>hwm</c> (a subscriber's queue
 /// was full), <c>no_route</c> (queued for a peer that could not take it: dropped on close or after
-/// a protocol error), <c>filtered</c> (arrived on a topic no longer subscribed).</item>
+/// a protocol error), <c>filtered</c> (arrived on a topic no longer subscribed), <c>malformed</c>
+/// (a udp datagram that was not a valid message, or one too large to send, dropped by itself
+/// where a stream connection would have been closed).</item>
 /// <item><c>zmq.peers.connected</c>: connections up now (inproc links included).</item>
 /// <item><c>zmq.handshakes.failed</c>, with <c>zmq.failure.reason</c>: <c>timeout</c>,
 /// <c>socket_type</c>, <c>greeting</c> (version or mechanism), <c>mechanism</c>, <c>refused</c>
@@ -67,6 +69,7 @@ public static class ZmqMetrics
         yield return new(row.Value.DroppedAtHwm, Tags(row.Key, "zmq.drop.reason", "hwm"));
         yield return new(row.Value.DroppedNoRoute, Tags(row.Key, "zmq.drop.reason", "no_route"));
         yield return new(row.Value.DroppedFiltered, Tags(row.Key, "zmq.drop.reason", "filtered"));
+        yield return new(row.Value.DroppedMalformed, Tags(row.Key, "zmq.drop.reason", "malformed"));
     }
 
     private static List<Measurement<long>> Measure(Func<Diagnostics.EndpointTotals, long> value, bool liveOnly = false) =>

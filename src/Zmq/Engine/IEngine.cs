@@ -33,6 +33,10 @@ internal interface IEngine
     /// <summary>Bytes read from the transport so far (any thread; for the metrics).</summary>
     long BytesReceived { get; }
 
+    /// <summary>Messages dropped because they were malformed or oversized, where the engine drops
+    /// such a message instead of closing the connection (udp; any thread; for the metrics).</summary>
+    long DroppedMalformed => 0;
+
     /// <summary>Runs the engine to its end. Never throws.</summary>
     Task<ConnectionEnd> RunAsync();
 

@@ -438,6 +438,7 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     /// <summary>The bytes of the connections that served this pipe and ended.</summary>
     private long _bytesSentBefore;
     private long _bytesReceivedBefore;
+    private long _malformedBefore;
 
     /// <summary>Under the socket's endpoint lock, which <see cref="AddTotals"/> is read under too, so
     /// that no count is seen twice or missed while the connection goes.</summary>
@@ -445,6 +446,7 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     {
         _bytesSentBefore += connection.BytesSent;
         _bytesReceivedBefore += connection.BytesReceived;
+        _malformedBefore += connection.DroppedMalformed;
         Connection = null;
     }
 
@@ -459,6 +461,7 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
         totals.DroppedNoRoute += Volatile.Read(ref _unsent);
         totals.BytesSent += _bytesSentBefore + (connection?.BytesSent ?? 0);
         totals.BytesReceived += _bytesReceivedBefore + (connection?.BytesReceived ?? 0);
+        totals.DroppedMalformed += _malformedBefore + (connection?.DroppedMalformed ?? 0);
         if (live && (connection != null || InprocPeer != null))
         {
             totals.PeersConnected++;

@@ -11,7 +11,7 @@ namespace Zmq.Engine;
 /// a RADIO's engine sends every message it is given (the DISH filters by its groups), a DISH's
 /// engine queues every well-formed datagram it reads. A datagram longer than
 /// <see cref="MaxDatagram"/> bytes (libzmq's limit), with no group, or shorter than its group says,
-/// is dropped and counted (<see cref="Malformed"/>), never passed on; a message too big for a
+/// is dropped and counted (<see cref="DroppedMalformed"/>, the metrics' <c>malformed</c> drops), never passed on; a message too big for a
 /// datagram is dropped on the sending side. The DISH's queue at its high-water mark drops the
 /// datagram too, as a full RADIO queue drops a message.
 /// </summary>
@@ -49,6 +49,9 @@ internal sealed class UdpEngine : IEngine
         _raw = raw;
         Endpoint = endpoint;
         PeerAddress = endpoint;
+        // The loops read and write at once while the OS can, and wait asynchronously only when it
+        // cannot: a datagram costs one system call, not an asynchronous operation.
+        _socket.Blocking = false;
         if (!_sends)
         {
             // Nothing to send: what is queued is never waited for.
@@ -77,7 +80,7 @@ internal sealed class UdpEngine : IEngine
     public bool Closing => _closing;
 
     /// <summary>Datagrams dropped as malformed or oversized, read or sent (any thread).</summary>
-    public long Malformed => Volatile.Read(ref _malformed);
+    public long DroppedMalformed => Volatile.Read(ref _malformed);
 
     public async Task<ConnectionEnd> RunAsync()
     {
@@ -123,16 +126,34 @@ internal sealed class UdpEngine : IEngine
         return end;
     }
 
+    /// <summary>Datagrams queued before the receiving side is told; what the OS has queued is read
+    /// at once, so a fast RADIO costs its DISH one wake-up per batch, not one per message.</summary>
+    private const int ReadBatch = 64;
+
     private async Task ReadLoopAsync(Pipe pipe)
     {
         // One more than the limit, so that a longer datagram shows as one.
         var rx = new byte[MaxDatagram + 1];
+        int batch = 0;
         while (!_stopped && !_closing)
         {
             int n;
             try
             {
-                n = await _socket.ReceiveAsync(rx, SocketFlags.None, _stoppedToken.Token).ConfigureAwait(false);
+                n = _socket.Receive(rx, 0, rx.Length, SocketFlags.None, out var error);
+                if (error == SocketError.WouldBlock)
+                {
+                    if (batch > 0)
+                    {
+                        _host.InboundReady(pipe);
+                        batch = 0;
+                    }
+                    n = await _socket.ReceiveAsync(rx, SocketFlags.None, _stoppedToken.Token).ConfigureAwait(false);
+                }
+                else if (error != SocketError.Success)
+                {
+                    throw new SocketException((int)error);
+                }
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.MessageSize or SocketError.ConnectionReset)
             {
@@ -150,12 +171,21 @@ internal sealed class UdpEngine : IEngine
             if (pipe.IsInboundFull)
             {
                 pipe.Inbound.CountRefused();
+                if (batch > 0)
+                {
+                    _host.InboundReady(pipe);
+                    batch = 0;
+                }
                 continue;
             }
             int groupLength = rx[0];
             pipe.Inbound.Enqueue(Msg.CopyOf(rx.AsSpan(1, groupLength), more: true));
             pipe.Inbound.Enqueue(Msg.CopyOf(rx.AsSpan(1 + groupLength, n - 1 - groupLength)));
-            _host.InboundReady(pipe);
+            if (++batch == ReadBatch)
+            {
+                _host.InboundReady(pipe);
+                batch = 0;
+            }
         }
     }
 
@@ -180,7 +210,7 @@ internal sealed class UdpEngine : IEngine
                         body.Span.CopyTo(tx.AsSpan(1 + group.Length));
                         try
                         {
-                            int sent = await _socket.SendAsync(tx.AsMemory(0, length), SocketFlags.None, _stoppedToken.Token).ConfigureAwait(false);
+                            int sent = await SendAsync(tx.AsMemory(0, length)).ConfigureAwait(false);
                             Volatile.Write(ref _bytesSent, _bytesSent + sent);
                         }
                         catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset or SocketError.HostUnreachable or SocketError.NetworkUnreachable)
@@ -212,6 +242,21 @@ internal sealed class UdpEngine : IEngine
             Volatile.Write(ref _writerFinished, true);
             _drained.TrySetResult();
         }
+    }
+
+    /// <summary>Sends one datagram: at once when the OS has room, else when it has.</summary>
+    private async ValueTask<int> SendAsync(ReadOnlyMemory<byte> datagram)
+    {
+        int n = _socket.Send(datagram.Span, SocketFlags.None, out var error);
+        if (error == SocketError.Success)
+        {
+            return n;
+        }
+        if (error != SocketError.WouldBlock)
+        {
+            throw new SocketException((int)error);
+        }
+        return await _socket.SendAsync(datagram, SocketFlags.None, _stoppedToken.Token).ConfigureAwait(false);
     }
 
     /// <summary>DGRAM: each datagram read becomes the sender's address ("ip:port") and the bytes.</summary>

@@ -66,9 +66,16 @@ public sealed class RadioSocket : ZmqSocket, IGroupSendingSocket
             var members = _groups.Members(frame.Group);
             if (_udp.Count > 0)
             {
+                // Added one by one: UnionWith takes an IEnumerable, whose enumerator is boxed per call.
                 _targets.Clear();
-                _targets.UnionWith(members);
-                _targets.UnionWith(_udp);
+                foreach (var pipe in members)
+                {
+                    _targets.Add(pipe);
+                }
+                foreach (var pipe in _udp)
+                {
+                    _targets.Add(pipe);
+                }
                 members = _targets;
             }
             if (((RadioSocket)Owner).NoDrop && FirstFull(members) is { } full)

@@ -72,6 +72,47 @@ public abstract class PeerTests : TransportTestBase
 public abstract class StreamPeerTests : PeerTests
 {
     [Fact]
+    public async Task ManyThreads_SendAndReceive_OnBothPeers_EveryMessageExactlyOnce()
+    {
+        await using var bound = BoundPeer();
+        await using var dialer = NewPeer();
+        uint id = dialer.ConnectPeer(bound.LastEndpoint!);
+        const int Threads = 4, Each = 300;
+
+        // The bound peer's threads answer each message to the id it came from; the dialer's threads
+        // send by the id ConnectPeer gave and collect the answers.
+        var echoers = Enumerable.Range(0, Threads).Select(_ => Task.Run(() =>
+        {
+            for (int i = 0; i < Each; i++)
+            {
+                var m = bound.Receive();
+                bound.Send(m.RoutingId, "re:" + m.ToString());
+            }
+        })).ToArray();
+        var answers = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var collectors = Enumerable.Range(0, Threads).Select(_ => Task.Run(() =>
+        {
+            for (int i = 0; i < Each; i++)
+            {
+                var m = dialer.Receive();
+                Assert.Equal(id, m.RoutingId);
+                answers.Add(m.ToString());
+            }
+        })).ToArray();
+        var senders = Enumerable.Range(0, Threads).Select(t => Task.Run(() =>
+        {
+            for (int i = 0; i < Each; i++)
+            {
+                dialer.Send(id, $"{t}:{i}");
+            }
+        })).ToArray();
+        await Task.WhenAll([.. senders, .. echoers, .. collectors]).WaitAsync(Timeout * 2);
+
+        var expected = Enumerable.Range(0, Threads).SelectMany(t => Enumerable.Range(0, Each).Select(i => $"re:{t}:{i}"));
+        Assert.Equal(expected.Order(), answers.Order());
+    }
+
+    [Fact]
     public async Task HelloMessage_IsTheFirstMessageEachSideGets()
     {
         await using var bound = NewPeer();

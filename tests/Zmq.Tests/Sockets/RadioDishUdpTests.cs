@@ -58,6 +58,45 @@ public sealed class RadioDishUdpTests
     }
 
     [Fact]
+    public async Task ManyThreads_SendOnOneRadio_AndReceiveOnOneDish_EachMessageOnceAndWhole()
+    {
+        await using var dish = BoundDish("udp://127.0.0.1:*", "a", "b", "c", "d");
+        await using var radio = new RadioSocket { Linger = TimeSpan.Zero };
+        radio.Connect(dish.LastEndpoint!);
+        await ProbeAsync(radio, dish, "a");
+        string[] groups = ["a", "b", "c", "d"];
+        const int Each = 300;
+
+        // udp promises no delivery: a window of messages in flight keeps the OS's socket buffer from
+        // overflowing, so that every message must arrive and a loss is the library's.
+        using var window = new SemaphoreSlim(64);
+        var received = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var receivers = groups.Select(_ => Task.Run(() =>
+        {
+            for (int i = 0; i < Each; i++)
+            {
+                var m = dish.Receive();
+                // The body names its group: a message mixed with another thread's shows here.
+                Assert.StartsWith(m.Group + ":", m.ToString(), StringComparison.Ordinal);
+                received.Add(m.ToString());
+                window.Release();
+            }
+        })).ToArray();
+        var senders = groups.Select(g => Task.Run(async () =>
+        {
+            for (int i = 0; i < Each; i++)
+            {
+                Assert.True(await window.WaitAsync(Timeout), "the window opens again as the DISH receives");
+                radio.Send(g, $"{g}:{i}");
+            }
+        })).ToArray();
+        await Task.WhenAll([.. senders, .. receivers]).WaitAsync(Timeout * 2);
+
+        var expected = groups.SelectMany(g => Enumerable.Range(0, Each).Select(i => $"{g}:{i}"));
+        Assert.Equal(expected.Order(), received.Order());
+    }
+
+    [Fact]
     public async Task Disconnect_StopsTheRadioSendingThere_AndUnbindStopsTheDishHearing()
     {
         await using var first = BoundDish("udp://127.0.0.1:*", "g");
@@ -114,8 +153,9 @@ public sealed class RadioDishUdpTests
     }
 
     [Fact]
-    public async Task MalformedAndOversizedDatagrams_AreDropped_AndTheDishGoesOn()
+    public async Task MalformedAndOversizedDatagrams_AreDropped_CountedInTheMetrics_AndTheDishGoesOn()
     {
+        using var meter = new Support.MeterReader();
         await using var dish = BoundDish("udp://127.0.0.1:*", "g");
         int port = new Uri(dish.LastEndpoint!.Replace("udp://", "http://", StringComparison.Ordinal)).Port;
         using var raw = new UdpClient();
@@ -142,6 +182,10 @@ public sealed class RadioDishUdpTests
         {
             Assert.Equal(("g", "body"), (m.Group, m.ToString()));
         }
+        // Every round sent the four bad ones before the good one, so at least one round's worth was counted.
+        long dropped = meter.Observe("zmq.messages.dropped", dish.LastEndpoint!, "zmq.drop.reason", "malformed");
+        Assert.True(dropped >= bad.Length, $"{dropped} malformed datagrams counted");
+        Assert.Equal(0, meter.Observe("zmq.messages.dropped", dish.LastEndpoint!, "zmq.drop.reason", "hwm"));
     }
 
     [Fact]
