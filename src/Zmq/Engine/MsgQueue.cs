@@ -295,6 +295,9 @@ internal sealed class MsgQueue
     /// <summary>Consumer only: a whole message was dropped unread.</summary>
     public void CountDiscarded() => Volatile.Write(ref _p.Discarded, _p.Discarded + 1);
 
+    /// <summary>Consumer only: whole messages taken so far (a multipart message counts once).</summary>
+    public long MessagesRead => _p.ReadMessages;
+
     /// <summary>Any thread: how many messages the consumer has taken so far (a progress mark).</summary>
     public long Dequeued => Volatile.Read(ref _p.Read);
 

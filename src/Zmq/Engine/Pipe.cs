@@ -79,10 +79,38 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     /// pattern's Attach, under the send lock), stamped on every message received from it; 0 elsewhere.</summary>
     public uint RoutingId { get; set; }
 
-    /// <summary>Where the socket type starts each received message with the peer's identity (ROUTER):
-    /// that identity, set by its pattern under the send lock before any message of the pipe can be
-    /// received (Attach, Connected, InprocLinked), read by the receive path; null elsewhere.</summary>
-    public volatile byte[]? Identity;
+    /// <summary>Where the socket type starts each received message with the peer's identity (ROUTER,
+    /// STREAM): that identity, set by its pattern (<see cref="SetIdentity"/>) before any message of
+    /// the pipe can be received; null elsewhere. The receive path reads
+    /// <see cref="IdentityOfNextMessage"/>.</summary>
+    public byte[]? Identity => _identity;
+
+    private volatile byte[]? _identity;
+
+    /// <summary>The identity before the last change, and how many inbound messages were published
+    /// under it: a reconnected peer may come back under another identity while messages of its last
+    /// connection (and the notice of its loss) still wait to be received.</summary>
+    private byte[]? _earlierIdentity;
+    private long _earlierUntil;
+
+    /// <summary>Under the send lock, on a thread that is the inbound queue's producer (Attach,
+    /// Connected, InprocLinked: no read loop of a new connection has started): messages queued so far
+    /// keep the identity they arrived under. Written in the order <see cref="IdentityOfNextMessage"/>
+    /// reads backwards, so a reader never pairs a new count with an old earlier identity.</summary>
+    public void SetIdentity(byte[] identity)
+    {
+        _earlierIdentity = _identity;
+        Volatile.Write(ref _earlierUntil, Inbound.PublishedMessages);
+        _identity = identity;
+    }
+
+    /// <summary>Receive lock (the inbound queue's consumer), at the start of a message: the identity
+    /// of the peer that sent it, as it was when it arrived.</summary>
+    public byte[]? IdentityOfNextMessage()
+    {
+        var current = _identity;
+        return Inbound.MessagesRead < Volatile.Read(ref _earlierUntil) ? _earlierIdentity : current;
+    }
 
     /// <summary>The identity a ROUTER or STREAM gives this pipe's peer, set at Connect
     /// (ZmqSocket.ConnectRoutingId); null for the usual choice.</summary>

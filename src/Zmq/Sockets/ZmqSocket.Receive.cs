@@ -186,7 +186,7 @@ public abstract partial class ZmqSocket
         {
             return null;
         }
-        var identity = from.Identity ?? throw new System.Diagnostics.UnreachableException("a ROUTER pipe's messages are received only once its identity is set");
+        var identity = from.IdentityOfNextMessage() ?? throw new System.Diagnostics.UnreachableException("a ROUTER pipe's messages are received only once its identity is set");
         if (identity.Length > maxLength)
         {
             throw new BufferTooSmallException(identity.Length, maxLength);
@@ -281,7 +281,7 @@ public abstract partial class ZmqSocket
             into.Begin(from.RoutingId);
             if (_identityFrames)
             {
-                var identity = Msg.CopyOf(from.Identity ?? throw new System.Diagnostics.UnreachableException("a ROUTER pipe's messages are received only once its identity is set"), more: true);
+                var identity = Msg.CopyOf(from.IdentityOfNextMessage() ?? throw new System.Diagnostics.UnreachableException("a ROUTER pipe's messages are received only once its identity is set"), more: true);
                 into.Add(ref identity);
             }
             bool more;

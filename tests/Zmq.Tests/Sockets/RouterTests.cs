@@ -364,6 +364,36 @@ public abstract class RouterNotifyTests : TransportTestBase
     }
 
     [Fact]
+    public async Task APeerThatComesBackUnderAnotherIdentity_LeavesItsEarlierMessagesUnderTheOldOne()
+    {
+        // The ROUTER connects, so one pipe serves both connections; the bound peer it reaches is
+        // replaced by another with another identity while nothing is received.
+        string ep = FreshEndpoint();
+        var first = NewDealer("one");
+        first.Linger = Timeout;
+        first.Bind(ep);
+        await using var router = new RouterSocket { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero, RouterNotify = RouterNotifications.Connect | RouterNotifications.Disconnect };
+        var events = router.Monitor();
+        router.Connect(ep);
+        await events.NextAsync(SocketEventType.HandshakeSucceeded);
+        first.Send("a1");
+        await Support.Wait.UntilAsync(() => router.CanReceive, "the first peer's message to arrive");
+        await first.DisposeAsync();
+        await events.NextAsync(SocketEventType.Disconnected);
+
+        await using var second = NewDealer("two");
+        second.Bind(ep);
+        await events.NextAsync(SocketEventType.HandshakeSucceeded);
+        second.Send("b1");
+
+        Assert.Equal("one|", Receive(router));
+        Assert.Equal("one|a1", Receive(router));
+        Assert.Equal("one|", Receive(router));
+        Assert.Equal("two|", Receive(router));
+        Assert.Equal("two|b1", Receive(router));
+    }
+
+    [Fact]
     public async Task RouterNotify_ConnectOnly_SaysNothingWhenThePeerLeaves()
     {
         await using var router = BoundRouter(RouterNotifications.Connect);

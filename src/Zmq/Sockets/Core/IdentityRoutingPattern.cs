@@ -63,7 +63,7 @@ internal abstract class IdentityRoutingPattern() : Pattern(inprocProducersMaySki
         _peers.Remove(pipe);
         byte[]? wanted = pipe.ConnectRoutingId ?? Announced(pipe);
         // An identity a connected peer holds already goes to the newcomer only with handover.
-        pipe.Identity = _peers.Add(pipe, wanted, Handover) ?? _peers.Add(pipe, []);
+        pipe.SetIdentity(_peers.Add(pipe, wanted, Handover) ?? _peers.Add(pipe, [])!);
     }
 
     public override bool TrySend(ref Outgoing frame, out Pipe? blocked)
