@@ -14,4 +14,8 @@ public sealed class ZmqContext
     public static ZmqContext Default { get; } = new();
 
     internal InprocRegistry Inproc { get; } = new();
+
+    /// <summary>Judges the peers of this context's sockets that act as a PLAIN server; null (the
+    /// default): every PLAIN user is let in. Read at each handshake.</summary>
+    public ZmqAuthenticator? Authenticator { get; set; }
 }

@@ -55,6 +55,18 @@ internal sealed record PeerConfig
     /// <summary>libzmq ZMQ_SNDHWM.</summary>
     public int? SendHighWaterMark { get; init; }
 
+    /// <summary>libzmq ZMQ_PLAIN_USERNAME: a PLAIN client.</summary>
+    public string? PlainUsername { get; init; }
+
+    /// <summary>libzmq ZMQ_PLAIN_PASSWORD.</summary>
+    public string? PlainPassword { get; init; }
+
+    /// <summary>libzmq ZMQ_PLAIN_SERVER, with a ZAP handler that lets in <see cref="PlainUsers"/>.</summary>
+    public bool? PlainServer { get; init; }
+
+    /// <summary>The users (name → password) the PLAIN server's ZAP handler lets in.</summary>
+    public IReadOnlyDictionary<string, string>? PlainUsers { get; init; }
+
     /// <summary>libzmq ZMQ_HELLO_MSG (draft), as UTF-8 text.</summary>
     public string? HelloMsg { get; init; }
 

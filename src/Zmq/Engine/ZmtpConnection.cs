@@ -75,6 +75,7 @@ internal sealed partial class ZmtpConnection : IEngine
         // Every call is tried directly first and awaited only when it would block (ZmtpConnection.Io.cs).
         socket.Blocking = false;
         PeerAddress = PeerAddresses.Of(socket, endpoint);
+        _mechanism.PeerAddress = PeerAddress;
     }
 
     /// <summary>The endpoint this connection belongs to (the bound or connected one).</summary>

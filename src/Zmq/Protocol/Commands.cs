@@ -15,6 +15,9 @@ internal static class Commands
     public const string Cancel = "CANCEL";
     public const string Join = "JOIN";
     public const string Leave = "LEAVE";
+    public const string Hello = "HELLO";
+    public const string Welcome = "WELCOME";
+    public const string Initiate = "INITIATE";
 
     public const string SocketTypeProperty = "Socket-Type";
     public const string IdentityProperty = "Identity";
@@ -23,7 +26,11 @@ internal static class Commands
     public const int MaxPingContext = 16;
 
     /// <summary>Builds a complete READY command frame (header included).</summary>
-    public static byte[] BuildReadyFrame(string socketType, ReadOnlySpan<byte> identity, bool sendIdentity)
+    public static byte[] BuildReadyFrame(string socketType, ReadOnlySpan<byte> identity, bool sendIdentity) =>
+        BuildMetadataFrame(Ready, socketType, identity, sendIdentity);
+
+    /// <summary>A command whose data is the socket's metadata (READY; PLAIN's INITIATE).</summary>
+    public static byte[] BuildMetadataFrame(string command, string socketType, ReadOnlySpan<byte> identity, bool sendIdentity)
     {
         var props = new List<KeyValuePair<string, byte[]>>
         {
@@ -33,7 +40,7 @@ internal static class Commands
         {
             props.Add(new(IdentityProperty, identity.ToArray()));
         }
-        return BuildFrame(Ready, EncodeProperties(props));
+        return BuildFrame(command, EncodeProperties(props));
     }
 
     public static byte[] EncodeProperties(IEnumerable<KeyValuePair<string, byte[]>> properties)

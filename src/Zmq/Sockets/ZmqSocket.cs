@@ -347,16 +347,16 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     }
 
     /// <summary>What serves a new stream connection, accepted (no pipe yet) or dialled: ZMTP, with
-    /// the NULL mechanism until options choose another; for STREAM, the raw engine.</summary>
+    /// the mechanism the options choose (Options/ZmqSocket.Security.cs); for STREAM, the raw engine.</summary>
     private IEngine CreateEngine(System.Net.Sockets.Socket socket, Pipe? pipe, string endpoint) => _pattern.RawPeers
         ? new RawStreamEngine(socket, this, pipe, endpoint)
-        : new ZmtpConnection(socket, this, pipe, endpoint, MechanismFactory?.Invoke() ?? new Engine.Mechanisms.NullMechanism(SocketType, RoutingId, AnnouncesIdentity));
+        : new ZmtpConnection(socket, this, pipe, endpoint, NewMechanism());
 
     /// <summary>The types whose READY carries an Identity property, as libzmq's (REQ, DEALER, ROUTER).</summary>
     private bool AnnouncesIdentity => Type is ZmqSocketType.Req or ZmqSocketType.Dealer or ZmqSocketType.Router;
 
-    /// <summary>Makes the mechanism of each new connection in place of NULL. Only tests set it (to run
-    /// the path of a mechanism that transforms frames), until options choose PLAIN or CURVE.</summary>
+    /// <summary>Makes the mechanism of each new connection in place of the options' choice. Only tests
+    /// set it (to run the path of a mechanism that transforms frames).</summary>
     internal Func<Engine.Mechanisms.Mechanism>? MechanismFactory { get; set; }
 
     private void AddPipe(Pipe pipe)

@@ -30,6 +30,10 @@
 //   "receiveBufferSize", "receiveHighWaterMark", "sendBufferSize" and "sendHighWaterMark" set those
 //   options; "helloMsg", "disconnectMsg"
 //   and "hiccupMsg" (text) set the draft options ZMQ_HELLO_MSG / ZMQ_DISCONNECT_MSG / ZMQ_HICCUP_MSG.
+//   PLAIN: "plainUsername" and "plainPassword" make the socket a PLAIN client; "plainServer": true
+//   a PLAIN server, with a ZAP handler (RFC 27, on inproc://zeromq.zap.01, which libzmq's PLAIN
+//   server needs) that lets in the users of "plainUsers" ({"user": "password"}) and prints
+//   ZAP <user> <status> for each request.
 //
 // stdout protocol, one line each:  READY <endpoint>   then   DONE <json>
 // Any failure goes to stderr and exits non-zero; the test shows that stderr.
@@ -92,7 +96,29 @@ function socketOptions() {
   if (config.receiveHighWaterMark) options.receiveHighWaterMark = config.receiveHighWaterMark
   if (config.sendBufferSize) options.sendBufferSize = config.sendBufferSize
   if (config.sendHighWaterMark) options.sendHighWaterMark = config.sendHighWaterMark
+  if (config.plainUsername !== undefined) options.plainUsername = config.plainUsername
+  if (config.plainPassword !== undefined) options.plainPassword = config.plainPassword
+  if (config.plainServer) options.plainServer = true
   return options
+}
+
+// A ZAP handler for a PLAIN server: request frames are the envelope, "", version, request id,
+// domain, address, identity, mechanism, user name, password; the reply is the envelope, "",
+// version, request id, status, status text, user id, metadata.
+async function startZapHandler() {
+  const zap = new Router({ linger: 0 })
+  await zap.bind("inproc://zeromq.zap.01")
+  ;(async () => {
+    for await (const frames of zap) {
+      const [id, empty, version, requestId, , , , mechanism, user, password] = frames
+      const users = config.plainUsers || {}
+      const name = user ? user.toString() : ""
+      const ok = mechanism.toString() === "PLAIN" && Object.prototype.hasOwnProperty.call(users, name) && users[name] === (password ? password.toString() : "")
+      const status = ok ? "200" : "400"
+      console.log(`ZAP ${name} ${status}`)
+      await zap.send([id, empty, version, requestId, status, ok ? "OK" : "denied", ok ? name : "", ""])
+    }
+  })().catch(e => fail(`ZAP handler: ${e.message}`))
 }
 
 // zeromq.js has no named setters for these draft options, but its generic setter passes them to
@@ -210,9 +236,10 @@ async function runInteractive() {
   const types = { server: Server, client: Client, dealer: Dealer, router: Router, pub: Publisher, sub: Subscriber, xpub: XPublisher, radio: Radio, dish: Dish, scatter: Scatter, gather: Gather, dgram: Datagram, push: Push, pull: Pull, pair: Pair, req: Request, rep: Reply, stream: Stream }
   const Type = types[config.socket]
   if (!Type) fail(`unknown socket ${JSON.stringify(config.socket)}; use one of ${Object.keys(types).join(", ")}`)
+  if (config.plainServer) await startZapHandler()
   const socket = newSocket(Type)
-  const events = ["connect", "accept", "handshake", "handshake:error:protocol", "handshake:error:other", "disconnect"]
-  for (const name of events) socket.events.on(name, () => console.log(`EVENT ${name}`))
+  const events = ["connect", "accept", "handshake", "handshake:error:protocol", "handshake:error:auth", "handshake:error:other", "disconnect"]
+  for (const name of events) socket.events.on(name, e => { console.log(`EVENT ${name}`); if (name.startsWith("handshake:error")) process.stderr.write(`event ${name}: ${e.error ? e.error.message + " " + e.error.code : ""}\n`) })
   const endpoint = await attach(socket)
   console.log(`READY ${endpoint}`)
 

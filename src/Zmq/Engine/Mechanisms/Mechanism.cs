@@ -37,6 +37,10 @@ internal abstract class Mechanism
 
     public MechanismStatus Status { get; protected set; }
 
+    /// <summary>The peer's address (as monitor events give it), set by the connection before the
+    /// handshake: what an authenticator may allow or deny.</summary>
+    public string PeerAddress { get; set; } = "";
+
     /// <summary>Why the handshake failed, once <see cref="Status"/> is <see cref="MechanismStatus.Error"/>.</summary>
     public string? ErrorReason { get; protected set; }
 

@@ -1,0 +1,92 @@
+using System.Text;
+
+namespace Zmq.Interop.Tests;
+
+/// <summary>PLAIN (RFC 24) between our sockets and libzmq 4.3.5's, both roles, over each stream
+/// transport. libzmq's PLAIN server asks a ZAP handler (peer.js runs one in its own process's
+/// context); ours asks the context's <see cref="ZmqAuthenticator"/>.</summary>
+public class PlainInteropTests
+{
+    private static readonly Dictionary<string, string> Users = new() { ["admin"] = "secret" };
+
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("ipc")]
+    public async Task OurPlainClient_IsLetInByALibzmqPlainServer_AndMessagesFlowBothWays(string transport)
+    {
+        using var bind = Transports.LibzmqBind(transport);
+        await using var peer = NodePeer.Start(new PeerConfig { Mode = "interactive", Socket = "server", Bind = bind.Endpoint, PlainServer = true, PlainUsers = Users });
+        await peer.WaitForReadyAsync();
+        await using var client = Ours.Client();
+        client.PlainUserName = "admin";
+        client.PlainPassword = "secret";
+        client.Connect(bind.Endpoint);
+
+        client.Send("hello");
+        var (routingId, body) = await peer.ReceiveAsync("our client's message");
+        Assert.Equal("hello", Encoding.UTF8.GetString(body));
+        await peer.WaitForLineAsync("ZAP admin 200");
+        await peer.SendAsync(Encoding.UTF8.GetBytes("welcome"), routingId);
+        Assert.Equal("welcome", (await Ours.ReceiveAsync(client, "libzmq's reply", peer)).ToString());
+    }
+
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("ipc")]
+    public async Task OurPlainClient_WithAWrongPassword_IsRefusedByLibzmq_AndSaysWhy(string transport)
+    {
+        using var bind = Transports.LibzmqBind(transport);
+        await using var peer = NodePeer.Start(new PeerConfig { Mode = "interactive", Socket = "server", Bind = bind.Endpoint, PlainServer = true, PlainUsers = Users });
+        await peer.WaitForReadyAsync();
+        await using var client = Ours.Client();
+        client.PlainUserName = "admin";
+        client.PlainPassword = "guess";
+        var events = new MonitorEvents(client);
+        client.Connect(bind.Endpoint);
+        client.Send("must not arrive");
+
+        var failed = await events.WaitForAsync(SocketEventType.HandshakeFailed);
+        Assert.Contains("400", failed.Reason, StringComparison.Ordinal);
+        await peer.WaitForLineAsync("ZAP admin 400");
+        Assert.DoesNotContain(peer.Lines, l => l.StartsWith("MSG ", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("ipc")]
+    public async Task ALibzmqPlainClient_IsLetInByOurPlainServer_AndMessagesFlowBothWays(string transport)
+    {
+        var context = new ZmqContext { Authenticator = new ZmqAuthenticator().AllowPlainUser("admin", "secret") };
+        await using var server = new ServerSocket(context) { ReceiveTimeout = Ours.Wait, SendTimeout = Ours.Wait, Linger = TimeSpan.Zero, PlainServer = true };
+        server.Bind(Transports.OurBind(transport));
+        await using var peer = NodePeer.Start(new PeerConfig { Mode = "interactive", Socket = "client", Connect = server.LastEndpoint, PlainUsername = "admin", PlainPassword = "secret" });
+        await peer.WaitForReadyAsync();
+
+        await peer.SendAsync(Encoding.UTF8.GetBytes("hello"));
+        var m = await Ours.ReceiveAsync(server, "libzmq's message", peer);
+        Assert.Equal("hello", m.ToString());
+        server.Send(m.RoutingId, "welcome");
+        var (_, body) = await peer.ReceiveAsync("our reply");
+        Assert.Equal("welcome", Encoding.UTF8.GetString(body));
+    }
+
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("ipc")]
+    public async Task ALibzmqPlainClient_WithAWrongPassword_IsRefusedByOurServer_WhichSaysWhy(string transport)
+    {
+        var context = new ZmqContext { Authenticator = new ZmqAuthenticator().AllowPlainUser("admin", "secret") };
+        await using var server = new ServerSocket(context) { ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero, PlainServer = true };
+        server.Bind(Transports.OurBind(transport));
+        var events = new MonitorEvents(server);
+        await using var peer = NodePeer.Start(new PeerConfig { Mode = "interactive", Socket = "client", Connect = server.LastEndpoint, PlainUsername = "admin", PlainPassword = "guess" });
+        await peer.WaitForReadyAsync();
+        await peer.SendAsync(Encoding.UTF8.GetBytes("must not arrive"));
+
+        var failed = await events.WaitForAsync(SocketEventType.HandshakeFailed);
+        Assert.Contains("wrong password", failed.Reason, StringComparison.Ordinal);
+        // libzmq reads our ERROR 400 as an authentication failure.
+        await peer.WaitForEventAsync("handshake:error:auth");
+        Assert.False(server.TryReceive(out _, TimeSpan.FromMilliseconds(200)));
+    }
+}

@@ -1,0 +1,204 @@
+using System.Net;
+using Zmq.Engine.Mechanisms;
+using Zmq.Tests.Sockets;
+using Zmq.Tests.Support;
+
+namespace Zmq.Tests.Security;
+
+/// <summary>PLAIN (RFC 24; libzmq test_security_plain) over each stream transport: the credentials
+/// a client presents, the server's authenticator, and what a refused or mismatched peer gets.</summary>
+public abstract class PlainTests : TransportTestBase
+{
+    private static ServerSocket PlainServer(ZmqContext context) =>
+        new(context) { ReceiveTimeout = Timeout, SendTimeout = Timeout, Linger = TimeSpan.Zero, PlainServer = true };
+
+    private static ClientSocket PlainClient(string user, string password) =>
+        new() { ReceiveTimeout = Timeout, SendTimeout = Timeout, Linger = TimeSpan.Zero, PlainUserName = user, PlainPassword = password };
+
+    private ServerSocket BoundPlainServer(ZmqContext context)
+    {
+        var server = PlainServer(context);
+        server.Bind(AnyEndpoint);
+        return server;
+    }
+
+    [Fact]
+    public async Task AKnownUserWithItsPassword_GetsIn_AndMessagesFlowBothWays()
+    {
+        var context = new ZmqContext { Authenticator = new ZmqAuthenticator().AllowPlainUser("admin", "secret") };
+        await using var server = BoundPlainServer(context);
+        await using var client = PlainClient("admin", "secret");
+        client.Connect(server.LastEndpoint!);
+        client.Send("hello");
+        var m = server.Receive();
+        Assert.Equal("hello", m.ToString());
+        server.Send(m.RoutingId, "welcome");
+        Assert.Equal("welcome", client.ReceiveString());
+    }
+
+    [Fact]
+    public async Task WithoutAnAuthenticator_AnyUserGetsIn()
+    {
+        await using var server = BoundPlainServer(new ZmqContext());
+        await using var client = PlainClient("anyone", "");
+        client.Connect(server.LastEndpoint!);
+        client.Send("in");
+        Assert.Equal("in", server.ReceiveString());
+    }
+
+    [Theory]
+    [InlineData("admin", "wrong", "wrong password")]
+    [InlineData("nobody", "secret", "no such user")]
+    public async Task ARefusedClient_DeliversNothing_AndBothSidesSayWhy(string user, string password, string why)
+    {
+        var context = new ZmqContext { Authenticator = new ZmqAuthenticator().AllowPlainUser("admin", "secret") };
+        await using var server = BoundPlainServer(context);
+        var serverEvents = server.Monitor();
+        await using var client = PlainClient(user, password);
+        var clientEvents = client.Monitor();
+        client.Connect(server.LastEndpoint!);
+        client.Send("must not arrive");
+
+        var refused = await serverEvents.NextAsync(SocketEventType.HandshakeFailed);
+        Assert.Contains(why, refused.Reason, StringComparison.Ordinal);
+        Assert.Contains($"'{user}'", refused.Reason, StringComparison.Ordinal);
+        var told = await clientEvents.NextAsync(SocketEventType.HandshakeFailed);
+        Assert.Contains("400", told.Reason, StringComparison.Ordinal);
+        Assert.Contains("denied", told.Reason, StringComparison.Ordinal);
+        Assert.False(server.TryReceive(out var leaked, TimeSpan.FromMilliseconds(200)), $"delivered: {leaked}");
+    }
+
+    [Fact]
+    public async Task ARefusedClient_DoesNotDialAgain()
+    {
+        var context = new ZmqContext { Authenticator = new ZmqAuthenticator() };
+        await using var server = BoundPlainServer(context);
+        var events = server.Monitor();
+        await using var client = PlainClient("x", "y");
+        client.ReconnectInterval = TimeSpan.FromMilliseconds(10);
+        client.Connect(server.LastEndpoint!);
+        await events.NextAsync(SocketEventType.HandshakeFailed);
+
+        // As libzmq's session after a failed handshake: the refusal is final, not a reason to retry.
+        await Task.Delay(300);
+        int more = 0;
+        while (events.TryRead(out var e))
+        {
+            more += e.Type == SocketEventType.Accepted ? 1 : 0;
+        }
+        Assert.Equal(0, more);
+    }
+
+    [Fact]
+    public async Task ANullClient_AndAPlainServer_DoNotTalk_AndSaySo()
+    {
+        await using var server = BoundPlainServer(new ZmqContext());
+        var events = server.Monitor();
+        await using var client = NewClient();
+        client.Linger = TimeSpan.Zero;
+        client.Connect(server.LastEndpoint!);
+        client.Send("must not arrive");
+        var failed = await events.NextAsync(SocketEventType.HandshakeFailed);
+        Assert.Contains("NULL", failed.Reason, StringComparison.Ordinal);
+        Assert.Contains("PLAIN", failed.Reason, StringComparison.Ordinal);
+        Assert.False(server.TryReceive(out _, TimeSpan.FromMilliseconds(100)));
+    }
+
+    [Fact]
+    public async Task TwoPlainClients_DoNotTalk()
+    {
+        await using var bound = new ServerSocket { Linger = TimeSpan.Zero, PlainUserName = "a", PlainPassword = "b" };
+        bound.Bind(AnyEndpoint);
+        var events = bound.Monitor();
+        await using var client = PlainClient("a", "b");
+        client.Connect(bound.LastEndpoint!);
+        client.Send("must not arrive");
+        await events.NextAsync(SocketEventType.HandshakeFailed);
+        Assert.False(bound.TryReceive(out _, TimeSpan.FromMilliseconds(100)));
+    }
+
+    [Fact]
+    public async Task ADeniedAddress_IsRefused_AndAnotherAllowedOne_ShutsOutTheRest()
+    {
+        var auth = new ZmqAuthenticator().AllowPlainUser("admin", "secret").Deny(IPAddress.Loopback);
+        await using var server = BoundPlainServer(new ZmqContext { Authenticator = auth });
+        var events = server.Monitor();
+        await using var client = PlainClient("admin", "secret");
+        client.Connect(server.LastEndpoint!);
+        if (!HasAddresses)
+        {
+            // ipc has no addresses: the rule does not apply, and the credentials decide.
+            client.Send("in");
+            Assert.Equal("in", server.ReceiveString());
+            return;
+        }
+        Assert.Contains("denied", (await events.NextAsync(SocketEventType.HandshakeFailed)).Reason, StringComparison.Ordinal);
+
+        var onlyOther = new ZmqAuthenticator().AllowPlainUser("admin", "secret").Allow(IPAddress.Parse("10.1.2.3"));
+        await using var other = BoundPlainServer(new ZmqContext { Authenticator = onlyOther });
+        var otherEvents = other.Monitor();
+        await using var second = PlainClient("admin", "secret");
+        second.Connect(other.LastEndpoint!);
+        Assert.Contains("not among the allowed", (await otherEvents.NextAsync(SocketEventType.HandshakeFailed)).Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>Whether peers have IP addresses (tcp), which address rules judge.</summary>
+    protected virtual bool HasAddresses => true;
+
+    [Fact]
+    public void TheClientsHello_AndTheServersWelcome_AreTheBytesOfRfc24()
+    {
+        var client = new PlainClientMechanism("CLIENT", null, false, "admin", "secret");
+        Assert.Equal(Convert.FromHexString("0413" + "0548454C4C4F" + "0561646D696E" + "06736563726574"), client.NextHandshakeCommand());
+        var server = new PlainServerMechanism("SERVER", null, false, _ => null);
+        var hello = new Zmq.Protocol.Frame(Zmq.Protocol.FrameFlags.Command, Convert.FromHexString("0548454C4C4F0561646D696E06736563726574"));
+        server.ProcessHandshakeCommand(hello);
+        Assert.Equal(Convert.FromHexString("0408" + "0757454C434F4D45"), server.NextHandshakeCommand());
+    }
+
+    [Fact]
+    public void ARefusal_IsTheErrorLibzmqSends_AndAClientReadsBothForms()
+    {
+        // libzmq's "\x05ERROR" prefix is a C escape that swallows the E: 0x5E "RROR" (captured from
+        // libzmq 4.3.4's PLAIN server).
+        var server = new PlainServerMechanism("SERVER", null, false, _ => "no such user");
+        server.ProcessHandshakeCommand(new Zmq.Protocol.Frame(Zmq.Protocol.FrameFlags.Command, Convert.FromHexString("0548454C4C4F0178017A")));
+        Assert.Equal(Convert.FromHexString("0409" + "5E52524F52" + "03343030"), server.NextHandshakeCommand());
+        Assert.Equal(MechanismStatus.Error, server.Status);
+
+        foreach (string body in new[] { "5E52524F5203343030", "054552524F5203343030" })
+        {
+            var client = new PlainClientMechanism("CLIENT", null, false, "x", "z");
+            client.NextHandshakeCommand();
+            var e = Assert.Throws<Zmq.Protocol.ProtocolException>(() => client.ProcessHandshakeCommand(new Zmq.Protocol.Frame(Zmq.Protocol.FrameFlags.Command, Convert.FromHexString(body))));
+            Assert.Equal(Zmq.Protocol.ProtocolException.Refused, e.Kind);
+            Assert.Contains("400", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Credentials_LongerThanPlainCarries_AreRefusedAtOnce()
+    {
+        using var client = new ClientSocket();
+        Assert.Throws<ArgumentException>(() => client.PlainUserName = new string('u', 256));
+        Assert.Throws<ArgumentException>(() => new ZmqAuthenticator().AllowPlainUser("u", new string('p', 256)));
+        client.PlainUserName = "u";
+        Assert.False(client.PlainServer);
+        client.PlainServer = true;
+        Assert.True(client.PlainServer);
+        client.PlainServer = false;
+        Assert.Equal("u", client.PlainUserName);
+    }
+}
+
+public sealed class PlainOverTcp : PlainTests
+{
+    protected override string AnyEndpoint => "tcp://127.0.0.1:*";
+}
+
+public sealed class PlainOverIpc : PlainTests
+{
+    protected override string AnyEndpoint => "ipc://*";
+
+    protected override bool HasAddresses => false;
+}
