@@ -12,7 +12,7 @@ internal static class CatCommand
 {
     public const string Usage = """
           zmq cat --type TYPE (--bind EP | --connect EP)... [--count N] [--echo] [--subscribe PREFIX]...
-                  [--group G] [--join G]...
+                  [--group G] [--join G]... [--plain USER:PASSWORD | --plain-server USER:PASSWORD...]
               Sends each stdin line as a message and prints each received message as a line on stdout.
               TYPE: client server pair pub sub xpub xsub push pull req rep dealer router stream scatter
               gather channel peer radio dish dgram (any case). A RADIO sends every line to --group G; a
@@ -29,16 +29,18 @@ internal static class CatCommand
               answers each request with the next stdin line. --echo (server rep dealer pair router
               stream channel peer dgram) sends every received message back to its sender (not STREAM's notices). --subscribe (sub, xsub; repeatable;
               "" is everything, none is nothing). Each bind prints 'bound <endpoint>' on stderr (the
-              real port for tcp://...:*).
+              real port for tcp://...:*). --plain makes the socket a PLAIN client with those credentials;
+              --plain-server (repeatable) a PLAIN server that lets in only those users (tcp and ipc;
+              PLAIN sends passwords in clear text).
               Exits 0 after N received messages (--count 0: once stdin is sent); a type that only sends
               (pub push scatter radio) exits once stdin has ended and what it queued is delivered (up to
               5 s); a type that only receives (sub pull gather dish) ignores stdin. Otherwise runs until Ctrl+C or SIGTERM; exits
               1 if stdout cannot be written, 2 on bad usage.
         """;
 
-    public static readonly string[] Options = ["type", "bind", "connect", "count", "subscribe", "group", "join"];
+    public static readonly string[] Options = ["type", "bind", "connect", "count", "subscribe", "group", "join", "plain", "plain-server"];
     public static readonly string[] Flags = ["echo"];
-    public static readonly string[] Repeatable = ["bind", "connect", "subscribe", "join"];
+    public static readonly string[] Repeatable = ["bind", "connect", "subscribe", "join", "plain-server"];
 
     private static readonly string[] TypeNames = ["client", "server", "pair", "pub", "sub", "xpub", "xsub", "push", "pull", "req", "rep", "dealer", "router", "stream", "scatter", "gather", "channel", "peer", "radio", "dish", "dgram"];
 
@@ -61,6 +63,8 @@ internal static class CatCommand
         var topics = args.All("subscribe");
         string? group = args.Get("group");
         var joins = args.All("join");
+        string? plain = args.Get("plain");
+        var plainServers = args.All("plain-server");
 
         ZmqSocket socket = SocketFactory.Create("type", type, TypeNames);
         try
@@ -89,6 +93,7 @@ internal static class CatCommand
             {
                 ((DishSocket)socket).Join(g);
             }
+            Security(socket, plain, plainServers);
             foreach (string topic in topics)
             {
                 if (socket is SubscriberSocket sub)
@@ -135,6 +140,48 @@ internal static class CatCommand
             socket.Linger = session.Interrupted ? TimeSpan.Zero : ExitLinger;
             socket.Dispose();
         }
+    }
+
+    /// <summary>--plain: a PLAIN client; --plain-server: a PLAIN server that lets in only the users
+    /// given (the process's one socket, so the default context's authenticator is its own).</summary>
+    private static void Security(ZmqSocket socket, string? plain, IReadOnlyList<string> plainServers)
+    {
+        if (plain != null && plainServers.Count > 0)
+        {
+            throw new UsageException("give --plain (a PLAIN client) or --plain-server (a PLAIN server), not both");
+        }
+        if (plain != null)
+        {
+            var (user, password) = Credentials("--plain", plain);
+            socket.PlainUserName = user;
+            socket.PlainPassword = password;
+        }
+        if (plainServers.Count > 0)
+        {
+            var auth = new ZmqAuthenticator();
+            foreach (string entry in plainServers)
+            {
+                var (user, password) = Credentials("--plain-server", entry);
+                auth.AllowPlainUser(user, password);
+            }
+            ZmqContext.Default.Authenticator = auth;
+            socket.PlainServer = true;
+        }
+    }
+
+    private static (string User, string Password) Credentials(string option, string value)
+    {
+        int colon = value.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            throw new UsageException($"{option} takes USER:PASSWORD, not '{value}'");
+        }
+        string user = value[..colon], password = value[(colon + 1)..];
+        if (Encoding.UTF8.GetByteCount(user) > 255 || Encoding.UTF8.GetByteCount(password) > 255)
+        {
+            throw new UsageException($"{option}: a PLAIN user name and password are at most 255 bytes each");
+        }
+        return (user, password);
     }
 
     private sealed class Session(ZmqSocket socket, long count, bool echo, string? group)

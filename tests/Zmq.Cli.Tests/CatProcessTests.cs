@@ -201,6 +201,45 @@ public class CatProcessTests
     }
 
     [Fact]
+    public async Task A_plain_server_lets_in_only_its_users_and_a_refused_client_delivers_nothing()
+    {
+        var (pull, endpoint) = await BindAsync("--type", "pull", "--count", "1", "--plain-server", "admin:se:cret", "--plain-server", "guest:guest");
+        try
+        {
+            // A wrong password first: its line must never arrive.
+            using (var wrong = ZmqTool.Start("cat", "--type", "push", "--connect", endpoint, "--plain", "admin:guess"))
+            {
+                await wrong.StandardInput.WriteAsync("from the wrong password\n");
+                wrong.StandardInput.Close();
+                await wrong.WaitForExitAsync().WaitAsync(Limit);
+            }
+            using var right = ZmqTool.Start("cat", "--type", "push", "--connect", endpoint, "--plain", "admin:se:cret");
+            await right.StandardInput.WriteAsync("from admin\n");
+            right.StandardInput.Close();
+            await right.WaitForExitAsync().WaitAsync(Limit);
+            Assert.Equal(0, right.ExitCode);
+
+            Assert.Equal("from admin\n", await pull.StandardOutput.ReadToEndAsync().WaitAsync(Limit));
+            await pull.WaitForExitAsync().WaitAsync(Limit);
+            Assert.Equal(0, pull.ExitCode);
+        }
+        finally
+        {
+            ZmqTool.KillIfRunning(pull);
+        }
+    }
+
+    [Theory]
+    [InlineData("--plain", "nocolon")]
+    [InlineData("--plain-server", "nocolon")]
+    public async Task Plain_credentials_without_a_colon_exit_2_and_say_what_is_expected(string option, string value)
+    {
+        var (code, _, stderr) = await ZmqTool.RunAsync("cat", "--type", "push", option, value, "--connect", "tcp://127.0.0.1:1");
+        Assert.Equal(2, code);
+        Assert.Contains("USER:PASSWORD", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_type_exits_2_and_lists_the_valid_ones()
     {
         var (code, _, stderr) = await ZmqTool.RunAsync("cat", "--type", "carrier", "--connect", "tcp://127.0.0.1:1");

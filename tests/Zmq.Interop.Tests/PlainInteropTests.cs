@@ -89,4 +89,45 @@ public class PlainInteropTests
         await peer.WaitForEventAsync("handshake:error:auth");
         Assert.False(server.TryReceive(out _, TimeSpan.FromMilliseconds(200)));
     }
+
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("ipc")]
+    public async Task OurPlainReq_AsksALibzmq434PlainRep_ThatLetsItIn(string transport)
+    {
+        using var bind = Transports.LibzmqBind(transport);
+        await using var rep = PythonPeer.Start("rep", bind: true, bind.Endpoint, ("plain-server", "admin:secret"));
+        await rep.WaitForReadyAsync();
+        await using var req = new RequestSocket { ReceiveTimeout = Ours.Wait, SendTimeout = Ours.Wait, Linger = TimeSpan.Zero, PlainUserName = "admin", PlainPassword = "secret" };
+        req.Connect(bind.Endpoint);
+
+        req.Send("question");
+        var frames = await rep.ReceiveFramesAsync("our request");
+        Assert.Equal("question", Encoding.UTF8.GetString(frames[^1]));
+        await rep.SendFramesAsync(Encoding.UTF8.GetBytes("answer"));
+        Assert.Equal("answer", req.ReceiveString());
+    }
+
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("ipc")]
+    public async Task ALibzmq434PlainDealer_IsLetInByOurPlainRouter_ButNotWithAnotherPassword(string transport)
+    {
+        var context = new ZmqContext { Authenticator = new ZmqAuthenticator().AllowPlainUser("admin", "secret") };
+        await using var router = new RouterSocket(context) { ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero, PlainServer = true };
+        router.Bind(Transports.OurBind(transport));
+        var events = new MonitorEvents(router);
+
+        await using (var intruder = PythonPeer.Start("dealer", bind: false, router.LastEndpoint!, ("plain-client", "admin:guess")))
+        {
+            await intruder.WaitForReadyAsync();
+            await intruder.SendFramesAsync(Encoding.UTF8.GetBytes("must not arrive"));
+            Assert.Contains("wrong password", (await events.WaitForAsync(SocketEventType.HandshakeFailed)).Reason, StringComparison.Ordinal);
+        }
+        await using var dealer = PythonPeer.Start("dealer", bind: false, router.LastEndpoint!, ("plain-client", "admin:secret"));
+        await dealer.WaitForReadyAsync();
+        await dealer.SendFramesAsync(Encoding.UTF8.GetBytes("hello"));
+        using var m = router.ReceiveMultipart();
+        Assert.Equal("hello", m[^1].ToString());
+    }
 }

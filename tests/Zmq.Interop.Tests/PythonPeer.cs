@@ -14,8 +14,10 @@ internal sealed class PythonPeer : PeerProcess, ILibzmqPeer
     }
 
     /// <summary>Starts a libzmq socket of <paramref name="type"/> ("push", "pull", "dealer", ...) that
-    /// binds (<paramref name="bind"/> true) or connects to <paramref name="endpoint"/>.</summary>
-    public static PythonPeer Start(string type, bool bind, string endpoint)
+    /// binds (<paramref name="bind"/> true) or connects to <paramref name="endpoint"/>; with
+    /// <paramref name="plain"/> ("plain-client" or "plain-server", and "USER:PASSWORD"), a PLAIN
+    /// client or a PLAIN server that lets in only that user.</summary>
+    public static PythonPeer Start(string type, bool bind, string endpoint, (string Role, string Credentials)? plain = null)
     {
         string script = Path.Combine(RepoRoot.Path, "tests", "interop", "python", "peer.py");
         var info = new ProcessStartInfo("/usr/bin/python3");
@@ -23,6 +25,11 @@ internal sealed class PythonPeer : PeerProcess, ILibzmqPeer
         info.ArgumentList.Add(type);
         info.ArgumentList.Add(bind ? "bind" : "connect");
         info.ArgumentList.Add(endpoint);
+        if (plain is { } p)
+        {
+            info.ArgumentList.Add(p.Role);
+            info.ArgumentList.Add(p.Credentials);
+        }
         try
         {
             return new PythonPeer(info, $"peer.py {type} {(bind ? "bind" : "connect")} {endpoint}");

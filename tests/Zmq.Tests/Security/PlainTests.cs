@@ -36,6 +36,66 @@ public abstract class PlainTests : TransportTestBase
         Assert.Equal("welcome", client.ReceiveString());
     }
 
+    [Theory]
+    [InlineData("pub-sub")]
+    [InlineData("push-pull")]
+    [InlineData("req-rep")]
+    [InlineData("dealer-router")]
+    [InlineData("pair-pair")]
+    [InlineData("scatter-gather")]
+    [InlineData("radio-dish")]
+    public async Task EverySocketType_TalksOverPlain_WithItsPatternIntact(string pair)
+    {
+        var context = new ZmqContext { Authenticator = new ZmqAuthenticator().AllowPlainUser("u", "p") };
+        (ZmqSocket server, ZmqSocket client) = pair switch
+        {
+            "pub-sub" => ((ZmqSocket)new PublisherSocket(context), (ZmqSocket)new SubscriberSocket()),
+            "push-pull" => (new PullSocket(context), new PushSocket()),
+            "req-rep" => (new ResponseSocket(context), new RequestSocket()),
+            "dealer-router" => (new RouterSocket(context), new DealerSocket()),
+            "pair-pair" => (new PairSocket(context), new PairSocket()),
+            "scatter-gather" => (new GatherSocket(context), new ScatterSocket()),
+            _ => (new RadioSocket(context), new DishSocket()),
+        };
+        await using var s = server;
+        await using var c = client;
+        foreach (var socket in new[] { server, client })
+        {
+            socket.Linger = TimeSpan.Zero;
+            socket.ReceiveTimeout = Timeout;
+            socket.SendTimeout = Timeout;
+        }
+        server.PlainServer = true;
+        client.PlainUserName = "u";
+        client.PlainPassword = "p";
+        (client as SubscriberSocket)?.Subscribe("");
+        (client as DishSocket)?.Join("g");
+        server.Bind(AnyEndpoint);
+        client.Connect(server.LastEndpoint!);
+
+        switch (server)
+        {
+            case PublisherSocket pub:
+                // The subscription crossed the handshake: probe until the first one is delivered.
+                await Wait.UntilAsync(() => { pub.Send("x"); return ((SubscriberSocket)client).TryReceive(out _, TimeSpan.FromMilliseconds(20)); }, "a publication to arrive");
+                break;
+            case RadioSocket radio:
+                await Wait.UntilAsync(() => { radio.Send("g", "x"); return ((DishSocket)client).TryReceive(out _, TimeSpan.FromMilliseconds(20)); }, "a group message to arrive");
+                break;
+            case RouterSocket router:
+                ((DealerSocket)client).Send("to the router");
+                using (var m = router.ReceiveMultipart())
+                {
+                    Assert.Equal("to the router", m[^1].ToString());
+                }
+                break;
+            default:
+                ((ISendingSocket)client).Send("hello");
+                Assert.Equal("hello", ((IReceivingSocket)server).ReceiveString());
+                break;
+        }
+    }
+
     [Fact]
     public async Task WithoutAnAuthenticator_AnyUserGetsIn()
     {
@@ -66,6 +126,52 @@ public abstract class PlainTests : TransportTestBase
         Assert.Contains("400", told.Reason, StringComparison.Ordinal);
         Assert.Contains("denied", told.Reason, StringComparison.Ordinal);
         Assert.False(server.TryReceive(out var leaked, TimeSpan.FromMilliseconds(200)), $"delivered: {leaked}");
+    }
+
+    /// <summary>A command frame (short form) with this body.</summary>
+    private static byte[] Command(params byte[] body) => [0x04, (byte)body.Length, .. body];
+
+    private static readonly byte[] HelloName = [5, .. "HELLO"u8];
+    private static readonly byte[] InitiateName = [8, .. "INITIATE"u8];
+
+    [Theory]
+    [InlineData("hello-cut-short", "cut short")]
+    [InlineData("hello-password-overruns", "password field says")]
+    [InlineData("initiate-metadata-overruns", "malformed metadata")]
+    [InlineData("message-before-hello", "commands only")]
+    public async Task AMalformedHandshake_ClosesThatConnectionOnly_SayingWhy_AndAGoodClientStillGetsIn(string shape, string why)
+    {
+        await using var server = BoundPlainServer(new ZmqContext());
+        var events = server.Monitor();
+        await using var raw = await RawPeer.ConnectAsync(server.LastEndpoint!);
+        await raw.SendAsync(RawPeer.Greeting("PLAIN"));
+        await raw.ReadExactlyAsync(64);
+        byte[] goodHello = Command([.. HelloName, 1, (byte)'u', 1, (byte)'p']);
+        switch (shape)
+        {
+            case "hello-cut-short":
+                await raw.SendAsync(Command([.. HelloName, 3, (byte)'u']));
+                break;
+            case "hello-password-overruns":
+                await raw.SendAsync(Command([.. HelloName, 1, (byte)'u', 9, (byte)'p']));
+                break;
+            case "initiate-metadata-overruns":
+                await raw.SendAsync(goodHello);
+                await raw.ReadShortFrameAsync();
+                // A property of 11 bytes' name "Socket-Type" that claims 200 bytes of value.
+                await raw.SendAsync(Command([.. InitiateName, 11, .. "Socket-Type"u8, 0, 0, 0, 200, .. "CLIENT"u8]));
+                break;
+            default:
+                await raw.SendAsync(RawPeer.MessageFrame("data"));
+                break;
+        }
+        Assert.Contains(why, (await events.NextAsync(SocketEventType.HandshakeFailed)).Reason, StringComparison.Ordinal);
+        Assert.True(await raw.WaitClosedAsync(Timeout), "the bad connection is closed");
+
+        await using var client = PlainClient("u", "p");
+        client.Connect(server.LastEndpoint!);
+        client.Send("still serving");
+        Assert.Equal("still serving", server.ReceiveString());
     }
 
     [Fact]

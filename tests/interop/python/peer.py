@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """A libzmq peer driven over stdin/stdout, for the interop tests: Debian's libzmq through python3-zmq.
 
-    peer.py TYPE (bind|connect) ENDPOINT
+    peer.py TYPE (bind|connect) ENDPOINT [plain-client|plain-server USER:PASSWORD]
     peer.py proxy bind FRONTEND,BACKEND     libzmq's zmq_proxy between an XSUB and an XPUB it binds
 
 Prints "READY <endpoint>" once bound or connected. Commands on stdin, one per line:
     SEND <hex>[,<hex>...]   send a message (its frames)
     CLOSE                   close the socket and exit
 A socket type that receives prints "MSG <hex>[,<hex>...]" for each message it receives.
+PLAIN: plain-client presents the credentials; plain-server lets in only that user, through
+pyzmq's ZAP handler (libzmq's PLAIN server needs one).
 """
 import sys
 import threading
@@ -39,6 +41,19 @@ def main():
     context = zmq.Context()
     socket = context.socket(TYPES[kind])
     socket.linger = 2000
+    authenticator = None
+    if len(sys.argv) > 5:
+        role, credentials = sys.argv[4:6]
+        user, password = credentials.split(":", 1)
+        if role == "plain-client":
+            socket.plain_username = user.encode()
+            socket.plain_password = password.encode()
+        else:
+            from zmq.auth.thread import ThreadAuthenticator
+            authenticator = ThreadAuthenticator(context)
+            authenticator.start()
+            authenticator.configure_plain(domain="*", passwords={user: password})
+            socket.plain_server = True
     if kind == "sub":
         socket.setsockopt(zmq.SUBSCRIBE, b"")
     if how == "bind":
@@ -84,6 +99,8 @@ def main():
             frames = socket.recv_multipart()
             say("MSG " + ",".join(f.hex() for f in frames))
     socket.close()
+    if authenticator:
+        authenticator.stop()
     context.term()
 
 
