@@ -15,7 +15,7 @@ public sealed class ZmqContext
 
     internal InprocRegistry Inproc { get; } = new();
 
-    /// <summary>Judges the peers of this context's sockets that act as a PLAIN server; null (the
-    /// default): every PLAIN user is let in. Read at each handshake.</summary>
+    /// <summary>Judges the peers of this context's sockets that act as a PLAIN or CURVE server; null
+    /// (the default): every PLAIN user and every CURVE client key is let in. Read at each handshake.</summary>
     public ZmqAuthenticator? Authenticator { get; set; }
 }

@@ -99,8 +99,13 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     /// reads backwards, so a reader never pairs a new count with an old earlier identity.</summary>
     public void SetIdentity(byte[] identity)
     {
-        _earlierIdentity = _identity;
-        Volatile.Write(ref _earlierUntil, Inbound.PublishedMessages);
+        // The first identity is every message's so far: over inproc a peer's first messages (a
+        // ProbeRouter probe) may be queued before the pair is linked and the identity chosen.
+        if (_identity is { } earlier)
+        {
+            _earlierIdentity = earlier;
+            Volatile.Write(ref _earlierUntil, Inbound.PublishedMessages);
+        }
         _identity = identity;
     }
 

@@ -3,8 +3,8 @@ using Zmq.Engine.Mechanisms;
 namespace Zmq;
 
 // The security mechanism of a socket's tcp and ipc connections (inproc has none, as in libzmq):
-// NULL unless an option picks PLAIN, as a client or as the server. As in libzmq, the option set
-// last decides the role. Read as each connection starts its handshake.
+// NULL unless an option picks PLAIN or CURVE, as a client or as the server. As in libzmq, the
+// option set last decides. Read as each connection starts its handshake.
 public abstract partial class ZmqSocket
 {
     private enum Security
@@ -12,6 +12,8 @@ public abstract partial class ZmqSocket
         Null,
         PlainClient,
         PlainServer,
+        CurveClient,
+        CurveServer,
     }
 
     private volatile Security _security;
@@ -68,6 +70,59 @@ public abstract partial class ZmqSocket
         set => _security = value ? Security.PlainServer : _plainUserName != null || _plainPassword != null ? Security.PlainClient : Security.Null;
     }
 
+    private CurveKeyPair? _curveCertificate;
+    private byte[]? _curveServerKey;
+
+    /// <summary>This socket's CURVE key pair (libzmq ZMQ_CURVE_PUBLICKEY and ZMQ_CURVE_SECRETKEY):
+    /// a CURVE server's is required (its public key is the one clients give as
+    /// <see cref="CurveServerKey"/>); a client without one makes its own at its first connection.
+    /// Read as each tcp or ipc connection starts; set it before Bind and Connect.</summary>
+    public CurveKeyPair? CurveCertificate
+    {
+        get => _curveCertificate;
+        set => _curveCertificate = value;
+    }
+
+    /// <summary>Makes this socket the CURVE server of its connections (libzmq ZMQ_CURVE_SERVER),
+    /// whichever side binds: its traffic is encrypted, and each client's public key goes to the
+    /// context's <see cref="ZmqContext.Authenticator"/> (without one, every key is let in, as
+    /// libzmq does without a ZAP handler). Needs <see cref="CurveCertificate"/>. False makes the
+    /// socket NULL again. Read as each tcp or ipc connection starts; set it before Bind and Connect.</summary>
+    public bool CurveServer
+    {
+        get => _security == Security.CurveServer;
+        set => _security = value ? Security.CurveServer : Security.Null;
+    }
+
+    /// <summary>The public key of the CURVE server this socket connects to, 32 bytes (libzmq
+    /// ZMQ_CURVE_SERVERKEY); setting it makes the socket a CURVE client, and null NULL again. A
+    /// server whose key differs fails the handshake. Read as each tcp or ipc connection starts; set it
+    /// before Bind and Connect.</summary>
+    /// <exception cref="ArgumentException">Not 32 bytes.</exception>
+    public byte[]? CurveServerKey
+    {
+        get => (byte[]?)_curveServerKey?.Clone();
+        set
+        {
+            _curveServerKey = value == null ? null : CurveKeyPair.CheckKey(value, nameof(value));
+            _security = value == null ? Security.Null : Security.CurveClient;
+        }
+    }
+
+    /// <summary>Before a Bind or Connect: a CURVE server must have its keys, and libsodium must load.</summary>
+    private void CheckSecurity()
+    {
+        if (_security == Security.CurveServer && _curveCertificate == null)
+        {
+            throw new InvalidOperationException("a CURVE server needs its key pair: set CurveCertificate (CurveKeyPair.Generate(), or the pair its clients know the public key of)");
+        }
+        if (_security == Security.CurveClient)
+        {
+            // A client with no key pair of its own gets one, once, at its first Bind or Connect.
+            _curveCertificate ??= CurveKeyPair.Generate();
+        }
+    }
+
     /// <summary>The mechanism of a new tcp or ipc connection.</summary>
     private Mechanism NewMechanism()
     {
@@ -79,9 +134,13 @@ public abstract partial class ZmqSocket
         {
             Security.PlainClient => new PlainClientMechanism(SocketType, RoutingId, AnnouncesIdentity, _plainUserName ?? "", _plainPassword ?? ""),
             Security.PlainServer => new PlainServerMechanism(SocketType, RoutingId, AnnouncesIdentity, RefusePlain),
+            Security.CurveClient => new CurveClientMechanism(SocketType, RoutingId, AnnouncesIdentity, _curveCertificate ??= CurveKeyPair.Generate(), _curveServerKey!),
+            Security.CurveServer => new CurveServerMechanism(SocketType, RoutingId, AnnouncesIdentity, _curveCertificate!, RefuseCurve),
             _ => new NullMechanism(SocketType, RoutingId, AnnouncesIdentity),
         };
     }
 
     private string? RefusePlain(PlainCredentials c) => Context.Authenticator?.RefusePlain(c.Address, c.UserName, c.Password);
+
+    private string? RefuseCurve(string address, byte[] clientKey) => Context.Authenticator?.RefuseCurve(address, clientKey);
 }

@@ -30,7 +30,11 @@ internal static class Commands
         BuildMetadataFrame(Ready, socketType, identity, sendIdentity);
 
     /// <summary>A command whose data is the socket's metadata (READY; PLAIN's INITIATE).</summary>
-    public static byte[] BuildMetadataFrame(string command, string socketType, ReadOnlySpan<byte> identity, bool sendIdentity)
+    public static byte[] BuildMetadataFrame(string command, string socketType, ReadOnlySpan<byte> identity, bool sendIdentity) =>
+        BuildFrame(command, Metadata(socketType, identity, sendIdentity));
+
+    /// <summary>The socket's metadata properties: Socket-Type, and Identity where the type sends one.</summary>
+    public static byte[] Metadata(string socketType, ReadOnlySpan<byte> identity, bool sendIdentity)
     {
         var props = new List<KeyValuePair<string, byte[]>>
         {
@@ -40,7 +44,7 @@ internal static class Commands
         {
             props.Add(new(IdentityProperty, identity.ToArray()));
         }
-        return BuildFrame(command, EncodeProperties(props));
+        return EncodeProperties(props);
     }
 
     public static byte[] EncodeProperties(IEnumerable<KeyValuePair<string, byte[]>> properties)

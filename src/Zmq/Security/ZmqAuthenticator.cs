@@ -3,12 +3,14 @@ using System.Net;
 namespace Zmq;
 
 /// <summary>
-/// Decides which peers a PLAIN server lets in, in-process, with the rules of ZAP (ZeroMQ RFC 27)
-/// handlers such as CZMQ's zauth: first by address (with any <see cref="Allow"/>, only those; never
-/// one given to <see cref="Deny"/>), then by credentials (a PLAIN user must have been added with
-/// <see cref="AllowPlainUser"/>, with the same password). Set it on a context
-/// (<see cref="ZmqContext.Authenticator"/>): it judges every handshake of that context's sockets
-/// that act as a server. Without one, a PLAIN server lets any user in.
+/// Decides which peers a PLAIN or CURVE server lets in, in-process, with the rules of ZAP (ZeroMQ
+/// RFC 27) handlers such as CZMQ's zauth: first by address (with any <see cref="Allow"/>, only
+/// those; never one given to <see cref="Deny"/>), then by credentials (a PLAIN user must have been
+/// added with <see cref="AllowPlainUser"/>, with the same password; a CURVE client's public key
+/// with <see cref="AllowCurveKey(ReadOnlySpan{byte})"/>, unless <see cref="AllowAnyCurveKey"/>).
+/// Set it on a context (<see cref="ZmqContext.Authenticator"/>): it judges every handshake of that
+/// context's sockets that act as a server. Without one, a PLAIN server lets any user in and a CURVE
+/// server any client key.
 /// <para>Thread-safe: rules may be added while sockets use it; each handshake sees them as they are
 /// then.</para>
 /// </summary>
@@ -18,6 +20,44 @@ public sealed class ZmqAuthenticator
     private readonly Dictionary<string, string> _plainUsers = new(StringComparer.Ordinal);
     private readonly HashSet<IPAddress> _allowed = [];
     private readonly HashSet<IPAddress> _denied = [];
+    private readonly HashSet<string> _curveKeys = new(StringComparer.Ordinal);
+    private bool _anyCurveKey;
+
+    /// <summary>Lets in the CURVE client whose public key this is (32 bytes). Returns this authenticator.</summary>
+    /// <exception cref="ArgumentException">The key is not 32 bytes.</exception>
+    public ZmqAuthenticator AllowCurveKey(ReadOnlySpan<byte> publicKey)
+    {
+        string key = Z85.Encode(CurveKeyPair.CheckKey(publicKey, nameof(publicKey)));
+        lock (_gate)
+        {
+            _curveKeys.Add(key);
+        }
+        return this;
+    }
+
+    /// <summary>Lets in the CURVE client whose public key this is, as 40 Z85 characters.</summary>
+    /// <exception cref="ArgumentException">The text is not 40 Z85 characters.</exception>
+    public ZmqAuthenticator AllowCurveKey(string publicKeyZ85) => AllowCurveKey(CurveKeyPair.ParseKey(publicKeyZ85, nameof(publicKeyZ85)));
+
+    /// <summary>Lets in every CURVE client that completes the handshake, whatever its key (the
+    /// traffic is still encrypted; the address rules still apply). Returns this authenticator.</summary>
+    public ZmqAuthenticator AllowAnyCurveKey()
+    {
+        lock (_gate)
+        {
+            _anyCurveKey = true;
+        }
+        return this;
+    }
+
+    /// <summary>Null when the CURVE client may in, else why not.</summary>
+    internal string? RefuseCurve(string peerAddress, byte[] clientKey)
+    {
+        lock (_gate)
+        {
+            return RefuseAddress(peerAddress) ?? (_anyCurveKey || _curveKeys.Contains(Z85.Encode(clientKey)) ? null : "the key is not among the allowed");
+        }
+    }
 
     /// <summary>Lets the PLAIN user <paramref name="userName"/> in with <paramref name="password"/>
     /// (a second call for the same user replaces the password). Returns this authenticator.</summary>

@@ -125,6 +125,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         ThrowIfDisposed();
         var ep = Endpoint.Parse(endpoint);
         RefuseNonUdp(ep);
+        CheckSecurity();
         switch (ep.Handler)
         {
             case InprocTransport:
@@ -193,6 +194,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
         ThrowIfDisposed();
         var ep = Endpoint.Parse(endpoint);
         RefuseNonUdp(ep);
+        CheckSecurity();
         return ep.Handler switch
         {
             InprocTransport => ConnectInproc(ep),
