@@ -67,6 +67,18 @@ internal sealed record PeerConfig
     /// <summary>The users (name → password) the PLAIN server's ZAP handler lets in.</summary>
     public IReadOnlyDictionary<string, string>? PlainUsers { get; init; }
 
+    /// <summary>libzmq ZMQ_CURVE_SERVER, with <see cref="CurveSecretKey"/> and <see cref="CurvePublicKey"/>.</summary>
+    public bool? CurveServer { get; init; }
+
+    /// <summary>libzmq ZMQ_CURVE_SERVERKEY (Z85): a CURVE client.</summary>
+    public string? CurveServerKey { get; init; }
+
+    /// <summary>libzmq ZMQ_CURVE_SECRETKEY (Z85).</summary>
+    public string? CurveSecretKey { get; init; }
+
+    /// <summary>libzmq ZMQ_CURVE_PUBLICKEY (Z85).</summary>
+    public string? CurvePublicKey { get; init; }
+
     /// <summary>libzmq ZMQ_HELLO_MSG (draft), as UTF-8 text.</summary>
     public string? HelloMsg { get; init; }
 

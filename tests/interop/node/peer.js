@@ -33,7 +33,10 @@
 //   PLAIN: "plainUsername" and "plainPassword" make the socket a PLAIN client; "plainServer": true
 //   a PLAIN server, with a ZAP handler (RFC 27, on inproc://zeromq.zap.01, which libzmq's PLAIN
 //   server needs) that lets in the users of "plainUsers" ({"user": "password"}) and prints
-//   ZAP <user> <status> for each request.
+//   ZAP <user> <status> for each request. CURVE: "curveServer": true with "curveSecretKey" and
+//   "curvePublicKey" (Z85) make a CURVE server (libzmq lets every client key in without a ZAP
+//   handler); "curveServerKey" (Z85) a CURVE client, with its own "curvePublicKey" and
+//   "curveSecretKey" if given, else a pair made here.
 //
 // stdout protocol, one line each:  READY <endpoint>   then   DONE <json>
 // Any failure goes to stderr and exits non-zero; the test shows that stderr.
@@ -99,6 +102,17 @@ function socketOptions() {
   if (config.plainUsername !== undefined) options.plainUsername = config.plainUsername
   if (config.plainPassword !== undefined) options.plainPassword = config.plainPassword
   if (config.plainServer) options.plainServer = true
+  if (config.curveServer) options.curveServer = true
+  if (config.curveServerKey) {
+    options.curveServerKey = config.curveServerKey
+    if (!config.curveSecretKey) {
+      const { publicKey, secretKey } = require("zeromq").curveKeyPair()
+      options.curvePublicKey = publicKey
+      options.curveSecretKey = secretKey
+    }
+  }
+  if (config.curveSecretKey) options.curveSecretKey = config.curveSecretKey
+  if (config.curvePublicKey) options.curvePublicKey = config.curvePublicKey
   return options
 }
 

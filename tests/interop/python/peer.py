@@ -2,6 +2,7 @@
 """A libzmq peer driven over stdin/stdout, for the interop tests: Debian's libzmq through python3-zmq.
 
     peer.py TYPE (bind|connect) ENDPOINT [plain-client|plain-server USER:PASSWORD]
+    peer.py TYPE (bind|connect) ENDPOINT [curve-server PUBLIC:SECRET | curve-client SERVERKEY]
     peer.py proxy bind FRONTEND,BACKEND     libzmq's zmq_proxy between an XSUB and an XPUB it binds
 
 Prints "READY <endpoint>" once bound or connected. Commands on stdin, one per line:
@@ -44,11 +45,23 @@ def main():
     authenticator = None
     if len(sys.argv) > 5:
         role, credentials = sys.argv[4:6]
-        user, password = credentials.split(":", 1)
-        if role == "plain-client":
+        if role == "curve-server":
+            # Z85 keys may hold ':' themselves: each is 40 characters.
+            public, secret = credentials[:40], credentials[41:]
+            socket.curve_publickey = public.encode()
+            socket.curve_secretkey = secret.encode()
+            socket.curve_server = True
+        elif role == "curve-client":
+            public, secret = zmq.curve_keypair()
+            socket.curve_publickey = public
+            socket.curve_secretkey = secret
+            socket.curve_serverkey = credentials.encode()
+        elif role == "plain-client":
+            user, password = credentials.split(":", 1)
             socket.plain_username = user.encode()
             socket.plain_password = password.encode()
         else:
+            user, password = credentials.split(":", 1)
             from zmq.auth.thread import ThreadAuthenticator
             authenticator = ThreadAuthenticator(context)
             authenticator.start()

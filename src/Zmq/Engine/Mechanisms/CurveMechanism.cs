@@ -8,10 +8,11 @@ namespace Zmq.Engine.Mechanisms;
 
 /// <summary>
 /// CurveZMQ (RFC 25, ZMTP's CURVE in RFC 26), what both roles share: after the handshake every frame
-/// travels as a MESSAGE command, boxed under the key both sides precompute from their connection
-/// keys, with a nonce that must rise strictly (a replayed, reordered or tampered MESSAGE ends the
-/// connection). The flags byte inside a MESSAGE carries MORE (bit 0) and, as libzmq sends it,
-/// COMMAND (bit 1): heartbeats and subscriptions travel boxed too.
+/// travels as a MESSAGE, boxed under the key both sides precompute from their connection keys,
+/// with a nonce that must rise strictly (a replayed, reordered or tampered MESSAGE ends the
+/// connection). As libzmq sends it, a MESSAGE is a data frame (RFC 26 says a command; both are
+/// read), and the flags byte inside carries MORE (bit 0) and COMMAND (bit 1): heartbeats and
+/// subscriptions travel boxed too.
 /// </summary>
 internal abstract class CurveMechanism(string socketType, byte[]? identity, bool sendIdentity) : Mechanism
 {
@@ -136,7 +137,8 @@ internal abstract class CurveMechanism(string socketType, byte[]? identity, bool
         int boxLength = Sodium.MacBytes + 1 + body.Length;
         int commandLength = MessageName.Length + 8 + boxLength;
         var frame = new byte[FrameWriter.FrameSize(commandLength)];
-        int p = FrameWriter.WriteHeader(frame, commandLength, FrameFlags.Command);
+        // As libzmq frames it: a MESSAGE goes as a plain data frame, its own flags inside the box.
+        int p = FrameWriter.WriteHeader(frame, commandLength, 0);
         MessageName.CopyTo(frame.AsSpan(p));
         p += MessageName.Length;
         ulong nonce = NextNonce();
@@ -163,9 +165,10 @@ internal abstract class CurveMechanism(string socketType, byte[]? identity, bool
     public override Frame Decode(in Frame frame)
     {
         var body = frame.Body.AsSpan(0, frame.Length);
-        if (!frame.IsCommand || !body.StartsWith(MessageName))
+        // libzmq sends MESSAGE as a data frame; RFC 26 calls it a command: either is read.
+        if (!body.StartsWith(MessageName))
         {
-            throw new ProtocolException("after a CURVE handshake every frame is a MESSAGE command");
+            throw new ProtocolException("after a CURVE handshake every frame is a MESSAGE");
         }
         if (body.Length < MessageName.Length + 8 + Sodium.MacBytes + 1)
         {
