@@ -13,6 +13,7 @@ internal static class CatCommand
     public const string Usage = """
           zmq cat --type TYPE (--bind EP | --connect EP)... [--count N] [--echo] [--subscribe PREFIX]...
                   [--group G] [--join G]... [--plain USER:PASSWORD | --plain-server USER:PASSWORD...]
+                  [--curve-server SECRET | --curve-server-key PUBLIC [--curve-secret SECRET]]
               Sends each stdin line as a message and prints each received message as a line on stdout.
               TYPE: client server pair pub sub xpub xsub push pull req rep dealer router stream scatter
               gather channel peer radio dish dgram (any case). A RADIO sends every line to --group G; a
@@ -31,14 +32,17 @@ internal static class CatCommand
               "" is everything, none is nothing). Each bind prints 'bound <endpoint>' on stderr (the
               real port for tcp://...:*). --plain makes the socket a PLAIN client with those credentials;
               --plain-server (repeatable) a PLAIN server that lets in only those users (tcp and ipc;
-              PLAIN sends passwords in clear text).
+              PLAIN sends passwords in clear text). --curve-server SECRET makes it a CURVE server with
+              that secret key (40 Z85 characters, from zmq keygen; any client key gets in);
+              --curve-server-key PUBLIC a CURVE client of the server with that public key, with its own
+              key pair made at start unless --curve-secret SECRET gives one.
               Exits 0 after N received messages (--count 0: once stdin is sent); a type that only sends
               (pub push scatter radio) exits once stdin has ended and what it queued is delivered (up to
               5 s); a type that only receives (sub pull gather dish) ignores stdin. Otherwise runs until Ctrl+C or SIGTERM; exits
               1 if stdout cannot be written, 2 on bad usage.
         """;
 
-    public static readonly string[] Options = ["type", "bind", "connect", "count", "subscribe", "group", "join", "plain", "plain-server"];
+    public static readonly string[] Options = ["type", "bind", "connect", "count", "subscribe", "group", "join", "plain", "plain-server", "curve-server", "curve-server-key", "curve-secret"];
     public static readonly string[] Flags = ["echo"];
     public static readonly string[] Repeatable = ["bind", "connect", "subscribe", "join", "plain-server"];
 
@@ -65,6 +69,7 @@ internal static class CatCommand
         var joins = args.All("join");
         string? plain = args.Get("plain");
         var plainServers = args.All("plain-server");
+        var curve = (Server: args.Get("curve-server"), ServerKey: args.Get("curve-server-key"), Secret: args.Get("curve-secret"));
 
         ZmqSocket socket = SocketFactory.Create("type", type, TypeNames);
         try
@@ -94,6 +99,7 @@ internal static class CatCommand
                 ((DishSocket)socket).Join(g);
             }
             Security(socket, plain, plainServers);
+            Curve(socket, curve.Server, curve.ServerKey, curve.Secret, plain != null || plainServers.Count > 0);
             foreach (string topic in topics)
             {
                 if (socket is SubscriberSocket sub)
@@ -166,6 +172,44 @@ internal static class CatCommand
             }
             ZmqContext.Default.Authenticator = auth;
             socket.PlainServer = true;
+        }
+    }
+
+    /// <summary>--curve-server SECRET: a CURVE server; --curve-server-key PUBLIC (with --curve-secret
+    /// SECRET, or a pair made now): a CURVE client.</summary>
+    private static void Curve(ZmqSocket socket, string? serverSecret, string? serverKey, string? clientSecret, bool plain)
+    {
+        if (serverSecret == null && serverKey == null)
+        {
+            if (clientSecret != null)
+            {
+                throw new UsageException("--curve-secret goes with --curve-server-key: it is a CURVE client's own secret key");
+            }
+            return;
+        }
+        if (plain || (serverSecret != null && serverKey != null))
+        {
+            throw new UsageException("give one mechanism: --curve-server, --curve-server-key, --plain or --plain-server");
+        }
+        if (serverSecret != null)
+        {
+            socket.CurveCertificate = CurveKeyPair.FromSecretKey(Key("--curve-server", serverSecret));
+            socket.CurveServer = true;
+            return;
+        }
+        socket.CurveServerKey = Key("--curve-server-key", serverKey!);
+        socket.CurveCertificate = clientSecret != null ? CurveKeyPair.FromSecretKey(Key("--curve-secret", clientSecret)) : CurveKeyPair.Generate();
+    }
+
+    private static byte[] Key(string option, string text)
+    {
+        try
+        {
+            return CurveKeyPair.ParseKey(text);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"{option}: {e.Message.Split(" (Parameter")[0]}");
         }
     }
 

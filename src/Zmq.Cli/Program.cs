@@ -30,6 +30,7 @@ internal static class Program
         new("perf", PerfCommand.Usage, false, PerfCommand.Options, PerfCommand.Flags, [], PerfCommand.Run),
         new("monitor", MonitorCommand.Usage, true, MonitorCommand.Options, [], MonitorCommand.Repeatable, MonitorCommand.Run),
         new("proxy", ProxyCommand.Usage, true, ProxyCommand.Options, [], ProxyCommand.Repeatable, ProxyCommand.Run),
+        new("keygen", KeygenCommand.Usage, false, [], [], [], KeygenCommand.Run),
     ];
 
     private static readonly CommandInfo Peer = new(PerfPeer.Command, "", true, PerfPeer.Options, [], [], PerfPeer.Run);

@@ -229,6 +229,49 @@ public class CatProcessTests
         }
     }
 
+    [Fact]
+    public async Task A_curve_server_talks_only_to_clients_that_know_its_public_key()
+    {
+        var (_, keygen, _) = await ZmqTool.RunAsync("keygen");
+        var lines = keygen.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string publicKey = lines[0]["public: ".Length..], secretKey = lines[1]["secret: ".Length..];
+        var (pull, endpoint) = await BindAsync("--type", "pull", "--count", "1", "--curve-server", secretKey);
+        try
+        {
+            var (_, otherKeys, _) = await ZmqTool.RunAsync("keygen");
+            string wrongKey = otherKeys.Split('\n')[0]["public: ".Length..];
+            using (var wrong = ZmqTool.Start("cat", "--type", "push", "--connect", endpoint, "--curve-server-key", wrongKey))
+            {
+                await wrong.StandardInput.WriteAsync("to the wrong key\n");
+                wrong.StandardInput.Close();
+                await wrong.WaitForExitAsync().WaitAsync(Limit);
+            }
+            using var right = ZmqTool.Start("cat", "--type", "push", "--connect", endpoint, "--curve-server-key", publicKey);
+            await right.StandardInput.WriteAsync("encrypted\n");
+            right.StandardInput.Close();
+            await right.WaitForExitAsync().WaitAsync(Limit);
+            Assert.Equal(0, right.ExitCode);
+
+            Assert.Equal("encrypted\n", await pull.StandardOutput.ReadToEndAsync().WaitAsync(Limit));
+            await pull.WaitForExitAsync().WaitAsync(Limit);
+            Assert.Equal(0, pull.ExitCode);
+        }
+        finally
+        {
+            ZmqTool.KillIfRunning(pull);
+        }
+    }
+
+    [Theory]
+    [InlineData("--curve-server", "not a key")]
+    [InlineData("--curve-server-key", "0000000000000000000000000000000000000000x")]
+    public async Task A_curve_key_that_is_not_40_z85_characters_exits_2_and_says_so(string option, string value)
+    {
+        var (code, _, stderr) = await ZmqTool.RunAsync("cat", "--type", "push", option, value, "--connect", "tcp://127.0.0.1:1");
+        Assert.Equal(2, code);
+        Assert.Contains("40 Z85 characters", stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--plain", "nocolon")]
     [InlineData("--plain-server", "nocolon")]
