@@ -19,6 +19,7 @@ internal static class NativePeer
         && w.Procs == 2
         && w.Kind is Kind.Throughput or Kind.ManyToOne or Kind.Latency
         && w.Variant.Pattern is Pattern.PushPull or Pattern.ReqRep or Pattern.DealerRouter
+        && !w.Variant.Curve
         && Binary.Value is not null;
 
     public static ProcessStartInfo StartInfo() => new(Binary.Value!);

@@ -99,6 +99,12 @@ internal static class Plan
             // twin beside it tells what the datagram path costs or saves.
             Add(plan, Kind.FanOut, "udp", 64, [Variant.ZmqRadioDish], 1, p);
             Add(plan, Kind.FanOut, "tcp", 64, [Variant.ZmqRadioDish], 1, p);
+            // CURVE: libzmq's rows through P/Invoke (its C peer has no CURVE); the cryptography dominates.
+            foreach (int size in quick ? [64] : new[] { 64, 1024 })
+            {
+                Add(plan, Kind.Throughput, "tcp", size, [Variant.LibZmqPushPullCurve, Variant.ZmqPushPullCurve], 1, p);
+            }
+            Add(plan, Kind.Latency, "tcp", 64, [Variant.LibZmqReqRepCurve, Variant.ZmqReqRepCurve], 1, p);
         }
 
         // inproc cannot span processes, so these rows are one-process whatever --procs says.

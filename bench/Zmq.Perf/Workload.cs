@@ -39,7 +39,7 @@ internal sealed record Workload(Kind Kind, string Transport, int Size, Variant V
 
     /// <summary>The workload without the library: rows with the same group are compared. inproc
     /// always runs in one process, so saying so would only lengthen its name.</summary>
-    public string Group => $"{KindName} {Transport} {SizeName(Size)}{(Procs == 1 && Transport != "inproc" ? " 1proc" : "")}";
+    public string Group => $"{KindName} {Transport} {SizeName(Size)}{(Variant.Curve ? " CURVE" : "")}{(Procs == 1 && Transport != "inproc" ? " 1proc" : "")}";
 
     public string Name => $"{Group} {Variant.Display}";
 

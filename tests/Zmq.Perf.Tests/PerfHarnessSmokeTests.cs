@@ -43,6 +43,8 @@ public class PerfHarnessSmokeTests
     [InlineData("netmq-dealerrouter", "tcp", 2)]
     [InlineData("zmq-dealerrouter", "tcp", 2)]
     [InlineData("zmq-dealerrouter", "inproc", 1)]
+    [InlineData("libzmq-pushpull-curve", "tcp", 2)]
+    [InlineData("zmq-pushpull-curve", "tcp", 2)]
     public void Throughput_ReferenceLibraries_CountEveryMessage(string variant, string transport, int procs)
     {
         var r = Runner.Run(new Workload(Kind.Throughput, transport, 256, Reference(variant), Procs: procs), Few);
@@ -62,6 +64,8 @@ public class PerfHarnessSmokeTests
     [InlineData("netmq-cs-pooled", 2)]
     [InlineData("zmq-reqrep", 2)]
     [InlineData("zmq-reqrep", 1)]
+    [InlineData("libzmq-reqrep-curve", 2)]
+    [InlineData("zmq-reqrep-curve", 2)]
     public void Latency_ReferenceLibraries_TimeEveryRoundTrip(string variant, int procs)
     {
         var r = Runner.Run(new Workload(Kind.Latency, "tcp", 64, Reference(variant), Procs: procs), Few with { MaxMessages = 500 });

@@ -20,7 +20,7 @@ internal sealed class LibZmqBenchSocket : IBenchSocket
     /// <summary>A ROUTER: each message starts with the sender's identity frame, read past.</summary>
     private readonly bool _routed;
 
-    public LibZmqBenchSocket(Pattern pattern, bool bindSide)
+    public LibZmqBenchSocket(Pattern pattern, bool bindSide, bool curve = false)
     {
         int type = pattern switch
         {
@@ -38,7 +38,21 @@ internal sealed class LibZmqBenchSocket : IBenchSocket
         {
             Check(zmq_setsockopt(_socket, Subscribe, [], 0), "zmq_setsockopt(ZMQ_SUBSCRIBE)");
         }
+        if (curve && bindSide)
+        {
+            SetInt(_socket, CurveServer, 1);
+            SetKey(CurveSecretKey, Variant.CurveServerSecret);
+        }
+        else if (curve)
+        {
+            SetKey(CurveServerKey, Variant.CurveServerPublic);
+            SetKey(CurvePublicKey, Variant.CurveClientPublic);
+            SetKey(CurveSecretKey, Variant.CurveClientSecret);
+        }
     }
+
+    /// <summary>A CURVE key option, as 40 Z85 characters and a NUL (libzmq takes that form).</summary>
+    private void SetKey(int option, string z85) => Check(zmq_setsockopt(_socket, option, Utf8z(z85), 41), $"zmq_setsockopt({option})");
 
     public static void Shutdown()
     {

@@ -29,6 +29,10 @@ internal static class LibZmqNative
     public const int LastEndpoint = 32;
     public const int RcvMore = 13;
     public const int Backlog = 19;
+    public const int CurveServer = 47;
+    public const int CurvePublicKey = 48;
+    public const int CurveSecretKey = 49;
+    public const int CurveServerKey = 50;
 
     public const int SendMore = 2;
 

@@ -34,9 +34,17 @@ internal enum Library
 }
 
 /// <summary>A library with one of its socket patterns: one row of a workload. <paramref name="Pooled"/>
-/// (NetMQ only) installs NetMQ's pooling buffer manager in the process before its first socket.</summary>
-internal sealed record Variant(string Id, Library Library, Pattern Pattern, bool Pooled = false)
+/// (NetMQ only) installs NetMQ's pooling buffer manager in the process before its first socket;
+/// <paramref name="Curve"/> runs the pattern over CURVE, the bind side the server (both sides use
+/// libzmq's published test keys, so the two processes agree on them).</summary>
+internal sealed record Variant(string Id, Library Library, Pattern Pattern, bool Pooled = false, bool Curve = false)
 {
+    /// <summary>libzmq's test keys (zmq_curve documentation): the server's and the client's pairs, as Z85.</summary>
+    public const string CurveServerSecret = "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6";
+    public const string CurveServerPublic = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
+    public const string CurveClientSecret = "D:)Q[IlAW!ahhC2ac:9*A}h:p?([4%wOTJ%JR%cs";
+    public const string CurveClientPublic = "Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID";
+
     public static readonly Variant ZmqClientServer = new("zmq-cs", Library.Zmq, Pattern.ClientServer);
     public static readonly Variant NetMQClientServer = new("netmq-cs", Library.NetMQ, Pattern.ClientServer);
     public static readonly Variant NetMQClientServerPooled = new("netmq-cs-pooled", Library.NetMQ, Pattern.ClientServer, Pooled: true);
@@ -63,12 +71,16 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern, bool
     public static readonly Variant ZmqPolledPair = new("zmq-poll", Library.Zmq, Pattern.PolledPair);
     public static readonly Variant NetMQPolledPair = new("netmq-poll", Library.NetMQ, Pattern.PolledPair);
     public static readonly Variant LibZmqPolledPair = new("libzmq-poll", Library.LibZmq, Pattern.PolledPair);
+    public static readonly Variant ZmqPushPullCurve = new("zmq-pushpull-curve", Library.Zmq, Pattern.PushPull, Curve: true);
+    public static readonly Variant LibZmqPushPullCurve = new("libzmq-pushpull-curve", Library.LibZmq, Pattern.PushPull, Curve: true);
+    public static readonly Variant ZmqReqRepCurve = new("zmq-reqrep-curve", Library.Zmq, Pattern.ReqRep, Curve: true);
+    public static readonly Variant LibZmqReqRepCurve = new("libzmq-reqrep-curve", Library.LibZmq, Pattern.ReqRep, Curve: true);
 
     public static readonly IReadOnlyList<Variant> All =
         [LibZmqPushPull, LibZmqReqRep, LibZmqDealerRouter, LibZmqPubSub, NetMQClientServer, NetMQClientServerPooled, NetMQPushPull, NetMQReqRep,
             NetMQDealerRouter, NetMQPubSub, NetMQPubSubPooled, ZmqClientServer, ZmqPushPull, ZmqReqRep, ZmqDealerRouter, ZmqPubSub,
             LibZmqProxy, NetMQProxy, ZmqProxy, NetMQScatterGather, ZmqScatterGather, ZmqRadioDish, NetMQRadioDish,
-            ZmqPolledPair, NetMQPolledPair, LibZmqPolledPair];
+            ZmqPolledPair, NetMQPolledPair, LibZmqPolledPair, ZmqPushPullCurve, LibZmqPushPullCurve, ZmqReqRepCurve, LibZmqReqRepCurve];
 
     public string LibraryName => Library switch
     {
@@ -90,7 +102,7 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern, bool
         _ => "REQ/REP",
     };
 
-    public string Display => Pooled ? $"{LibraryName} {PatternName} pooled" : $"{LibraryName} {PatternName}";
+    public string Display => Pooled ? $"{LibraryName} {PatternName} pooled" : Curve ? $"{LibraryName} {PatternName} CURVE" : $"{LibraryName} {PatternName}";
 
     public static Variant Parse(string id) =>
         All.FirstOrDefault(v => v.Id == id) ?? throw new ArgumentException($"unknown variant '{id}' (known: {string.Join(", ", All.Select(v => v.Id))})");
@@ -127,9 +139,9 @@ internal sealed record Variant(string Id, Library Library, Pattern Pattern, bool
         }
         return Library switch
         {
-            Library.Zmq => new ZmqBenchSocket(Pattern, bindSide, size),
+            Library.Zmq => new ZmqBenchSocket(Pattern, bindSide, size, Curve),
             Library.NetMQ => NetMQBenchSocket.Create(Pattern, bindSide, Pooled),
-            _ => new LibZmqBenchSocket(Pattern, bindSide),
+            _ => new LibZmqBenchSocket(Pattern, bindSide, Curve),
         };
     }
 

@@ -32,7 +32,7 @@ internal sealed class ZmqBenchSocket : IBenchSocket
     private readonly PairSocket? _pair;
     private readonly ZmqSocket _socket;
 
-    public ZmqBenchSocket(Pattern pattern, bool bindSide, int size)
+    public ZmqBenchSocket(Pattern pattern, bool bindSide, int size, bool curve = false)
     {
         _socket = (pattern, bindSide) switch
         {
@@ -64,6 +64,16 @@ internal sealed class ZmqBenchSocket : IBenchSocket
         _socket.ReceiveTimeout = BenchSocketDefaults.Stall;
         // The harness closes a sender only after its receiver has reported, so nothing is left to deliver.
         _socket.Linger = TimeSpan.Zero;
+        if (curve && bindSide)
+        {
+            _socket.CurveServer = true;
+            _socket.CurveCertificate = CurveKeyPair.FromSecretKey(Variant.CurveServerSecret);
+        }
+        else if (curve)
+        {
+            _socket.CurveServerKey = CurveKeyPair.ParseKey(Variant.CurveServerPublic);
+            _socket.CurveCertificate = CurveKeyPair.FromSecretKey(Variant.CurveClientSecret);
+        }
     }
 
     /// <summary>The one group of the RADIO/DISH rows.</summary>
