@@ -51,7 +51,7 @@ internal sealed partial class ZmtpConnection
                 bool wrote = false;
                 while (!_stopped)
                 {
-                    while (NextWholeFrame(pipe, ref wrote, ref cycleMessages) is { } command)
+                    while (NextWholeFrame() is { } command)
                     {
                         tx ??= StartBatch(pipe);
                         if (pos + command.Length > tx.Length)
@@ -67,7 +67,32 @@ internal sealed partial class ZmtpConnection
                         command.CopyTo(tx, pos);
                         pos += command.Length;
                     }
-                    if (!_framesUnchanged || (tx == null && !pipe.Outbound.CanDequeue))
+                    if (!_framesUnchanged)
+                    {
+                        if (!pipe.Outbound.HasMessage)
+                        {
+                            break;
+                        }
+                        tx ??= StartBatch(pipe);
+                        var through = EncodeThroughMechanism(pipe, tx, ref pos, ref wrote, ref cycleMessages, out var alone);
+                        if (through == Batch.Empty)
+                        {
+                            break;
+                        }
+                        await SendAllAsync(tx, pos, default).ConfigureAwait(false);
+                        pos = 0;
+                        if (alone != null)
+                        {
+                            await SendAllAsync(alone, alone.Length, default).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            tx = Grow(tx);
+                        }
+                        _host.OutboundProgress(pipe);
+                        continue;
+                    }
+                    if (tx == null && !pipe.Outbound.CanDequeue)
                     {
                         break;
                     }
@@ -164,31 +189,71 @@ internal sealed partial class ZmtpConnection
         }
     }
 
-    /// <summary>The next frame that goes out whole: a control frame, or (when the mechanism
-    /// transforms frames, and so none of the encoding below applies) the next queued message. Either
-    /// passes through the mechanism then.</summary>
-    private byte[]? NextWholeFrame(Pipe pipe, ref bool wrote, ref int encoded)
+    /// <summary>The next control frame (a PING, a PONG, a subscription), through the mechanism when
+    /// it transforms frames.</summary>
+    private byte[]? NextWholeFrame()
     {
-        if (_control.TryDequeue(out var command))
-        {
-            if (_framesUnchanged)
-            {
-                return command;
-            }
-            int header = (command[0] & FrameFlags.Long) != 0 ? FrameFlags.LongHeaderSize : 2;
-            return _mechanism.Encode((byte)(command[0] & ~FrameFlags.Long), command.AsSpan(header));
-        }
-        if (_framesUnchanged || !pipe.Outbound.HasMessage)
+        if (!_control.TryDequeue(out var command))
         {
             return null;
         }
-        ref var msg = ref pipe.Outbound.Head();
-        var wire = _mechanism.Encode(msg.WireFlags, msg.Span);
-        msg.Release();
-        pipe.Outbound.DropHead();
-        wrote = true;
-        encoded++;
-        return wire;
+        if (_framesUnchanged)
+        {
+            return command;
+        }
+        int header = (command[0] & FrameFlags.Long) != 0 ? FrameFlags.LongHeaderSize : 2;
+        return _mechanism.Encode((byte)(command[0] & ~FrameFlags.Long), command.AsSpan(header));
+    }
+
+    /// <summary>A mechanism that transforms frames (CURVE): encodes queued messages through it
+    /// straight into <paramref name="tx"/>, until the queue is empty, the next does not fit
+    /// (<see cref="Batch.Full"/>: it stays queued) or the next is larger than <paramref name="tx"/>
+    /// (<see cref="Batch.Large"/>: encoded on its own into <paramref name="alone"/>). Synchronous,
+    /// so that no queue slot is held across an await.</summary>
+    private Batch EncodeThroughMechanism(Pipe pipe, byte[] tx, ref int pos, ref bool wrote, ref int encoded, out byte[]? alone)
+    {
+        alone = null;
+        while (pipe.Outbound.HasMessage)
+        {
+            ref var msg = ref pipe.Outbound.Head();
+            int size = _mechanism.EncodedSize(msg.Length);
+            if (size < 0)
+            {
+                // Not known ahead: encoded on its own, then copied into the batch if it fits there.
+                var wire = _mechanism.Encode(msg.WireFlags, msg.Span);
+                if (pos + wire.Length <= tx.Length)
+                {
+                    wire.CopyTo(tx, pos);
+                    pos += wire.Length;
+                }
+                else
+                {
+                    alone = wire;
+                }
+            }
+            else if (size > tx.Length)
+            {
+                alone = _mechanism.Encode(msg.WireFlags, msg.Span);
+            }
+            else if (pos + size > tx.Length)
+            {
+                return Batch.Full;
+            }
+            else
+            {
+                _mechanism.EncodeInto(tx.AsSpan(pos, size), msg.WireFlags, msg.Span);
+                pos += size;
+            }
+            msg.Release();
+            pipe.Outbound.DropHead();
+            wrote = true;
+            encoded++;
+            if (alone != null)
+            {
+                return Batch.Large;
+            }
+        }
+        return Batch.Empty;
     }
 
     private enum Batch { Empty, Full, Large }

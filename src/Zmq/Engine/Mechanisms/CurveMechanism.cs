@@ -132,34 +132,36 @@ internal abstract class CurveMechanism(string socketType, byte[]? identity, bool
         PeerProperties = Commands.TryParseProperties(data, out string? error) ?? throw new ProtocolException(error!);
     }
 
+    public override int EncodedSize(int bodyLength) => FrameWriter.FrameSize(MessageName.Length + 8 + Sodium.MacBytes + 1 + bodyLength);
+
     public override byte[] Encode(byte flags, ReadOnlySpan<byte> body)
+    {
+        var frame = new byte[EncodedSize(body.Length)];
+        EncodeInto(frame, flags, body);
+        return frame;
+    }
+
+    /// <summary>Writes the MESSAGE in place: its plaintext (flags, body) is laid where the box goes,
+    /// then boxed over itself (libsodium's easy functions allow it), so a message costs no allocation.</summary>
+    public override void EncodeInto(Span<byte> destination, byte flags, ReadOnlySpan<byte> body)
     {
         int boxLength = Sodium.MacBytes + 1 + body.Length;
         int commandLength = MessageName.Length + 8 + boxLength;
-        var frame = new byte[FrameWriter.FrameSize(commandLength)];
         // As libzmq frames it: a MESSAGE goes as a plain data frame, its own flags inside the box.
-        int p = FrameWriter.WriteHeader(frame, commandLength, 0);
-        MessageName.CopyTo(frame.AsSpan(p));
+        int p = FrameWriter.WriteHeader(destination, commandLength, 0);
+        MessageName.CopyTo(destination[p..]);
         p += MessageName.Length;
         ulong nonce = NextNonce();
-        BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(p), nonce);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[p..], nonce);
         p += 8;
-        byte[] plain = ArrayPool<byte>.Shared.Rent(1 + body.Length);
-        try
-        {
-            plain[0] = (byte)(((flags & FrameFlags.More) != 0 ? 1 : 0) | ((flags & FrameFlags.Command) != 0 ? 2 : 0));
-            body.CopyTo(plain.AsSpan(1));
-            Span<byte> nonce24 = stackalloc byte[Sodium.NonceBytes];
-            SendPrefix.CopyTo(nonce24);
-            BinaryPrimitives.WriteUInt64BigEndian(nonce24[16..], nonce);
-            Sodium.Box(frame.AsSpan(p, boxLength), plain.AsSpan(0, 1 + body.Length), nonce24, SessionKey);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(plain.AsSpan(0, 1 + body.Length));
-            ArrayPool<byte>.Shared.Return(plain);
-        }
-        return frame;
+        var box = destination.Slice(p, boxLength);
+        var plain = box[Sodium.MacBytes..];
+        plain[0] = (byte)(((flags & FrameFlags.More) != 0 ? 1 : 0) | ((flags & FrameFlags.Command) != 0 ? 2 : 0));
+        body.CopyTo(plain[1..]);
+        Span<byte> nonce24 = stackalloc byte[Sodium.NonceBytes];
+        SendPrefix.CopyTo(nonce24);
+        BinaryPrimitives.WriteUInt64BigEndian(nonce24[16..], nonce);
+        Sodium.Box(box, plain, nonce24, SessionKey);
     }
 
     public override Frame Decode(in Frame frame)

@@ -74,6 +74,15 @@ internal abstract class Mechanism
         return frame;
     }
 
+    /// <summary>The length of <see cref="Encode"/>'s result for a body of <paramref name="bodyLength"/>
+    /// bytes, so that the write loop can encode into its batch with <see cref="EncodeInto"/>; -1 (this
+    /// default) when it is not known ahead, and the write loop copies what <see cref="Encode"/> made.</summary>
+    public virtual int EncodedSize(int bodyLength) => -1;
+
+    /// <summary><see cref="Encode"/> into <paramref name="destination"/>, exactly
+    /// <see cref="EncodedSize"/> bytes; only called where that is known.</summary>
+    public virtual void EncodeInto(Span<byte> destination, byte flags, ReadOnlySpan<byte> body) => Encode(flags, body).CopyTo(destination);
+
     /// <summary>The frame that a received wire frame carries. Only called when
     /// <see cref="LeavesFramesUnchanged"/> is false; this default returns it as is.</summary>
     /// <exception cref="ProtocolException">The frame cannot be decoded (tampered with, out of order).</exception>
