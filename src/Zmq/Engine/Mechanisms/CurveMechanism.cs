@@ -181,31 +181,28 @@ internal abstract class CurveMechanism(string socketType, byte[]? identity, bool
         {
             throw new ProtocolException($"a CURVE MESSAGE came with nonce {nonce}, not above the last ({_peerNonce}): replayed or reordered");
         }
-        var box = body[(MessageName.Length + 8)..];
+        // Opened in place, in the frame's own array, and the payload moved to its start: the frame
+        // received becomes the message, with no second array.
+        int boxStart = MessageName.Length + 8;
+        int boxLength = body.Length - boxStart;
+        var array = frame.Body;
         Span<byte> nonce24 = stackalloc byte[Sodium.NonceBytes];
         ReceivePrefix.CopyTo(nonce24);
         BinaryPrimitives.WriteUInt64BigEndian(nonce24[16..], nonce);
-        byte[] plain = ArrayPool<byte>.Shared.Rent(box.Length - Sodium.MacBytes);
-        try
+        if (!Sodium.Open(array.AsSpan(boxStart + Sodium.MacBytes, boxLength - Sodium.MacBytes), array.AsSpan(boxStart, boxLength), nonce24, SessionKey))
         {
-            if (!Sodium.Open(plain.AsSpan(0, box.Length - Sodium.MacBytes), box, nonce24, SessionKey))
-            {
-                throw new ProtocolException("a CURVE MESSAGE does not open: tampered with, or not from this peer");
-            }
-            _peerNonce = nonce;
-            byte inner = plain[0];
-            if ((inner & ~3) != 0)
-            {
-                throw new ProtocolException($"a CURVE MESSAGE's flags byte is {inner:x2}: only MORE and COMMAND are defined");
-            }
-            var payload = plain.AsSpan(1, box.Length - Sodium.MacBytes - 1).ToArray();
-            byte flags = (byte)(((inner & 1) != 0 ? FrameFlags.More : 0) | ((inner & 2) != 0 ? FrameFlags.Command : 0));
-            return new Frame(flags, payload);
+            throw new ProtocolException("a CURVE MESSAGE does not open: tampered with, or not from this peer");
         }
-        finally
+        _peerNonce = nonce;
+        byte inner = array[boxStart + Sodium.MacBytes];
+        if ((inner & ~3) != 0)
         {
-            ArrayPool<byte>.Shared.Return(plain, clearArray: true);
+            throw new ProtocolException($"a CURVE MESSAGE's flags byte is {inner:x2}: only MORE and COMMAND are defined");
         }
+        int payload = boxLength - Sodium.MacBytes - 1;
+        Buffer.BlockCopy(array, boxStart + Sodium.MacBytes + 1, array, 0, payload);
+        byte flags = (byte)(((inner & 1) != 0 ? FrameFlags.More : 0) | ((inner & 2) != 0 ? FrameFlags.Command : 0));
+        return new Frame(flags, array, payload, frame.Pooled);
     }
 }
 
