@@ -43,7 +43,7 @@ public class PlainInteropTests
         client.PlainPassword = "guess";
         var events = new MonitorEvents(client);
         client.Connect(bind.Endpoint);
-        client.Send("must not arrive");
+        _ = client.TrySend("must not arrive");
 
         var failed = await events.WaitForAsync(SocketEventType.HandshakeFailed);
         Assert.Contains("400", failed.Reason, StringComparison.Ordinal);

@@ -29,15 +29,7 @@ public abstract partial class ZmqSocket
     public string? PlainUserName
     {
         get => _plainUserName;
-        set
-        {
-            if (value != null)
-            {
-                ZmqAuthenticator.CheckPlainField(value, nameof(value));
-            }
-            _plainUserName = value;
-            _security = _plainUserName != null || _plainPassword != null ? Security.PlainClient : Security.Null;
-        }
+        set => SetPlain(ref _plainUserName, value);
     }
 
     /// <summary>The password this socket presents as a PLAIN client (libzmq ZMQ_PLAIN_PASSWORD);
@@ -46,15 +38,18 @@ public abstract partial class ZmqSocket
     public string? PlainPassword
     {
         get => _plainPassword;
-        set
+        set => SetPlain(ref _plainPassword, value);
+    }
+
+    /// <summary>A PLAIN client's name or password: a client while either is set, NULL when neither is.</summary>
+    private void SetPlain(ref string? field, string? value)
+    {
+        if (value != null)
         {
-            if (value != null)
-            {
-                ZmqAuthenticator.CheckPlainField(value, nameof(value));
-            }
-            _plainPassword = value;
-            _security = _plainUserName != null || _plainPassword != null ? Security.PlainClient : Security.Null;
+            ZmqAuthenticator.CheckPlainField(value, nameof(value));
         }
+        field = value;
+        _security = _plainUserName != null || _plainPassword != null ? Security.PlainClient : Security.Null;
     }
 
     /// <summary>Makes this socket the PLAIN server of its connections (libzmq ZMQ_PLAIN_SERVER),

@@ -67,7 +67,7 @@ public abstract class CurveTests : TransportTestBase
         var serverEvents = server.Monitor();
         await using var client = CurveClient(CurveKeyPair.Generate().PublicKey);
         client.Connect(server.LastEndpoint!);
-        client.Send("must not arrive");
+        _ = client.TrySend("must not arrive");
         Assert.Contains("HELLO box", (await serverEvents.NextAsync(SocketEventType.HandshakeFailed)).Reason, StringComparison.Ordinal);
         Assert.False(server.TryReceive(out _, TimeSpan.FromMilliseconds(100)));
     }
@@ -83,7 +83,7 @@ public abstract class CurveTests : TransportTestBase
         await using var stranger = CurveClient(ServerKeys.PublicKey);
         var strangerEvents = stranger.Monitor();
         stranger.Connect(server.LastEndpoint!);
-        stranger.Send("must not arrive");
+        _ = stranger.TrySend("must not arrive");
         Assert.Contains("not among the allowed", (await serverEvents.NextAsync(SocketEventType.HandshakeFailed)).Reason, StringComparison.Ordinal);
         Assert.Contains("400", (await strangerEvents.NextAsync(SocketEventType.HandshakeFailed)).Reason, StringComparison.Ordinal);
 
@@ -109,7 +109,7 @@ public abstract class CurveTests : TransportTestBase
         await using var client = NewClient();
         client.Linger = TimeSpan.Zero;
         client.Connect(server.LastEndpoint!);
-        client.Send("must not arrive");
+        _ = client.TrySend("must not arrive");
         Assert.Contains("CURVE", (await events.NextAsync(SocketEventType.HandshakeFailed)).Reason, StringComparison.Ordinal);
         Assert.False(server.TryReceive(out _, TimeSpan.FromMilliseconds(100)));
     }

@@ -117,7 +117,7 @@ public abstract class PlainTests : TransportTestBase
         await using var client = PlainClient(user, password);
         var clientEvents = client.Monitor();
         client.Connect(server.LastEndpoint!);
-        client.Send("must not arrive");
+        _ = client.TrySend("must not arrive");
 
         var refused = await serverEvents.NextAsync(SocketEventType.HandshakeFailed);
         Assert.Contains(why, refused.Reason, StringComparison.Ordinal);
@@ -203,7 +203,7 @@ public abstract class PlainTests : TransportTestBase
         await using var client = NewClient();
         client.Linger = TimeSpan.Zero;
         client.Connect(server.LastEndpoint!);
-        client.Send("must not arrive");
+        _ = client.TrySend("must not arrive");
         var failed = await events.NextAsync(SocketEventType.HandshakeFailed);
         Assert.Contains("NULL", failed.Reason, StringComparison.Ordinal);
         Assert.Contains("PLAIN", failed.Reason, StringComparison.Ordinal);
@@ -218,7 +218,7 @@ public abstract class PlainTests : TransportTestBase
         var events = bound.Monitor();
         await using var client = PlainClient("a", "b");
         client.Connect(bound.LastEndpoint!);
-        client.Send("must not arrive");
+        _ = client.TrySend("must not arrive");
         await events.NextAsync(SocketEventType.HandshakeFailed);
         Assert.False(bound.TryReceive(out _, TimeSpan.FromMilliseconds(100)));
     }
