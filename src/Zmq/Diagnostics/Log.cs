@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Warning, "{SocketType} {Endpoint}: not reconnecting (ReconnectInterval is negative); dropped {Count} queued message(s)")]
     public static partial void DroppedNotReconnecting(ILogger logger, string socketType, string endpoint, long count);
+
+    [LoggerMessage(10, LogLevel.Warning, "{SocketType} {Endpoint}: the ZAP handler did not answer for {Peer}; let in, as AcceptWhenZapHandlerSilent asks")]
+    public static partial void ZapSilentAccepted(ILogger logger, string socketType, string endpoint, string peer);
 }

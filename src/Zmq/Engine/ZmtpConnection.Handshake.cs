@@ -55,6 +55,11 @@ internal sealed partial class ZmtpConnection
                 _bytesReceived += end;
             }
             _mechanism.ProcessHandshakeCommand(frame);
+            if (_mechanism.Pending is { } pending)
+            {
+                // An authenticator or a ZAP handler decides; the handshake's time limit still holds.
+                await pending.WaitAsync(ct).ConfigureAwait(false);
+            }
             await SendHandshakeCommandsAsync(ct).ConfigureAwait(false);
         }
         if (_mechanism.Status == MechanismStatus.Error)

@@ -128,14 +128,40 @@ public abstract partial class ZmqSocket
         return _security switch
         {
             Security.PlainClient => new PlainClientMechanism(SocketType, RoutingId, AnnouncesIdentity, _plainUserName ?? "", _plainPassword ?? ""),
-            Security.PlainServer => new PlainServerMechanism(SocketType, RoutingId, AnnouncesIdentity, RefusePlain),
+            Security.PlainServer => new PlainServerMechanism(SocketType, RoutingId, AnnouncesIdentity, JudgePlain),
             Security.CurveClient => new CurveClientMechanism(SocketType, RoutingId, AnnouncesIdentity, _curveCertificate ??= CurveKeyPair.Generate(), _curveServerKey!),
-            Security.CurveServer => new CurveServerMechanism(SocketType, RoutingId, AnnouncesIdentity, _curveCertificate!, RefuseCurve),
+            Security.CurveServer => new CurveServerMechanism(SocketType, RoutingId, AnnouncesIdentity, _curveCertificate!, JudgeCurve),
             _ => new NullMechanism(SocketType, RoutingId, AnnouncesIdentity),
         };
     }
 
-    private string? RefusePlain(PlainCredentials c) => Context.Authenticator?.RefusePlain(c.Address, c.UserName, c.Password);
+    /// <summary>The context's authenticator decides; else its ZAP handler, if one is bound; else
+    /// every PLAIN user gets in.</summary>
+    private Task<AuthVerdict> JudgePlain(PlainCredentials c) => Context.Authenticator is { } a
+        ? AuthVerdict.Of(a.RefusePlain(c.Address, c.UserName, c.Password))
+        : AskZap("PLAIN", c.Address, [System.Text.Encoding.UTF8.GetBytes(c.UserName), System.Text.Encoding.UTF8.GetBytes(c.Password)]);
 
-    private string? RefuseCurve(string address, byte[] clientKey) => Context.Authenticator?.RefuseCurve(address, clientKey);
+    /// <summary>As <see cref="JudgePlain"/>, for a CURVE client's public key (every key gets in
+    /// when nothing decides).</summary>
+    private Task<AuthVerdict> JudgeCurve(string address, byte[] clientKey) => Context.Authenticator is { } a
+        ? AuthVerdict.Of(a.RefuseCurve(address, clientKey))
+        : AskZap("CURVE", address, [clientKey]);
+
+    private Task<AuthVerdict> AskZap(string mechanism, string address, byte[][] credentials) =>
+        Context.Zap.HandlerBound ? AskZapAsync(mechanism, address, credentials) : Task.FromResult(AuthVerdict.Accept);
+
+    private async Task<AuthVerdict> AskZapAsync(string mechanism, string address, byte[][] credentials)
+    {
+        var reply = await Context.Zap.AskAsync("", address, RoutingId, mechanism, credentials, Context.ZapTimeout).ConfigureAwait(false);
+        if (reply.Accepted)
+        {
+            return AuthVerdict.Accept;
+        }
+        if (ReferenceEquals(reply, Zmq.Security.ZapReply.Silent) && Context.AcceptWhenZapHandlerSilent)
+        {
+            Diagnostics.Log.ZapSilentAccepted(Logger, SocketType, LastEndpoint ?? "", address);
+            return AuthVerdict.Accept;
+        }
+        return new AuthVerdict(reply.Reason, reply.Status == "" ? "500" : reply.Status);
+    }
 }

@@ -46,6 +46,15 @@ internal sealed class InprocRegistry
         return ep.Address;
     }
 
+    /// <summary>Whether a socket is bound to <paramref name="name"/> now.</summary>
+    public bool IsBound(string name)
+    {
+        lock (_lock)
+        {
+            return _bound.ContainsKey(name);
+        }
+    }
+
     public void Bind(string name, string endpoint, IInprocSocket socket)
     {
         List<(IInprocSocket, Pipe)>? waiting;

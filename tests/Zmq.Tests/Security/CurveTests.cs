@@ -155,13 +155,14 @@ public class CurveMechanismTests
     {
         var serverKeys = CurveKeyPair.Generate();
         var client = new CurveClientMechanism("CLIENT", null, false, CurveKeyPair.Generate(), serverKeys.PublicKey);
-        var server = new CurveServerMechanism("SERVER", null, false, serverKeys, (_, _) => null);
+        var server = new CurveServerMechanism("SERVER", null, false, serverKeys, (_, _) => Task.FromResult(AuthVerdict.Accept));
         Mechanism from = client, to = server;
         while (client.Status == MechanismStatus.Handshaking || server.Status == MechanismStatus.Handshaking)
         {
             while (from.NextHandshakeCommand() is { } command)
             {
                 to.ProcessHandshakeCommand(Parse(command));
+                to.Pending?.Wait();
             }
             (from, to) = (to, from);
         }
@@ -211,11 +212,11 @@ public class CurveMechanismTests
         var serverKeys = CurveKeyPair.Generate();
         var client = new CurveClientMechanism("CLIENT", null, false, CurveKeyPair.Generate(), serverKeys.PublicKey);
         var hello = client.NextHandshakeCommand()!;
-        var server = new CurveServerMechanism("SERVER", null, false, serverKeys, (_, _) => null);
+        var server = new CurveServerMechanism("SERVER", null, false, serverKeys, (_, _) => Task.FromResult(AuthVerdict.Accept));
         var shortHello = Parse(hello);
         Assert.Contains("200 bytes", Assert.Throws<ProtocolException>(() => server.ProcessHandshakeCommand(new Frame(FrameFlags.Command, shortHello.Body.AsSpan(0, 150).ToArray()))).Message, StringComparison.Ordinal);
         var v2 = Parse(hello).Body.ToArray();
         v2[6] = 2;
-        Assert.Contains("version", Assert.Throws<ProtocolException>(() => new CurveServerMechanism("SERVER", null, false, serverKeys, (_, _) => null).ProcessHandshakeCommand(new Frame(FrameFlags.Command, v2))).Message, StringComparison.Ordinal);
+        Assert.Contains("version", Assert.Throws<ProtocolException>(() => new CurveServerMechanism("SERVER", null, false, serverKeys, (_, _) => Task.FromResult(AuthVerdict.Accept)).ProcessHandshakeCommand(new Frame(FrameFlags.Command, v2))).Message, StringComparison.Ordinal);
     }
 }

@@ -252,23 +252,25 @@ public abstract class PlainTests : TransportTestBase
     protected virtual bool HasAddresses => true;
 
     [Fact]
-    public void TheClientsHello_AndTheServersWelcome_AreTheBytesOfRfc24()
+    public async Task TheClientsHello_AndTheServersWelcome_AreTheBytesOfRfc24()
     {
         var client = new PlainClientMechanism("CLIENT", null, false, "admin", "secret");
         Assert.Equal(Convert.FromHexString("0413" + "0548454C4C4F" + "0561646D696E" + "06736563726574"), client.NextHandshakeCommand());
-        var server = new PlainServerMechanism("SERVER", null, false, _ => null);
+        var server = new PlainServerMechanism("SERVER", null, false, _ => Task.FromResult(AuthVerdict.Accept));
         var hello = new Zmq.Protocol.Frame(Zmq.Protocol.FrameFlags.Command, Convert.FromHexString("0548454C4C4F0561646D696E06736563726574"));
         server.ProcessHandshakeCommand(hello);
+        await server.Pending!;
         Assert.Equal(Convert.FromHexString("0408" + "0757454C434F4D45"), server.NextHandshakeCommand());
     }
 
     [Fact]
-    public void ARefusal_IsTheErrorLibzmqSends_AndAClientReadsBothForms()
+    public async Task ARefusal_IsTheErrorLibzmqSends_AndAClientReadsBothForms()
     {
         // libzmq's "\x05ERROR" prefix is a C escape that swallows the E: 0x5E "RROR" (captured from
         // libzmq 4.3.4's PLAIN server).
-        var server = new PlainServerMechanism("SERVER", null, false, _ => "no such user");
+        var server = new PlainServerMechanism("SERVER", null, false, _ => AuthVerdict.Of("no such user"));
         server.ProcessHandshakeCommand(new Zmq.Protocol.Frame(Zmq.Protocol.FrameFlags.Command, Convert.FromHexString("0548454C4C4F0178017A")));
+        await server.Pending!;
         Assert.Equal(Convert.FromHexString("0409" + "5E52524F52" + "03343030"), server.NextHandshakeCommand());
         Assert.Equal(MechanismStatus.Error, server.Status);
 

@@ -298,12 +298,15 @@ internal sealed class CurveClientMechanism : CurveMechanism
 
 /// <summary>The CURVE server: opens HELLO, answers WELCOME with its connection key and a cookie
 /// (the client's connection key and this side's, boxed under a key only this connection knows),
-/// checks INITIATE's cookie and vouch, asks <paramref name="refuse"/> about the client's long-term
-/// key (null: let in; else why not), and sends READY, or ERROR 400.</summary>
-internal sealed class CurveServerMechanism(string socketType, byte[]? identity, bool sendIdentity, CurveKeyPair keys, Func<string, byte[], string?> refuse)
+/// checks INITIATE's cookie and vouch, asks <paramref name="judge"/> about the client's long-term
+/// key (the handshake awaits it: <see cref="Mechanism.Pending"/>), and sends READY, or ERROR with
+/// the verdict's status code.</summary>
+internal sealed class CurveServerMechanism(string socketType, byte[]? identity, bool sendIdentity, CurveKeyPair keys, Func<string, byte[], Task<AuthVerdict>> judge)
     : CurveMechanism(socketType, identity, sendIdentity)
 {
-    private enum Step { AwaitHello, Welcome, AwaitInitiate, Ready, Refused, Done }
+    private enum Step { AwaitHello, Welcome, AwaitInitiate, Judging, Ready, Refused, Done }
+
+    private string _statusCode = "400";
 
     private readonly byte[] _cnPublic = new byte[Sodium.KeyBytes];
     private readonly byte[] _cnSecret = new byte[Sodium.KeyBytes];
@@ -343,7 +346,7 @@ internal sealed class CurveServerMechanism(string socketType, byte[]? identity, 
             case Step.Refused:
                 _step = Step.Done;
                 Status = MechanismStatus.Error;
-                return Commands.BuildErrorFrame("400");
+                return Commands.BuildErrorFrame(_statusCode);
             default:
                 return null;
         }
@@ -395,15 +398,23 @@ internal sealed class CurveServerMechanism(string socketType, byte[]? identity, 
                 throw new ProtocolException("a CURVE INITIATE's vouch does not match its connection key and this server");
             }
             TakeMetadata(plain.AsSpan(128));
-            if (refuse(PeerAddress, clientKey) is { } why)
-            {
-                ErrorReason = $"CURVE client key {Z85.Encode(clientKey)} refused: {why}";
-                _step = Step.Refused;
-                return;
-            }
-            _step = Step.Ready;
+            _step = Step.Judging;
+            Pending = JudgeAsync(clientKey);
             return;
         }
         throw new ProtocolException($"the CURVE client sent an unexpected command where {(_step == Step.AwaitHello ? "HELLO" : "INITIATE")} was due");
+    }
+
+    private async Task JudgeAsync(byte[] clientKey)
+    {
+        var verdict = await judge(PeerAddress, clientKey).ConfigureAwait(false);
+        if (verdict.Refusal is { } why)
+        {
+            ErrorReason = $"CURVE client key {Z85.Encode(clientKey)} refused: {why}";
+            _statusCode = verdict.StatusCode;
+            _step = Step.Refused;
+            return;
+        }
+        _step = Step.Ready;
     }
 }

@@ -41,6 +41,11 @@ internal abstract class Mechanism
     /// handshake: what an authenticator may allow or deny.</summary>
     public string PeerAddress { get; set; } = "";
 
+    /// <summary>Set by <see cref="ProcessHandshakeCommand"/> when a decision must be awaited (an
+    /// authenticator asked asynchronously, a ZAP handler): the connection awaits it before it asks
+    /// for the next command.</summary>
+    public Task? Pending { get; protected set; }
+
     /// <summary>Why the handshake failed, once <see cref="Status"/> is <see cref="MechanismStatus.Error"/>.</summary>
     public string? ErrorReason { get; protected set; }
 

@@ -131,15 +131,17 @@ internal sealed class PlainClientMechanism(string socketType, byte[]? identity, 
     }
 }
 
-/// <summary>The PLAIN server: checks HELLO's credentials with <paramref name="refuse"/> (null: the
-/// peer may in; else why not), then WELCOME, and READY after the client's INITIATE. A refused peer
-/// gets ERROR with ZAP's status code 400, in the form libzmq sends it.</summary>
-internal sealed class PlainServerMechanism(string socketType, byte[]? identity, bool sendIdentity, Func<PlainCredentials, string?> refuse)
+/// <summary>The PLAIN server: has HELLO's credentials judged by <paramref name="judge"/> (the
+/// handshake awaits it: <see cref="Mechanism.Pending"/>), then WELCOME, and READY after the
+/// client's INITIATE. A refused peer gets ERROR with the verdict's ZAP status code (400 denied),
+/// in the form libzmq sends it.</summary>
+internal sealed class PlainServerMechanism(string socketType, byte[]? identity, bool sendIdentity, Func<PlainCredentials, Task<AuthVerdict>> judge)
     : PlainMechanism(socketType, identity, sendIdentity)
 {
-    private enum Step { AwaitHello, Welcome, AwaitInitiate, Ready, Done, Refused }
+    private enum Step { AwaitHello, Judging, Welcome, AwaitInitiate, Ready, Done, Refused }
 
     private Step _step;
+    private string _statusCode = "400";
 
     public override bool AsServer => true;
 
@@ -157,7 +159,7 @@ internal sealed class PlainServerMechanism(string socketType, byte[]? identity, 
             case Step.Refused:
                 _step = Step.Done;
                 Status = MechanismStatus.Error;
-                return LibzmqError("400");
+                return LibzmqError(_statusCode);
             default:
                 return null;
         }
@@ -168,14 +170,9 @@ internal sealed class PlainServerMechanism(string socketType, byte[]? identity, 
         string name = Parse(frame, out var data);
         if (_step == Step.AwaitHello && name == Commands.Hello)
         {
-            var credentials = ParseHello(data);
-            if (refuse(credentials with { Address = PeerAddress }) is { } why)
-            {
-                ErrorReason = $"PLAIN user '{credentials.UserName}' refused: {why}";
-                _step = Step.Refused;
-                return;
-            }
-            _step = Step.Welcome;
+            var credentials = ParseHello(data) with { Address = PeerAddress };
+            _step = Step.Judging;
+            Pending = JudgeAsync(credentials);
             return;
         }
         if (_step == Step.AwaitInitiate && name == Commands.Initiate)
@@ -185,6 +182,19 @@ internal sealed class PlainServerMechanism(string socketType, byte[]? identity, 
             return;
         }
         throw new ProtocolException($"the PLAIN client sent {name} where {(_step == Step.AwaitHello ? Commands.Hello : Commands.Initiate)} was due");
+    }
+
+    private async Task JudgeAsync(PlainCredentials credentials)
+    {
+        var verdict = await judge(credentials).ConfigureAwait(false);
+        if (verdict.Refusal is { } why)
+        {
+            ErrorReason = $"PLAIN user '{credentials.UserName}' refused: {why}";
+            _statusCode = verdict.StatusCode;
+            _step = Step.Refused;
+            return;
+        }
+        _step = Step.Welcome;
     }
 
     private static PlainCredentials ParseHello(ReadOnlySpan<byte> data)
@@ -205,3 +215,12 @@ internal sealed class PlainServerMechanism(string socketType, byte[]? identity, 
 
 /// <summary>What a PLAIN client presented, and from where.</summary>
 internal readonly record struct PlainCredentials(string Address, string UserName, string Password);
+
+/// <summary>An authenticator's decision: null <see cref="Refusal"/> lets the peer in; else why not,
+/// and the ZAP status code its ERROR carries (400 denied, 300 try later, 500 failed).</summary>
+internal readonly record struct AuthVerdict(string? Refusal, string StatusCode = "400")
+{
+    public static readonly AuthVerdict Accept = new(null);
+
+    public static Task<AuthVerdict> Of(string? refusal) => Task.FromResult(new AuthVerdict(refusal));
+}
