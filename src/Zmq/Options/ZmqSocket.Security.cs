@@ -54,7 +54,8 @@ public abstract partial class ZmqSocket
 
     /// <summary>Makes this socket the PLAIN server of its connections (libzmq ZMQ_PLAIN_SERVER),
     /// whichever side binds: each client's user name and password go to the context's
-    /// <see cref="ZmqContext.Authenticator"/>, and without one every user is let in. A refused client
+    /// <see cref="ZmqContext.Authenticator"/>, else to its ZAP handler on
+    /// <c>inproc://zeromq.zap.01</c>; with neither, every user is let in. A refused client
     /// gets an ERROR (ZAP status 400, as libzmq sends) and its connection closes, with a
     /// <see cref="SocketEventType.HandshakeFailed"/> event and a log entry that say why on this side.
     /// False makes the socket NULL again. Read as each tcp or ipc connection starts; set it before
@@ -80,8 +81,9 @@ public abstract partial class ZmqSocket
 
     /// <summary>Makes this socket the CURVE server of its connections (libzmq ZMQ_CURVE_SERVER),
     /// whichever side binds: its traffic is encrypted, and each client's public key goes to the
-    /// context's <see cref="ZmqContext.Authenticator"/> (without one, every key is let in, as
-    /// libzmq does without a ZAP handler). Needs <see cref="CurveCertificate"/>. False makes the
+    /// context's <see cref="ZmqContext.Authenticator"/>, else to its ZAP handler on
+    /// <c>inproc://zeromq.zap.01</c> (with neither, every key is let in, as libzmq does without a ZAP
+    /// handler). Needs <see cref="CurveCertificate"/>. False makes the
     /// socket NULL again. Read as each tcp or ipc connection starts; set it before Bind and Connect.</summary>
     public bool CurveServer
     {
@@ -104,7 +106,8 @@ public abstract partial class ZmqSocket
         }
     }
 
-    /// <summary>Before a Bind or Connect: a CURVE server must have its keys, and libsodium must load.</summary>
+    /// <summary>Before a Bind or Connect: a CURVE server must have its keys, and a CURVE client
+    /// without its own gets them now (which loads libsodium, so a platform without it fails here).</summary>
     private void CheckSecurity()
     {
         if (_security == Security.CurveServer && _curveCertificate == null)

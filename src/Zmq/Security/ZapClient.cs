@@ -32,7 +32,7 @@ internal sealed class ZapClient(ZmqContext context) : IDisposable
         _pending[id] = answer;
         try
         {
-            var request = new MultipartMessage();
+            using var request = new MultipartMessage();
             request.Add([]);
             request.Add("1.0"u8);
             request.Add(Encoding.ASCII.GetBytes(id));
