@@ -69,6 +69,20 @@ public abstract partial class ZmqSocket
     private CurveKeyPair? _curveCertificate;
     private byte[]? _curveServerKey;
 
+    /// <summary>The domain this socket's ZAP requests name (libzmq ZMQ_ZAP_DOMAIN), so that one ZAP
+    /// handler can apply different rules to different servers; default null (an empty domain). Only a
+    /// PLAIN or CURVE server asks a handler. Read at each handshake.</summary>
+    /// <exception cref="ArgumentException">Longer than 255 bytes in UTF-8.</exception>
+    public string? ZapDomain
+    {
+        get => _zapDomain;
+        set => _zapDomain = value == null || System.Text.Encoding.UTF8.GetByteCount(value) <= 255
+            ? value
+            : throw new ArgumentException("a ZAP domain is at most 255 bytes in UTF-8", nameof(value));
+    }
+
+    private string? _zapDomain;
+
     /// <summary>This socket's CURVE key pair (libzmq ZMQ_CURVE_PUBLICKEY and ZMQ_CURVE_SECRETKEY):
     /// a CURVE server's is required (its public key is the one clients give as
     /// <see cref="CurveServerKey"/>); a client without one makes its own at its first connection.
@@ -155,7 +169,7 @@ public abstract partial class ZmqSocket
 
     private async Task<AuthVerdict> AskZapAsync(string mechanism, string address, byte[][] credentials)
     {
-        var reply = await Context.Zap.AskAsync("", address, RoutingId, mechanism, credentials, Context.ZapTimeout).ConfigureAwait(false);
+        var reply = await Context.Zap.AskAsync(_zapDomain ?? "", address, RoutingId, mechanism, credentials, Context.ZapTimeout).ConfigureAwait(false);
         if (reply.Accepted)
         {
             return AuthVerdict.Accept;

@@ -94,8 +94,25 @@ public sealed class ZapTests
         var request = handler.Requests.Single();
         // Version, request id, domain, address, identity, mechanism, then the credentials.
         Assert.Equal("1.0", request[0]);
+        Assert.Equal("", request[2]);
         Assert.StartsWith("127.0.0.1:", request[3], StringComparison.Ordinal);
         Assert.Equal(["PLAIN", "admin", "secret"], request[5..]);
+    }
+
+    [Fact]
+    public async Task TheSocketsZapDomain_IsNamedInItsRequests_SoThatOneHandlerCanTellServersApart()
+    {
+        var context = new ZmqContext();
+        await using var handler = new Handler(context, r => Reply(r, r[2] == "internal" ? "200" : "400"));
+        var (server, client) = PlainPair(context, "secret");
+        await using var s = server;
+        await using var c = client;
+        Assert.Null(server.ZapDomain);
+        server.ZapDomain = "internal";
+        client.Connect(server.LastEndpoint!);
+        client.Send("in");
+        Assert.Equal("in", server.ReceiveString());
+        Assert.Throws<ArgumentException>(() => server.ZapDomain = new string('d', 256));
     }
 
     [Theory]
