@@ -306,8 +306,6 @@ internal sealed class CurveServerMechanism(string socketType, byte[]? identity, 
 {
     private enum Step { AwaitHello, Welcome, AwaitInitiate, Judging, Ready, Refused, Done }
 
-    private string _statusCode = "400";
-
     private readonly byte[] _cnPublic = new byte[Sodium.KeyBytes];
     private readonly byte[] _cnSecret = new byte[Sodium.KeyBytes];
     private readonly byte[] _cookieKey = Random(Sodium.KeyBytes);
@@ -346,7 +344,7 @@ internal sealed class CurveServerMechanism(string socketType, byte[]? identity, 
             case Step.Refused:
                 _step = Step.Done;
                 Status = MechanismStatus.Error;
-                return Commands.BuildErrorFrame(_statusCode);
+                return Commands.BuildErrorFrame(RefusalCode);
             default:
                 return null;
         }
@@ -405,16 +403,6 @@ internal sealed class CurveServerMechanism(string socketType, byte[]? identity, 
         throw new ProtocolException($"the CURVE client sent an unexpected command where {(_step == Step.AwaitHello ? "HELLO" : "INITIATE")} was due");
     }
 
-    private async Task JudgeAsync(byte[] clientKey)
-    {
-        var verdict = await judge(PeerAddress, clientKey).ConfigureAwait(false);
-        if (verdict.Refusal is { } why)
-        {
-            ErrorReason = $"CURVE client key {Z85.Encode(clientKey)} refused: {why}";
-            _statusCode = verdict.StatusCode;
-            _step = Step.Refused;
-            return;
-        }
-        _step = Step.Ready;
-    }
+    private async Task JudgeAsync(byte[] clientKey) =>
+        _step = await AcceptedAsync(judge(PeerAddress, clientKey), $"CURVE client key {Z85.Encode(clientKey)} refused").ConfigureAwait(false) ? Step.Ready : Step.Refused;
 }

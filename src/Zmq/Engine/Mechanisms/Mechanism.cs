@@ -46,6 +46,25 @@ internal abstract class Mechanism
     /// for the next command.</summary>
     public Task? Pending { get; protected set; }
 
+    /// <summary>The ZAP status code of the last refusal (<see cref="AcceptedAsync"/>): what a
+    /// server's ERROR carries.</summary>
+    protected string RefusalCode { get; private set; } = "400";
+
+    /// <summary>A server's wait for its authenticator's verdict: true to let the peer in; false
+    /// with <see cref="ErrorReason"/> (<paramref name="refused"/>, then why) and
+    /// <see cref="RefusalCode"/> set.</summary>
+    protected async Task<bool> AcceptedAsync(Task<AuthVerdict> verdict, string refused)
+    {
+        var v = await verdict.ConfigureAwait(false);
+        if (v.Refusal is { } why)
+        {
+            ErrorReason = $"{refused}: {why}";
+            RefusalCode = v.StatusCode;
+            return false;
+        }
+        return true;
+    }
+
     /// <summary>Why the handshake failed, once <see cref="Status"/> is <see cref="MechanismStatus.Error"/>.</summary>
     public string? ErrorReason { get; protected set; }
 

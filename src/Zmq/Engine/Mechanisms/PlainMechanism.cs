@@ -141,7 +141,6 @@ internal sealed class PlainServerMechanism(string socketType, byte[]? identity, 
     private enum Step { AwaitHello, Judging, Welcome, AwaitInitiate, Ready, Done, Refused }
 
     private Step _step;
-    private string _statusCode = "400";
 
     public override bool AsServer => true;
 
@@ -159,7 +158,7 @@ internal sealed class PlainServerMechanism(string socketType, byte[]? identity, 
             case Step.Refused:
                 _step = Step.Done;
                 Status = MechanismStatus.Error;
-                return LibzmqError(_statusCode);
+                return LibzmqError(RefusalCode);
             default:
                 return null;
         }
@@ -184,18 +183,8 @@ internal sealed class PlainServerMechanism(string socketType, byte[]? identity, 
         throw new ProtocolException($"the PLAIN client sent {name} where {(_step == Step.AwaitHello ? Commands.Hello : Commands.Initiate)} was due");
     }
 
-    private async Task JudgeAsync(PlainCredentials credentials)
-    {
-        var verdict = await judge(credentials).ConfigureAwait(false);
-        if (verdict.Refusal is { } why)
-        {
-            ErrorReason = $"PLAIN user '{credentials.UserName}' refused: {why}";
-            _statusCode = verdict.StatusCode;
-            _step = Step.Refused;
-            return;
-        }
-        _step = Step.Welcome;
-    }
+    private async Task JudgeAsync(PlainCredentials credentials) =>
+        _step = await AcceptedAsync(judge(credentials), $"PLAIN user '{credentials.UserName}' refused").ConfigureAwait(false) ? Step.Welcome : Step.Refused;
 
     private static PlainCredentials ParseHello(ReadOnlySpan<byte> data)
     {
