@@ -37,6 +37,10 @@ internal interface IEngine
     /// such a message instead of closing the connection (udp; any thread; for the metrics).</summary>
     long DroppedMalformed => 0;
 
+    /// <summary>What the handshake established about the peer, for its messages to carry; null
+    /// where there is no handshake.</summary>
+    MessageProperties? Properties => null;
+
     /// <summary>Runs the engine to its end. Never throws.</summary>
     Task<ConnectionEnd> RunAsync();
 

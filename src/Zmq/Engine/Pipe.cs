@@ -124,6 +124,10 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     /// <summary>The live connection, or null while (re)connecting.</summary>
     public volatile IEngine? Connection;
 
+    /// <summary>The properties of the connection the inbound messages come from (its
+    /// <see cref="IEngine.Properties"/>), set as it attaches, before its first message.</summary>
+    public MessageProperties? Properties;
+
     /// <summary>Set once no connection will ever serve this pipe again; the socket forgets it when its
     /// inbound queue has been read out.</summary>
     public volatile bool Terminated;

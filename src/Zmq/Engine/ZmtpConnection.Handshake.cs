@@ -67,6 +67,7 @@ internal sealed partial class ZmtpConnection
             throw new ProtocolException(_mechanism.ErrorReason ?? $"the {_mechanism.Name} handshake failed", ProtocolException.Mechanism);
         }
         AcceptPeerProperties(_mechanism.PeerProperties);
+        Properties = new MessageProperties(_mechanism.PeerProperties, PeerAddress, _mechanism.UserId, _mechanism.GrantedProperties);
         return (start, end);
     }
 

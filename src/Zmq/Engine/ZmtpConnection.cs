@@ -87,6 +87,8 @@ internal sealed partial class ZmtpConnection : IEngine
 
     public byte[]? PeerIdentity { get; private set; }
 
+    public MessageProperties? Properties { get; private set; }
+
     /// <summary>Why the connection ended, where more is known than "closed".</summary>
     public string? EndReason { get; private set; }
 

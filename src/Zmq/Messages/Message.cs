@@ -59,20 +59,27 @@ public readonly struct Message : IEquatable<Message>
     /// (libzmq ZMQ_RCVMORE). Always false on CLIENT and SERVER.</summary>
     public bool More { get; private init; }
 
+    /// <summary>On a received message, what is known of the connection it came in on: the peer's
+    /// handshake properties, its address, and the user id and metadata the server's authenticator
+    /// gave it (libzmq <c>zmq_msg_gets</c>). Null for a message from an inproc peer or made here.</summary>
+    public MessageProperties? Properties { get; private init; }
+
     /// <summary>Hands a received message to the application: an array-backed payload as it is (an
     /// inproc sender's pooled array included: the pool just rents a new one), an inline one copied out.</summary>
-    internal static Message FromReceived(in Zmq.Messages.Msg msg)
+    internal static Message FromReceived(in Zmq.Messages.Msg msg, MessageProperties? properties)
     {
         if (msg.Shared)
         {
             // Other subscribers hold the same array: this one gets a copy of its own.
-            var copy = new Message(msg.Span.ToArray(), msg.RoutingId) { More = msg.More };
+            var copy = new Message(msg.Span.ToArray(), msg.RoutingId) { More = msg.More, Properties = properties };
             var held = msg;
             held.Release();
             return copy;
         }
-        return (msg.Buffer is { } buffer ? new Message(buffer, msg.Length, msg.RoutingId) : new Message(msg.Span.ToArray(), msg.RoutingId)) with { More = msg.More };
+        return (msg.Buffer is { } buffer ? new Message(buffer, msg.Length, msg.RoutingId) : new Message(msg.Span.ToArray(), msg.RoutingId)) with { More = msg.More, Properties = properties };
     }
+
+    internal Message WithProperties(MessageProperties? properties) => this with { Properties = properties };
 
     internal Message WithMore(bool more) => this with { More = more };
 

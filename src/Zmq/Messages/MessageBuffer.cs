@@ -53,6 +53,10 @@ public struct MessageBuffer : IDisposable
     /// <summary>On a received buffer from a SERVER, the id of the peer that sent it; zero elsewhere.</summary>
     public uint RoutingId { readonly get; private set; }
 
+    /// <summary>On a received buffer, what is known of the connection it came in on (see
+    /// <see cref="Message.Properties"/>); null from an inproc peer and on a rented buffer.</summary>
+    public MessageProperties? Properties { readonly get; private init; }
+
     /// <summary>On a received buffer from a DISH, the group the message was sent to; null elsewhere.</summary>
     public string? Group { readonly get; private set; }
 
@@ -82,16 +86,16 @@ public struct MessageBuffer : IDisposable
 
     /// <summary>Hands a received message to the application: an array-backed payload as it is, an inline
     /// one copied into a pooled array.</summary>
-    internal static MessageBuffer FromReceived(in Msg msg)
+    internal static MessageBuffer FromReceived(in Msg msg, MessageProperties? properties)
     {
         if (msg.Buffer is { } array && !msg.Shared)
         {
-            return new MessageBuffer(array, msg.Length, msg.Pooled, msg.RoutingId);
+            return new MessageBuffer(array, msg.Length, msg.Pooled, msg.RoutingId) { Properties = properties };
         }
         var pooled = BufferPool.Rent(msg.Length);
         msg.Span.CopyTo(pooled);
         var held = msg;
         held.Release();
-        return new MessageBuffer(pooled, msg.Length, pooled: true, msg.RoutingId);
+        return new MessageBuffer(pooled, msg.Length, pooled: true, msg.RoutingId) { Properties = properties };
     }
 }

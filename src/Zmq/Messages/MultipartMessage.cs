@@ -42,6 +42,10 @@ public sealed class MultipartMessage : IReadOnlyList<Message>, IDisposable
     /// <summary>On a SERVER or PEER, the peer that sent the message; zero elsewhere.</summary>
     public uint RoutingId { get; internal set; }
 
+    /// <summary>On a received message, what is known of the connection it came in on (see
+    /// <see cref="Message.Properties"/>); null from an inproc peer and on a message made here.</summary>
+    public MessageProperties? Properties { get; internal set; }
+
     /// <summary>Frame <paramref name="index"/>, with <see cref="Message.More"/> set on all but the last.
     /// It is a view of this object's buffer: copy it (<see cref="Message.Buffer"/>) to keep it.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is negative or not less than <see cref="Count"/>.</exception>
@@ -50,7 +54,7 @@ public sealed class MultipartMessage : IReadOnlyList<Message>, IDisposable
         get
         {
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)_count, nameof(index));
-            return new Message(_buffers[index], _lengths[index], RoutingId).WithMore(index < _count - 1);
+            return new Message(_buffers[index], _lengths[index], RoutingId).WithMore(index < _count - 1).WithProperties(Properties);
         }
     }
 
@@ -98,6 +102,7 @@ public sealed class MultipartMessage : IReadOnlyList<Message>, IDisposable
     {
         _count = 0;
         RoutingId = 0;
+        Properties = null;
     }
 
     internal ReadOnlySpan<byte> PartSpan(int index) => new(_buffers[index], 0, _lengths[index]);

@@ -70,8 +70,10 @@ public abstract partial class ZmqSocket
     private byte[]? _curveServerKey;
 
     /// <summary>The domain this socket's ZAP requests name (libzmq ZMQ_ZAP_DOMAIN), so that one ZAP
-    /// handler can apply different rules to different servers; default null (an empty domain). Only a
-    /// PLAIN or CURVE server asks a handler. Read at each handshake.</summary>
+    /// handler can apply different rules to different servers; default null (an empty domain). A
+    /// PLAIN or CURVE server asks the context's authenticator or ZAP handler in any case; a NULL
+    /// socket only once it has a domain (as libzmq), and then about the peer's address alone. Read
+    /// at each handshake.</summary>
     /// <exception cref="ArgumentException">Longer than 255 bytes in UTF-8.</exception>
     public string? ZapDomain
     {
@@ -148,21 +150,28 @@ public abstract partial class ZmqSocket
             Security.PlainServer => new PlainServerMechanism(SocketType, RoutingId, AnnouncesIdentity, JudgePlain),
             Security.CurveClient => new CurveClientMechanism(SocketType, RoutingId, AnnouncesIdentity, _curveCertificate ??= CurveKeyPair.Generate(), _curveServerKey!),
             Security.CurveServer => new CurveServerMechanism(SocketType, RoutingId, AnnouncesIdentity, _curveCertificate!, JudgeCurve),
-            _ => new NullMechanism(SocketType, RoutingId, AnnouncesIdentity),
+            // As libzmq: a NULL socket asks only with a ZAP domain set, so naive sockets ask nobody.
+            _ => new NullMechanism(SocketType, RoutingId, AnnouncesIdentity, string.IsNullOrEmpty(_zapDomain) ? null : JudgeNull),
         };
     }
 
     /// <summary>The context's authenticator decides; else its ZAP handler, if one is bound; else
     /// every PLAIN user gets in.</summary>
     private Task<AuthVerdict> JudgePlain(PlainCredentials c) => Context.Authenticator is { } a
-        ? AuthVerdict.Of(a.RefusePlain(c.Address, c.UserName, c.Password))
+        ? Task.FromResult(new AuthVerdict(a.RefusePlain(c.Address, c.UserName, c.Password)) { UserId = c.UserName })
         : AskZap("PLAIN", c.Address, [System.Text.Encoding.UTF8.GetBytes(c.UserName), System.Text.Encoding.UTF8.GetBytes(c.Password)]);
 
     /// <summary>As <see cref="JudgePlain"/>, for a CURVE client's public key (every key gets in
     /// when nothing decides).</summary>
     private Task<AuthVerdict> JudgeCurve(string address, byte[] clientKey) => Context.Authenticator is { } a
-        ? AuthVerdict.Of(a.RefuseCurve(address, clientKey))
+        ? Task.FromResult(new AuthVerdict(a.RefuseCurve(address, clientKey)) { UserId = Z85.Encode(clientKey) })
         : AskZap("CURVE", address, [clientKey]);
+
+    /// <summary>As <see cref="JudgePlain"/>, for a NULL peer of a socket with a <see cref="ZapDomain"/>:
+    /// only its address (every peer gets in when nothing decides).</summary>
+    private Task<AuthVerdict> JudgeNull(string address) => Context.Authenticator is { } a
+        ? AuthVerdict.Of(a.RefuseAddressOf(address))
+        : AskZap("NULL", address, []);
 
     private Task<AuthVerdict> AskZap(string mechanism, string address, byte[][] credentials) =>
         Context.Zap.HandlerBound ? AskZapAsync(mechanism, address, credentials) : Task.FromResult(AuthVerdict.Accept);
@@ -172,7 +181,7 @@ public abstract partial class ZmqSocket
         var reply = await Context.Zap.AskAsync(_zapDomain ?? "", address, RoutingId, mechanism, credentials, Context.ZapTimeout).ConfigureAwait(false);
         if (reply.Accepted)
         {
-            return AuthVerdict.Accept;
+            return AuthVerdict.Accept with { UserId = reply.UserId, Metadata = reply.Metadata };
         }
         if (ReferenceEquals(reply, Zmq.Security.ZapReply.Silent) && Context.AcceptWhenZapHandlerSilent)
         {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using Zmq.Protocol;
 
 namespace Zmq.Security;
 
@@ -106,6 +107,9 @@ internal sealed class ZapClient(ZmqContext context) : IDisposable
 /// refuses it, with the reason for the log.</summary>
 internal sealed record ZapReply(string Status, string Reason, string UserId)
 {
+    /// <summary>The metadata of a yes (RFC 27's last frame, in ZMTP's property form).</summary>
+    public IReadOnlyDictionary<string, byte[]>? Metadata { get; init; }
+
     public static readonly ZapReply Silent = new("", "the ZAP handler did not answer in time", "");
 
     public bool Accepted => Status == "200";
@@ -125,7 +129,9 @@ internal sealed record ZapReply(string Status, string Reason, string UserId)
         string text = Encoding.UTF8.GetString(frames[4]);
         return status switch
         {
-            "200" => new(status, text, Encoding.UTF8.GetString(frames[5])),
+            "200" => Commands.TryParseProperties(frames[6], out string? error) is { } metadata
+                ? new(status, text, Encoding.UTF8.GetString(frames[5])) { Metadata = metadata }
+                : new("500", $"the ZAP handler's metadata is malformed: {error}", ""),
             "300" or "400" or "500" => new(status, $"the ZAP handler answered {status} '{text}'", ""),
             _ => new("500", $"the ZAP handler answered the unknown status '{status}'", ""),
         };

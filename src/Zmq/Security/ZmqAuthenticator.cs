@@ -9,7 +9,8 @@ namespace Zmq;
 /// added with <see cref="AllowPlainUser"/>, with the same password; a CURVE client's public key
 /// with <see cref="AllowCurveKey(ReadOnlySpan{byte})"/>, unless <see cref="AllowAnyCurveKey"/>).
 /// Set it on a context (<see cref="ZmqContext.Authenticator"/>): it judges every handshake of that
-/// context's sockets that act as a server. Without one, a PLAIN server lets any user in and a CURVE
+/// context's sockets that act as a server, and, by address alone, the peers of its NULL sockets that
+/// have a <see cref="ZmqSocket.ZapDomain"/>. Without one, a PLAIN server lets any user in and a CURVE
 /// server any client key.
 /// <para>Thread-safe: rules may be added while sockets use it; each handshake sees them as they are
 /// then.</para>
@@ -112,6 +113,16 @@ public sealed class ZmqAuthenticator
             // Compared in constant time: how long the check took tells nothing of the password.
             return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
                 System.Text.Encoding.UTF8.GetBytes(expected), System.Text.Encoding.UTF8.GetBytes(password)) ? null : "wrong password";
+        }
+    }
+
+    /// <summary>Null when a NULL peer from <paramref name="peerAddress"/> may in (the address rules
+    /// alone), else why not.</summary>
+    internal string? RefuseAddressOf(string peerAddress)
+    {
+        lock (_gate)
+        {
+            return RefuseAddress(peerAddress);
         }
     }
 

@@ -27,7 +27,7 @@ public abstract partial class ZmqSocket
 
     private readonly struct HoldingSink(HeldMessage into) : IFrameSink
     {
-        public void Begin(uint routingId) => into.Begin(routingId);
+        public void Begin(uint routingId, MessageProperties? properties) => into.Begin(routingId);
 
         public void Add(ref Msg frame) => into.Add(ref frame);
     }

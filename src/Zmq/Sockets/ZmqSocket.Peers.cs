@@ -119,6 +119,7 @@ public abstract partial class ZmqSocket
                 OnPipeAdded(pipe);
             }
         }
+        pipe.Properties = connection.Properties;
         OnPipeConnected(pipe);
         if (_pattern.MessageOnConnect(pipe) is { } notice)
         {

@@ -25,7 +25,7 @@ public abstract partial class ZmqSocket
 
     /// <summary>Takes the next frame if one is waiting; never waits. A frame longer than
     /// <paramref name="maxLength"/> stays queued and <see cref="BufferTooSmallException"/> is thrown.</summary>
-    private protected bool TryReceiveCore(out Msg msg, int maxLength)
+    private protected bool TryReceiveCore(out Msg msg, out MessageProperties? properties, int maxLength)
     {
         CheckReceive();
         Pipe? from;
@@ -40,6 +40,7 @@ public abstract partial class ZmqSocket
                 if (from == null)
                 {
                     msg = default;
+                    properties = null;
                     return false;
                 }
                 if (_identityFrames && TakeIdentity(from, maxLength) is { } identity)
@@ -62,6 +63,7 @@ public abstract partial class ZmqSocket
         }
         // The peer's routing id, or where messages carry a group, its number (see Received).
         msg.RoutingId = tag;
+        properties = from.Properties;
         PassOnReceiveWake();
         return true;
     }
@@ -207,19 +209,23 @@ public abstract partial class ZmqSocket
     }
 
     /// <summary>A received message for the application: with its peer's routing id, or its group.</summary>
-    private Message Received(in Msg msg)
+    private Message Received(in Msg msg, MessageProperties? properties)
     {
         // Two returns, not a choice between two values: that goes through a stack copy.
         if (_grouped)
         {
-            return Message.FromReceived(msg).InGroup(Routing.GroupNames.Name(msg.RoutingId));
+            return Message.FromReceived(msg, properties).InGroup(Routing.GroupNames.Name(msg.RoutingId));
         }
-        return Message.FromReceived(msg);
+        return Message.FromReceived(msg, properties);
     }
 
-    private MessageBuffer ReceivedBuffer(in Msg msg)
+    private Message Received((Msg Msg, MessageProperties? Properties) got) => Received(got.Msg, got.Properties);
+
+    private MessageBuffer ReceivedBuffer((Msg Msg, MessageProperties? Properties) got) => ReceivedBuffer(got.Msg, got.Properties);
+
+    private MessageBuffer ReceivedBuffer(in Msg msg, MessageProperties? properties)
     {
-        var buffer = MessageBuffer.FromReceived(msg);
+        var buffer = MessageBuffer.FromReceived(msg, properties);
         if (_grouped)
         {
             buffer.SetGroup(Routing.GroupNames.Name(msg.RoutingId));
@@ -240,7 +246,7 @@ public abstract partial class ZmqSocket
     /// <see cref="MultipartMessage"/>, or kept as queued (the proxy's <see cref="HeldMessage"/>).</summary>
     private interface IFrameSink
     {
-        void Begin(uint routingId);
+        void Begin(uint routingId, MessageProperties? properties);
 
         /// <summary>Takes the frame, which is the sink's to release from then on.</summary>
         void Add(ref Msg frame);
@@ -248,10 +254,11 @@ public abstract partial class ZmqSocket
 
     private readonly struct CopyingSink(MultipartMessage into) : IFrameSink
     {
-        public void Begin(uint routingId)
+        public void Begin(uint routingId, MessageProperties? properties)
         {
             into.Clear();
             into.RoutingId = routingId;
+            into.Properties = properties;
         }
 
         public void Add(ref Msg frame)
@@ -278,7 +285,7 @@ public abstract partial class ZmqSocket
             {
                 return false;
             }
-            into.Begin(from.RoutingId);
+            into.Begin(from.RoutingId, from.Properties);
             if (_identityFrames)
             {
                 var identity = Msg.CopyOf(from.IdentityOfNextMessage() ?? throw new System.Diagnostics.UnreachableException("a ROUTER pipe's messages are received only once its identity is set"), more: true);
@@ -337,23 +344,23 @@ public abstract partial class ZmqSocket
 
     internal bool TryReceive(out Message message)
     {
-        bool got = TryReceiveCore(out var msg, int.MaxValue);
-        message = got ? Received(msg) : default;
+        bool got = TryReceiveCore(out var msg, out var properties, int.MaxValue);
+        message = got ? Received(msg, properties) : default;
         return got;
     }
 
     internal bool TryReceive(out Message message, TimeSpan timeout)
     {
-        bool got = TryReceiveWithin(timeout, out var msg);
-        message = got ? Received(msg) : default;
+        bool got = TryReceiveWithin(timeout, out var received);
+        message = got ? Received(received) : default;
         return got;
     }
 
     internal ValueTask<Message> ReceiveAsync(CancellationToken ct)
     {
-        if (TryReceiveCore(out var msg, int.MaxValue))
+        if (TryReceiveCore(out var msg, out var properties, int.MaxValue))
         {
-            return new ValueTask<Message>(Received(msg));
+            return new ValueTask<Message>(Received(msg, properties));
         }
         return Slow(ct);
 
@@ -366,7 +373,7 @@ public abstract partial class ZmqSocket
         {
             return now;
         }
-        var msg = ReceiveBlocking(ReceiveTimeout, buffer.Length);
+        var msg = ReceiveBlocking(ReceiveTimeout, buffer.Length).Msg;
         return CopyOut(ref msg, buffer);
     }
 
@@ -382,7 +389,7 @@ public abstract partial class ZmqSocket
 
         async ValueTask<ReceiveResult> Slow(Memory<byte> buffer, CancellationToken ct)
         {
-            var msg = await ReceiveAsyncCore(buffer.Length, ct).ConfigureAwait(false);
+            var msg = (await ReceiveAsyncCore(buffer.Length, ct).ConfigureAwait(false)).Msg;
             return CopyOut(ref msg, buffer.Span);
         }
     }
@@ -396,17 +403,17 @@ public abstract partial class ZmqSocket
     internal bool TryReceiveBuffer(out MessageBuffer buffer)
     {
         NoteReceiveIntoBuffers();
-        bool got = TryReceiveCore(out var msg, int.MaxValue);
-        buffer = got ? ReceivedBuffer(msg) : default;
+        bool got = TryReceiveCore(out var msg, out var properties, int.MaxValue);
+        buffer = got ? ReceivedBuffer(msg, properties) : default;
         return got;
     }
 
     internal ValueTask<MessageBuffer> ReceiveBufferAsync(CancellationToken ct)
     {
         NoteReceiveIntoBuffers();
-        if (TryReceiveCore(out var msg, int.MaxValue))
+        if (TryReceiveCore(out var msg, out var properties, int.MaxValue))
         {
-            return new ValueTask<MessageBuffer>(ReceivedBuffer(msg));
+            return new ValueTask<MessageBuffer>(ReceivedBuffer(msg, properties));
         }
         return Slow(ct);
 

@@ -31,8 +31,9 @@ public abstract partial class ZmqSocket
     private struct ReceiveAttempt(int maxLength) : IAttempt
     {
         public Msg Msg;
+        public MessageProperties? Properties;
 
-        public bool Try(ZmqSocket socket) => socket.TryReceiveCore(out Msg, maxLength);
+        public bool Try(ZmqSocket socket) => socket.TryReceiveCore(out Msg, out Properties, maxLength);
 
         public readonly void Abandon()
         {
@@ -190,31 +191,34 @@ public abstract partial class ZmqSocket
         return waiting.IsCompletedSuccessfully ? default : new ValueTask(waiting.AsTask());
     }
 
-    private Msg ReceiveBlocking(TimeSpan timeout, int maxLength)
+    private (Msg Msg, MessageProperties? Properties) ReceiveBlocking(TimeSpan timeout, int maxLength)
     {
         var attempt = new ReceiveAttempt(maxLength);
         Wait(Direction.Receive, ref attempt, timeout);
-        return attempt.Msg;
+        return (attempt.Msg, attempt.Properties);
     }
 
     /// <summary><see cref="ReceiveBlocking"/> bounded by <paramref name="timeout"/>: false when
     /// nothing came in time.</summary>
-    private bool TryReceiveWithin(TimeSpan timeout, out Msg msg)
+    private bool TryReceiveWithin(TimeSpan timeout, out (Msg Msg, MessageProperties? Properties) received)
     {
         try
         {
-            msg = ReceiveBlocking(timeout, int.MaxValue);
+            received = ReceiveBlocking(timeout, int.MaxValue);
             return true;
         }
         catch (TimeoutException)
         {
-            msg = default;
+            received = default;
             return false;
         }
     }
 
-    private async ValueTask<Msg> ReceiveAsyncCore(int maxLength, CancellationToken ct) =>
-        (await WaitAsync(Direction.Receive, new ReceiveAttempt(maxLength), ct).ConfigureAwait(false)).Msg;
+    private async ValueTask<(Msg Msg, MessageProperties? Properties)> ReceiveAsyncCore(int maxLength, CancellationToken ct)
+    {
+        var attempt = await WaitAsync(Direction.Receive, new ReceiveAttempt(maxLength), ct).ConfigureAwait(false);
+        return (attempt.Msg, attempt.Properties);
+    }
 
     private void WaitToSend(TimeSpan timeout, Func<bool> attempt)
     {

@@ -184,8 +184,8 @@ public sealed class RoutingKitTests
         b.Outbound.TryDequeue(out var fromB);
         Assert.Same(body, fromA.Buffer);
         Assert.Same(body, fromB.Buffer);
-        var first = Message.FromReceived(fromA);
-        var second = Message.FromReceived(fromB);
+        var first = Message.FromReceived(fromA, null);
+        var second = Message.FromReceived(fromB, null);
         Assert.NotSame(first.Buffer, second.Buffer);
         Assert.NotSame(body, first.Buffer);
         Assert.Equal(100, second.Length);

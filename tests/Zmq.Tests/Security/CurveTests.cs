@@ -73,7 +73,7 @@ public abstract class CurveTests : TransportTestBase
     }
 
     [Fact]
-    public async Task TheAuthenticator_LetsInTheKeysItKnows_AndRefusesTheRest_SayingWhy()
+    public async Task TheAuthenticator_LetsInTheKeysItKnows_NamingTheClientByIt_AndRefusesTheRest_SayingWhy()
     {
         var known = CurveKeyPair.Generate();
         var context = new ZmqContext { Authenticator = new ZmqAuthenticator().AllowCurveKey(known.PublicKeyZ85) };
@@ -90,7 +90,10 @@ public abstract class CurveTests : TransportTestBase
         await using var friend = CurveClient(ServerKeys.PublicKey, known);
         friend.Connect(server.LastEndpoint!);
         friend.Send("in");
-        Assert.Equal("in", server.ReceiveString());
+        var m = server.Receive();
+        Assert.Equal("in", m.ToString());
+        // The user id of a key the authenticator let in is the key in Z85.
+        Assert.Equal(known.PublicKeyZ85, m.Properties!.UserId);
     }
 
     [Fact]
@@ -199,6 +202,12 @@ public class CurveMechanismTests
         Assert.Contains("does not open", Assert.Throws<ProtocolException>(() => server.Decode(Parse(tampered))).Message, StringComparison.Ordinal);
         var two = server.Decode(Parse(second));
         Assert.Equal("two"u8.ToArray(), two.Body.AsSpan(0, two.Length).ToArray());
+
+        // Reordered: a later box opened first makes the earlier one too old.
+        var three = client.Encode(0, "three"u8);
+        var four = client.Encode(0, "four"u8);
+        server.Decode(Parse(four));
+        Assert.Contains("reordered", Assert.Throws<ProtocolException>(() => server.Decode(Parse(three))).Message, StringComparison.Ordinal);
 
         // And the other way, a command inside: its COMMAND bit survives the box.
         var ping = server.Encode(FrameFlags.Command, "\u0004PING\u0000\u0000"u8);

@@ -36,6 +36,33 @@ public abstract class PlainTests : TransportTestBase
         Assert.Equal("welcome", client.ReceiveString());
     }
 
+    [Fact]
+    public async Task TheUserTheAuthenticatorLetIn_IsTheUserIdOfEveryMessage_InEveryReceiveForm()
+    {
+        var context = new ZmqContext { Authenticator = new ZmqAuthenticator().AllowPlainUser("admin", "secret") };
+        await using var pull = new PullSocket(context) { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero, PlainServer = true };
+        pull.Bind(AnyEndpoint);
+        await using var push = new PushSocket { Linger = TimeSpan.Zero, PlainUserName = "admin", PlainPassword = "secret" };
+        push.Connect(pull.LastEndpoint!);
+        push.Send("one");
+        push.SendMultipart(new MultipartMessage("two", "parts"));
+        push.Send("three");
+
+        var one = pull.Receive();
+        Assert.Equal("admin", one.Properties!.UserId);
+        Assert.Equal("admin", one.Properties[MessageProperties.UserIdName]);
+        Assert.Equal("PUSH", one.Properties.SocketType);
+        Assert.Equal("PUSH", one.Properties["socket-type"]);
+        using var multipart = new MultipartMessage();
+        pull.ReceiveMultipart(multipart);
+        Assert.Equal("admin", multipart.Properties!.UserId);
+        Assert.Same(multipart.Properties, multipart[1].Properties);
+        using var buffer = pull.ReceiveBuffer();
+        Assert.Equal("admin", buffer.Properties!.UserId);
+        // One object per connection, shared by its messages.
+        Assert.Same(one.Properties, buffer.Properties);
+    }
+
     [Theory]
     [InlineData("pub-sub")]
     [InlineData("push-pull")]

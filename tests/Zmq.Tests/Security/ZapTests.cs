@@ -100,6 +100,115 @@ public sealed class ZapTests
     }
 
     [Fact]
+    public async Task TheUserIdAndMetadataOfTheHandlersYes_AreReadableOnEveryMessageFromThatPeer()
+    {
+        var context = new ZmqContext();
+        // ZMTP property form: name length, name, value length (4 bytes), value; all ASCII here.
+        const string metadata = "\u0006X-Role\u0000\u0000\u0000\u0003ops";
+        await using var handler = new Handler(context, r => ["1.0", r[1], "200", "OK", "alice", metadata]);
+        var (server, client) = PlainPair(context, "secret");
+        await using var s = server;
+        await using var c = client;
+        client.Connect(server.LastEndpoint!);
+        client.Send("first");
+        client.Send("second");
+
+        foreach (var expected in new[] { "first", "second" })
+        {
+            var m = server.Receive();
+            Assert.Equal(expected, m.ToString());
+            Assert.Equal("alice", m.Properties!.UserId);
+            Assert.Equal("ops", m.Properties["X-Role"]);
+            Assert.Equal("CLIENT", m.Properties.SocketType);
+            Assert.StartsWith("127.0.0.1:", m.Properties.PeerAddress, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task AYesWithMalformedMetadata_RefusesThePeer_SayingSo()
+    {
+        var context = new ZmqContext();
+        await using var handler = new Handler(context, r => ["1.0", r[1], "200", "OK", "alice", "\u0006X-Role\u0000\u0000\u0000\u0009ops"]);
+        var (server, client) = PlainPair(context, "secret");
+        await using var s = server;
+        await using var c = client;
+        var events = server.Monitor();
+        client.Connect(server.LastEndpoint!);
+        _ = client.TrySend("must not arrive");
+
+        Assert.Contains("metadata is malformed", (await events.NextAsync(SocketEventType.HandshakeFailed)).Reason, StringComparison.Ordinal);
+        Assert.False(server.TryReceive(out _, TimeSpan.FromMilliseconds(100)));
+    }
+
+    [Fact]
+    public async Task ANullSocketWithAZapDomain_HasEachPeerJudgedByAddress_AndARefusedOneDeliversNothing()
+    {
+        var context = new ZmqContext();
+        bool letIn = true;
+        await using var handler = new Handler(context, r => Volatile.Read(ref letIn) ? ["1.0", r[1], "200", "OK", "null-user", ""] : Reply(r, "400"));
+        await using var server = new ServerSocket(context) { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero, ZapDomain = "edge" };
+        server.Bind("tcp://127.0.0.1:*");
+        var events = server.Monitor();
+        await using (var first = new ClientSocket { Linger = TimeSpan.Zero })
+        {
+            first.Connect(server.LastEndpoint!);
+            first.Send("judged and in");
+            var m = server.Receive();
+            Assert.Equal("judged and in", m.ToString());
+            Assert.Equal("null-user", m.Properties!.UserId);
+        }
+        var request = handler.Requests.Single();
+        Assert.Equal("edge", request[2]);
+        Assert.StartsWith("127.0.0.1:", request[3], StringComparison.Ordinal);
+        // The mechanism, and no credentials after it.
+        Assert.Equal(["NULL"], request[5..]);
+
+        Volatile.Write(ref letIn, false);
+        await using var second = new ClientSocket { Linger = TimeSpan.Zero };
+        var secondEvents = second.Monitor();
+        second.Connect(server.LastEndpoint!);
+        _ = second.TrySend("must not arrive");
+        Assert.Contains("answered 400", (await events.NextAsync(SocketEventType.HandshakeFailed)).Reason, StringComparison.Ordinal);
+        Assert.Contains("400", (await secondEvents.NextAsync(SocketEventType.HandshakeFailed)).Reason, StringComparison.Ordinal);
+        Assert.False(server.TryReceive(out _, TimeSpan.FromMilliseconds(100)));
+    }
+
+    [Fact]
+    public async Task ANullSocketWithoutAZapDomain_AsksNobody_AsLibzmq()
+    {
+        var context = new ZmqContext();
+        await using var handler = new Handler(context, r => Reply(r, "400"));
+        await using var server = new ServerSocket(context) { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
+        server.Bind("tcp://127.0.0.1:*");
+        await using var client = new ClientSocket { Linger = TimeSpan.Zero };
+        client.Connect(server.LastEndpoint!);
+        client.Send("in unasked");
+        Assert.Equal("in unasked", server.ReceiveString());
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
+    public async Task TheAuthenticatorsAddressRules_JudgeTheNullPeersOfASocketWithAZapDomain()
+    {
+        var context = new ZmqContext { Authenticator = new ZmqAuthenticator().Deny(System.Net.IPAddress.Loopback) };
+        await using var guarded = new PullSocket(context) { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero, ZapDomain = "guarded" };
+        guarded.Bind("tcp://127.0.0.1:*");
+        await using var open = new PullSocket(context) { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
+        open.Bind("tcp://127.0.0.1:*");
+        var events = guarded.Monitor();
+        await using var refused = new PushSocket { Linger = TimeSpan.Zero };
+        refused.Connect(guarded.LastEndpoint!);
+        _ = refused.TrySend("must not arrive");
+        await using var welcome = new PushSocket { Linger = TimeSpan.Zero };
+        welcome.Connect(open.LastEndpoint!);
+
+        Assert.Contains("127.0.0.1 is denied", (await events.NextAsync(SocketEventType.HandshakeFailed)).Reason, StringComparison.Ordinal);
+        welcome.Send("to the open one");
+        Assert.Equal("to the open one", open.ReceiveString());
+        Assert.False(guarded.TryReceive(out _, TimeSpan.FromMilliseconds(100)));
+    }
+
+    [Fact]
     public async Task TheSocketsZapDomain_IsNamedInItsRequests_SoThatOneHandlerCanTellServersApart()
     {
         var context = new ZmqContext();

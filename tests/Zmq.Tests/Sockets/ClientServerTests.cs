@@ -513,6 +513,31 @@ public abstract class ClientServerTests : TransportTestBase
         await server.SendAsync(m.RoutingId, m.Data);
         Assert.Equal(payload, (await client.ReceiveAsync()).Buffer);
     }
+
+    [Fact]
+    public async Task AReceivedMessage_CarriesItsConnectionsHandshakeProperties_ExceptOverInproc()
+    {
+        await using var server = BoundServer();
+        await using var client = NewClient();
+        client.Connect(server.LastEndpoint!);
+        client.Send("hi");
+        var m = await server.ReceiveAsync();
+        server.Send(m.RoutingId, "back");
+        var back = await client.ReceiveAsync();
+        if (AnyEndpoint.StartsWith("inproc:", StringComparison.Ordinal))
+        {
+            // As libzmq: an inproc pipe has no handshake, so nothing to tell.
+            Assert.Null(m.Properties);
+            Assert.Null(back.Properties);
+            return;
+        }
+        Assert.Equal("CLIENT", m.Properties!.SocketType);
+        Assert.Equal("SERVER", back.Properties!.SocketType);
+        Assert.Equal(server.GetPeer(m.RoutingId)!.PeerAddress, m.Properties.PeerAddress);
+        // Nothing authenticated the peer (the NULL mechanism): no user id.
+        Assert.Null(m.Properties.UserId);
+        Assert.False(m.Properties.ContainsKey(MessageProperties.UserIdName));
+    }
 }
 
 public sealed class ClientServerOverTcp : ClientServerTests

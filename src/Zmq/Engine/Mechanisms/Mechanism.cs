@@ -62,8 +62,16 @@ internal abstract class Mechanism
             RefusalCode = v.StatusCode;
             return false;
         }
+        UserId = v.UserId;
+        GrantedProperties = v.Metadata;
         return true;
     }
+
+    /// <summary>The id the authenticator or ZAP handler gave the peer it let in (ZAP "User-Id").</summary>
+    public string? UserId { get; private set; }
+
+    /// <summary>The metadata the ZAP handler returned with its yes, added to the peer's properties.</summary>
+    public IReadOnlyDictionary<string, byte[]>? GrantedProperties { get; private set; }
 
     /// <summary>Why the handshake failed, once <see cref="Status"/> is <see cref="MechanismStatus.Error"/>.</summary>
     public string? ErrorReason { get; protected set; }

@@ -205,10 +205,15 @@ internal sealed class PlainServerMechanism(string socketType, byte[]? identity, 
 /// <summary>What a PLAIN client presented, and from where.</summary>
 internal readonly record struct PlainCredentials(string Address, string UserName, string Password);
 
-/// <summary>An authenticator's decision: null <see cref="Refusal"/> lets the peer in; else why not,
-/// and the ZAP status code its ERROR carries (400 denied, 300 try later, 500 failed).</summary>
+/// <summary>An authenticator's decision: null <see cref="Refusal"/> lets the peer in (with the user
+/// id and metadata its messages will carry); else why not, and the ZAP status code its ERROR carries
+/// (400 denied, 300 try later, 500 failed).</summary>
 internal readonly record struct AuthVerdict(string? Refusal, string StatusCode = "400")
 {
+    public string? UserId { get; init; }
+
+    public IReadOnlyDictionary<string, byte[]>? Metadata { get; init; }
+
     public static readonly AuthVerdict Accept = new(null);
 
     public static Task<AuthVerdict> Of(string? refusal) => Task.FromResult(new AuthVerdict(refusal));
