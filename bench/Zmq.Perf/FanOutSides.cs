@@ -40,9 +40,7 @@ internal static class FanOutSides
     public static SideResult Subscribe(IReadOnlyList<IBenchSocket> sockets, int size, Settings settings)
     {
         int n = sockets.Count;
-        var counts = new long[n];
-        var lastData = new long[n];
-        var bad = new long[n];
+        var tallies = new Tally[n];
         var errors = new Exception?[n];
         using var done = new CountdownEvent(n);
         for (int i = 0; i < n; i++)
@@ -55,9 +53,10 @@ internal static class FanOutSides
                     int length;
                     while ((length = sockets[index].Receive()) > 0)
                     {
-                        bad[index] += length != size ? 1 : 0;
-                        lastData[index] = Stopwatch.GetTimestamp();
-                        Volatile.Write(ref counts[index], counts[index] + 1);
+                        ref var tally = ref tallies[index];
+                        tally.Bad += length != size ? 1 : 0;
+                        tally.LastData = Stopwatch.GetTimestamp();
+                        Volatile.Write(ref tally.Count, tally.Count + 1);
                     }
                 }
                 catch (Exception e) when (e is TimeoutException or InvalidOperationException or ObjectDisposedException)
@@ -74,32 +73,47 @@ internal static class FanOutSides
 
         // The window opens a warm-up after the last subscriber got its first message.
         long giveUp = Stopwatch.GetTimestamp() + Ticks(StartUp + BenchSocketDefaults.Stall);
-        while (!done.IsSet && Enumerable.Range(0, n).Any(i => Volatile.Read(ref counts[i]) == 0) && Stopwatch.GetTimestamp() < giveUp)
+        while (!done.IsSet && Enumerable.Range(0, n).Any(i => Volatile.Read(ref tallies[i].Count) == 0) && Stopwatch.GetTimestamp() < giveUp)
         {
             Thread.Sleep(1);
         }
         done.Wait(settings.Warmup);
-        var start = Snapshot.Take(Enumerable.Range(0, n).Sum(i => Volatile.Read(ref counts[i])));
+        var start = Snapshot.Take(Enumerable.Range(0, n).Sum(i => Volatile.Read(ref tallies[i].Count)));
         done.Wait();
         var error = errors.FirstOrDefault(e => e is not null);
         if (error is not null)
         {
             throw new InvalidOperationException($"a subscriber failed: {error.Message}", error);
         }
-        int starved = Array.IndexOf(counts, 0L);
+        int starved = Array.FindIndex(tallies, t => t.Count == 0);
         if (starved >= 0)
         {
             throw new InvalidOperationException($"subscriber {starved} received no message: its subscription never reached the publisher");
         }
-        var end = Snapshot.Take(counts.Sum());
+        var end = Snapshot.Take(tallies.Sum(t => t.Count));
         // The clock stops at the last data message, not at the end marker that came after a pause.
-        long last = lastData.Max();
+        long last = tallies.Max(t => t.LastData);
         if (last <= start.Ticks)
         {
             throw new InvalidOperationException("the publisher stopped before the measured window opened: lengthen the run");
         }
         end = end with { Ticks = last };
-        return Snapshot.Between("subscribers", start, end, bad.Sum());
+        return Snapshot.Between("subscribers", start, end, tallies.Sum(t => t.Bad));
+    }
+
+    /// <summary>One subscriber thread's counters, a cache line apart from the next one's: written
+    /// per message by ten threads, packed counters would cost every library the same false sharing.</summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 128)]
+    private struct Tally
+    {
+        [System.Runtime.InteropServices.FieldOffset(0)]
+        public long Count;
+
+        [System.Runtime.InteropServices.FieldOffset(8)]
+        public long LastData;
+
+        [System.Runtime.InteropServices.FieldOffset(16)]
+        public long Bad;
     }
 
     private static long Ticks(TimeSpan t) => (long)(t.TotalSeconds * Stopwatch.Frequency);

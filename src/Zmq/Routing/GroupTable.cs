@@ -18,6 +18,7 @@ internal sealed class GroupTable
 
     public bool Join(ReadOnlySpan<byte> group, Pipe pipe)
     {
+        _lastGroupLength = -1;
         string key = Key(group);
         if (!_members.TryGetValue(key, out var pipes))
         {
@@ -28,6 +29,7 @@ internal sealed class GroupTable
 
     public bool Leave(ReadOnlySpan<byte> group, Pipe pipe)
     {
+        _lastGroupLength = -1;
         string key = Key(group);
         if (!_members.TryGetValue(key, out var pipes) || !pipes.Remove(pipe))
         {
@@ -43,6 +45,7 @@ internal sealed class GroupTable
     /// <summary>Forgets every group of a pipe that left.</summary>
     public void RemoveAll(Pipe pipe)
     {
+        _lastGroupLength = -1;
         foreach (var (key, pipes) in _members.ToList())
         {
             if (pipes.Remove(pipe) && pipes.Count == 0)
@@ -54,9 +57,28 @@ internal sealed class GroupTable
 
     private static readonly HashSet<Pipe> None = [];
 
+    /// <summary>The group looked up last and its members, until the next change: a RADIO mostly
+    /// sends to one group at a stretch, and a byte comparison is cheaper than the lookup.</summary>
+    private readonly byte[] _lastGroupBytes = new byte[MaxGroupLength];
+    private int _lastGroupLength = -1;
+    private HashSet<Pipe> _lastMembers = None;
+
     /// <summary>The pipes that joined <paramref name="group"/> (empty when none); read before the next change.</summary>
-    public HashSet<Pipe> Members(ReadOnlySpan<byte> group) =>
-        _members.GetAlternateLookup<ReadOnlySpan<char>>() is var lookup && TryMembers(group, lookup, out var pipes) ? pipes : None;
+    public HashSet<Pipe> Members(ReadOnlySpan<byte> group)
+    {
+        if (group.Length == _lastGroupLength && group.SequenceEqual(_lastGroupBytes.AsSpan(0, _lastGroupLength)))
+        {
+            return _lastMembers;
+        }
+        var members = _members.GetAlternateLookup<ReadOnlySpan<char>>() is var lookup && TryMembers(group, lookup, out var pipes) ? pipes : None;
+        if (group.Length <= MaxGroupLength)
+        {
+            group.CopyTo(_lastGroupBytes);
+            _lastGroupLength = group.Length;
+            _lastMembers = members;
+        }
+        return members;
+    }
 
     private static bool TryMembers(ReadOnlySpan<byte> group, Dictionary<string, HashSet<Pipe>>.AlternateLookup<ReadOnlySpan<char>> lookup, out HashSet<Pipe> pipes)
     {

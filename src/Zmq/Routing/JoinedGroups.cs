@@ -110,14 +110,28 @@ internal sealed class JoinedGroups : IPeerInterest
         return bytes;
     }
 
+    /// <summary>The group found last: traffic runs in long stretches of one group, and each message
+    /// is looked up twice (filter, then number), so a byte comparison mostly replaces the lookup.
+    /// A group is never removed from the table, so the one kept stays valid.</summary>
+    private Group? _last;
+
     private Group? Find(ReadOnlySpan<byte> group)
     {
+        if (_last is { } last && group.SequenceEqual(last.Bytes))
+        {
+            return last;
+        }
         if (group.Length > SocketTypes.MaxGroupLength)
         {
             return null;
         }
         Span<char> chars = stackalloc char[SocketTypes.MaxGroupLength];
         int n = Encoding.Latin1.GetChars(group, chars);
-        return _groups.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars[..n], out var found) ? found : null;
+        if (!_groups.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars[..n], out var found))
+        {
+            return null;
+        }
+        _last = found;
+        return found;
     }
 }

@@ -309,6 +309,25 @@ public sealed class RoutingTablesTests
     }
 
     [Fact]
+    public void GroupTable_AnswersEachLookupAsOfTheLastChange_ThoughItKeepsTheLastGroupsMembers()
+    {
+        var groups = new GroupTable();
+        var a = NewPipe();
+        var b = NewPipe();
+        Assert.Empty(groups.Members("weather"u8));
+        groups.Join("weather"u8, a);
+        Assert.Equal([a], groups.Members("weather"u8));
+        Assert.Equal([a], groups.Members("weather"u8));
+        groups.Leave("weather"u8, a);
+        Assert.Empty(groups.Members("weather"u8));
+        groups.Join("weather"u8, b);
+        Assert.Equal([b], groups.Members("weather"u8));
+        Assert.Empty(groups.Members("weathe"u8));
+        groups.RemoveAll(b);
+        Assert.Empty(groups.Members("weather"u8));
+    }
+
+    [Fact]
     public void SubscriberTable_AppliesSubscriptionMessagesInOrder_AndIgnoresPipesItNoLongerRoutesTo()
     {
         var table = new SubscriberTable();
