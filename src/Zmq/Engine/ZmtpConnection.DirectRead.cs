@@ -13,8 +13,9 @@ namespace Zmq.Engine;
 // as before. A consumer that stops receiving for a while (ConsumerStall) has reading taken back, so
 // that pings, the peer's end and its messages up to the high-water mark are still read while the
 // application is away. Only for sockets whose receive goes through the fair queue
-// (every socket type that receives: SocketTypes), and only while frames are on the wire as sent
-// (a mechanism that transforms them keeps that work on the read loop).
+// (every socket type that receives: SocketTypes). A mechanism that transforms frames (CURVE) has
+// them opened by the consumer too: the read owner is the only thread that decodes, so the mechanism's
+// nonce state still has one user at a time, and the opening is work the consumer would wait for.
 internal sealed partial class ZmtpConnection
 {
     private const int LoopReads = 0;

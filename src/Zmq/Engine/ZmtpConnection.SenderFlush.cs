@@ -34,8 +34,10 @@ internal sealed partial class ZmtpConnection
     /// writing. True when messages left the queue, so that there is room again.</summary>
     public bool FlushForSender(Pipe pipe)
     {
-        // A mechanism that transforms frames encodes them on the write loop only.
-        if (_closing || !_framesUnchanged || !_control.IsEmpty || !TryTakeWriting())
+        // A mechanism that transforms frames (CURVE) encodes here too: the token makes this thread the
+        // only one using it, and its boxes cost more than a wake-up, so the sender that would wait
+        // for the loop does the work instead.
+        if (_closing || !_control.IsEmpty || !TryTakeWriting())
         {
             return false;
         }
@@ -55,7 +57,9 @@ internal sealed partial class ZmtpConnection
             {
                 int pos = 0;
                 bool wrote = false;
-                var batch = EncodeQueued(pipe.Outbound, tx, ref pos, ref wrote, ref encoded, out _, takeLarge: false);
+                var batch = _framesUnchanged
+                    ? EncodeQueued(pipe.Outbound, tx, ref pos, ref wrote, ref encoded, out _, takeLarge: false)
+                    : EncodeThroughMechanism(pipe, tx, ref pos, ref wrote, ref encoded, out _, takeLarge: false);
                 int sent = pos == 0 ? 0 : SendNow(tx.AsSpan(0, pos));
                 if (sent < pos)
                 {

@@ -208,15 +208,20 @@ internal sealed partial class ZmtpConnection
     /// <summary>A mechanism that transforms frames (CURVE): encodes queued messages through it
     /// straight into <paramref name="tx"/>, until the queue is empty, the next does not fit
     /// (<see cref="Batch.Full"/>: it stays queued) or the next is larger than <paramref name="tx"/>
-    /// (<see cref="Batch.Large"/>: encoded on its own into <paramref name="alone"/>). Synchronous,
-    /// so that no queue slot is held across an await.</summary>
-    private Batch EncodeThroughMechanism(Pipe pipe, byte[] tx, ref int pos, ref bool wrote, ref int encoded, out byte[]? alone)
+    /// (<see cref="Batch.Large"/>: encoded on its own into <paramref name="alone"/>, or, unless
+    /// <paramref name="takeLarge"/>, left queued). Synchronous, so that no queue slot is held across
+    /// an await.</summary>
+    private Batch EncodeThroughMechanism(Pipe pipe, byte[] tx, ref int pos, ref bool wrote, ref int encoded, out byte[]? alone, bool takeLarge = true)
     {
         alone = null;
         while (pipe.Outbound.HasMessage)
         {
             ref var msg = ref pipe.Outbound.Head();
             int size = _mechanism.EncodedSize(msg.Length);
+            if (!takeLarge && (size < 0 || size > tx.Length))
+            {
+                return Batch.Large;
+            }
             if (size < 0)
             {
                 // Not known ahead: encoded on its own, then copied into the batch if it fits there.

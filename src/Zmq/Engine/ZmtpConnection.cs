@@ -266,7 +266,7 @@ internal sealed partial class ZmtpConnection : IEngine
                             // Conflate: the stale messages went, the newest are read on.
                             continue;
                         }
-                        if (_readsWhenEmpty && _framesUnchanged && !_consumerStalled)
+                        if (_readsWhenEmpty && !_consumerStalled)
                         {
                             await HandOverReadingAsync(pipe).ConfigureAwait(false);
                         }

@@ -41,6 +41,35 @@ public abstract class CurveTests : TransportTestBase
     }
 
     [Fact]
+    public async Task AStreamPastBothHighWaterMarks_ArrivesWholeAndInOrder_WhicheverThreadBoxesAndOpensIt()
+    {
+        // Small queues on both sides: the sender then boxes queued messages itself when the write
+        // loop lags, and the receiver opens them itself once the read loop hands reading over.
+        await using var pull = new PullSocket { ReceiveTimeout = Timeout, Linger = TimeSpan.Zero, ReceiveHighWatermark = 16, CurveServer = true, CurveCertificate = ServerKeys };
+        pull.Bind(AnyEndpoint);
+        await using var push = new PushSocket { SendTimeout = Timeout, Linger = TimeSpan.Zero, SendHighWatermark = 16, CurveServerKey = ServerKeys.PublicKey };
+        push.Connect(pull.LastEndpoint!);
+        const int count = 20_000;
+        var sending = Task.Run(() =>
+        {
+            Span<byte> body = stackalloc byte[sizeof(int) + 60];
+            for (int i = 0; i < count; i++)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(body, i);
+                push.Send(body[..(sizeof(int) + (i % 61))]);
+            }
+        });
+        var buffer = new byte[128];
+        for (int i = 0; i < count; i++)
+        {
+            var got = pull.Receive(buffer);
+            Assert.Equal(sizeof(int) + (i % 61), got.Length);
+            Assert.Equal(i, System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(buffer));
+        }
+        await sending.WaitAsync(Timeout);
+    }
+
+    [Fact]
     public async Task PubSub_OverCurve_SubscriptionsAndMultipartCrossEncrypted()
     {
         await using var pub = new PublisherSocket { Linger = TimeSpan.Zero, CurveServer = true, CurveCertificate = ServerKeys };
