@@ -74,6 +74,70 @@ internal static class Sodium
         box.Length >= MacBytes
         && crypto_box_open_easy_afternm(ref MemoryMarshal.GetReference(message), ref MemoryMarshal.GetReference(box), (ulong)box.Length, ref MemoryMarshal.GetReference(nonce), ref MemoryMarshal.GetReference(sharedKey)) == 0;
 
+    /// <summary>
+    /// The XSalsa20 subkey of a shared key and the first 16 bytes of a nonce (crypto_core_hsalsa20):
+    /// the first step of every box. CurveZMQ's MESSAGE nonces share those 16 bytes (the direction's
+    /// prefix) for a whole connection, so the step is taken once per direction, not once per message.
+    /// </summary>
+    public static void Subkey(Span<byte> subkey, ReadOnlySpan<byte> sharedKey, ReadOnlySpan<byte> noncePrefix16)
+    {
+        EnsureLoaded();
+        Check(crypto_core_hsalsa20(ref MemoryMarshal.GetReference(subkey), ref MemoryMarshal.GetReference(noncePrefix16), ref MemoryMarshal.GetReference(sharedKey), IntPtr.Zero), "crypto_core_hsalsa20");
+    }
+
+    /// <summary>
+    /// <see cref="Box"/> for a nonce whose first 16 bytes gave <paramref name="subkey"/>
+    /// (<see cref="Subkey"/>), and whose last 8 are <paramref name="nonce8"/>: the same bytes as
+    /// crypto_box_easy_afternm, made from the steps libsodium's crypto_secretbox takes after the
+    /// subkey (Salsa20 from block 0, whose first 32 bytes key Poly1305 over the ciphertext).
+    /// <paramref name="box"/> is the tag then the ciphertext; the plaintext may already sit where
+    /// the ciphertext goes.
+    /// </summary>
+    public static void BoxWithSubkey(Span<byte> box, ReadOnlySpan<byte> message, ReadOnlySpan<byte> nonce8, ReadOnlySpan<byte> subkey)
+    {
+        var cipher = box[MacBytes..];
+        Span<byte> block0 = stackalloc byte[64];
+        int head = Math.Min(message.Length, 32);
+        block0[..32].Clear();
+        message[..head].CopyTo(block0[32..]);
+        Check(crypto_stream_salsa20_xor_ic(ref MemoryMarshal.GetReference(block0), ref MemoryMarshal.GetReference(block0), (ulong)(32 + head), ref MemoryMarshal.GetReference(nonce8), 0, ref MemoryMarshal.GetReference(subkey)), "crypto_stream_salsa20_xor_ic");
+        if (message.Length > head)
+        {
+            Check(crypto_stream_salsa20_xor_ic(ref MemoryMarshal.GetReference(cipher[head..]), ref MemoryMarshal.GetReference(message[head..]), (ulong)(message.Length - head), ref MemoryMarshal.GetReference(nonce8), 1, ref MemoryMarshal.GetReference(subkey)), "crypto_stream_salsa20_xor_ic");
+        }
+        block0.Slice(32, head).CopyTo(cipher);
+        Check(crypto_onetimeauth_poly1305(ref MemoryMarshal.GetReference(box), ref MemoryMarshal.GetReference(cipher), (ulong)message.Length, ref MemoryMarshal.GetReference(block0)), "crypto_onetimeauth_poly1305");
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(block0);
+    }
+
+    /// <summary><see cref="Open"/> for a box made by <see cref="BoxWithSubkey"/> (or any box of that
+    /// nonce): the tag is checked before anything is decrypted; false when it does not match. The
+    /// plaintext may go where the ciphertext is.</summary>
+    public static bool OpenWithSubkey(Span<byte> message, ReadOnlySpan<byte> box, ReadOnlySpan<byte> nonce8, ReadOnlySpan<byte> subkey)
+    {
+        if (box.Length < MacBytes)
+        {
+            return false;
+        }
+        var cipher = box[MacBytes..];
+        Span<byte> block0 = stackalloc byte[64];
+        int head = Math.Min(cipher.Length, 32);
+        block0[..32].Clear();
+        cipher[..head].CopyTo(block0[32..]);
+        Check(crypto_stream_salsa20_xor_ic(ref MemoryMarshal.GetReference(block0), ref MemoryMarshal.GetReference(block0), (ulong)(32 + head), ref MemoryMarshal.GetReference(nonce8), 0, ref MemoryMarshal.GetReference(subkey)), "crypto_stream_salsa20_xor_ic");
+        bool genuine = crypto_onetimeauth_poly1305_verify(ref MemoryMarshal.GetReference(box), ref MemoryMarshal.GetReference(cipher), (ulong)cipher.Length, ref MemoryMarshal.GetReference(block0)) == 0;
+        if (genuine)
+        {
+            if (cipher.Length > head)
+            {
+                Check(crypto_stream_salsa20_xor_ic(ref MemoryMarshal.GetReference(message[head..]), ref MemoryMarshal.GetReference(cipher[head..]), (ulong)(cipher.Length - head), ref MemoryMarshal.GetReference(nonce8), 1, ref MemoryMarshal.GetReference(subkey)), "crypto_stream_salsa20_xor_ic");
+            }
+            block0.Slice(32, head).CopyTo(message);
+        }
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(block0);
+        return genuine;
+    }
+
     /// <summary>crypto_secretbox: a box under one symmetric key (CurveZMQ's cookie).</summary>
     public static void SecretBox(Span<byte> box, ReadOnlySpan<byte> message, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> key)
     {
@@ -113,6 +177,22 @@ internal static class Sodium
 
     [DllImport(Lib)]
     private static extern int crypto_box_open_easy_afternm(ref byte m, ref byte c, ulong clen, ref byte n, ref byte k);
+
+    [DllImport(Lib)]
+    private static extern int crypto_core_hsalsa20(ref byte output, ref byte input, ref byte key, IntPtr constant);
+
+    // Short calls that never block or call back: no GC transition needed.
+    [DllImport(Lib)]
+    [System.Runtime.InteropServices.SuppressGCTransition]
+    private static extern int crypto_stream_salsa20_xor_ic(ref byte c, ref byte m, ulong mlen, ref byte n, ulong ic, ref byte k);
+
+    [DllImport(Lib)]
+    [System.Runtime.InteropServices.SuppressGCTransition]
+    private static extern int crypto_onetimeauth_poly1305(ref byte output, ref byte input, ulong inlen, ref byte k);
+
+    [DllImport(Lib)]
+    [System.Runtime.InteropServices.SuppressGCTransition]
+    private static extern int crypto_onetimeauth_poly1305_verify(ref byte h, ref byte input, ulong inlen, ref byte k);
 
     [DllImport(Lib)]
     private static extern int crypto_secretbox_easy(ref byte c, ref byte m, ulong mlen, ref byte n, ref byte k);

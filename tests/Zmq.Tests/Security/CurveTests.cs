@@ -1,5 +1,6 @@
 using Zmq.Engine.Mechanisms;
 using Zmq.Protocol;
+using Zmq.Security;
 using Zmq.Tests.Sockets;
 using Zmq.Tests.Support;
 
@@ -210,6 +211,50 @@ public class CurveMechanismTests
         ReadOnlySpan<byte> input = wire;
         Assert.True(decoder.TryDecode(ref input, out var frame));
         return frame;
+    }
+
+    [Fact]
+    public void ABoxMadeWithThePrefixsSubkey_IsByteForByteLibsodiumsBox_AndOpensEitherWay()
+    {
+        var key = new byte[Sodium.KeyBytes];
+        Sodium.RandomBytes(key);
+        var prefix = "CurveZMQMESSAGEC"u8;
+        var subkey = new byte[Sodium.KeyBytes];
+        Sodium.Subkey(subkey, key, prefix);
+        foreach (int size in new[] { 0, 1, 31, 32, 33, 63, 64, 65, 100, 1000 })
+        {
+            var message = new byte[size];
+            Random.Shared.NextBytes(message);
+            var nonce8 = new byte[8];
+            Random.Shared.NextBytes(nonce8);
+            byte[] nonce = [.. prefix, .. nonce8];
+            var expected = new byte[size + Sodium.MacBytes];
+            Sodium.Box(expected, message, nonce, key);
+
+            var box = new byte[size + Sodium.MacBytes];
+            Sodium.BoxWithSubkey(box, message, nonce8, subkey);
+            Assert.Equal(expected, box);
+            // In place, as the write loop boxes: the plaintext already where the ciphertext goes.
+            var inPlace = new byte[size + Sodium.MacBytes];
+            message.CopyTo(inPlace, Sodium.MacBytes);
+            Sodium.BoxWithSubkey(inPlace, inPlace.AsSpan(Sodium.MacBytes), nonce8, subkey);
+            Assert.Equal(expected, inPlace);
+
+            var opened = new byte[size];
+            Assert.True(Sodium.OpenWithSubkey(opened, expected, nonce8, subkey));
+            Assert.Equal(message, opened);
+            // In place, as the read loop opens.
+            Assert.True(Sodium.OpenWithSubkey(inPlace.AsSpan(Sodium.MacBytes), inPlace, nonce8, subkey));
+            Assert.Equal(message, inPlace.AsSpan(Sodium.MacBytes).ToArray());
+
+            var tampered = (byte[])expected.Clone();
+            tampered[Random.Shared.Next(tampered.Length)] ^= 0x40;
+            var untouched = new byte[size];
+            Assert.False(Sodium.OpenWithSubkey(untouched, tampered, nonce8, subkey));
+            Assert.All(untouched, b => Assert.Equal(0, b));
+            nonce8[7] ^= 1;
+            Assert.False(Sodium.OpenWithSubkey(new byte[size], expected, nonce8, subkey));
+        }
     }
 
     [Fact]

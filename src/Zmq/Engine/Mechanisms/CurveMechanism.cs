@@ -158,10 +158,20 @@ internal abstract class CurveMechanism(string socketType, byte[]? identity, bool
         var plain = box[Sodium.MacBytes..];
         plain[0] = (byte)(((flags & FrameFlags.More) != 0 ? 1 : 0) | ((flags & FrameFlags.Command) != 0 ? 2 : 0));
         body.CopyTo(plain[1..]);
-        Span<byte> nonce24 = stackalloc byte[Sodium.NonceBytes];
-        SendPrefix.CopyTo(nonce24);
-        BinaryPrimitives.WriteUInt64BigEndian(nonce24[16..], nonce);
-        Sodium.Box(box, plain, nonce24, SessionKey);
+        // The short nonce just written is the box nonce's last 8 bytes; the prefix is in the subkey.
+        Sodium.BoxWithSubkey(box, plain, destination.Slice(p - 8, 8), _sendSubkey ??= Subkey(SendPrefix));
+    }
+
+    /// <summary>The XSalsa20 subkeys of this connection's MESSAGE nonces, one per direction (see
+    /// <see cref="Sodium.Subkey"/>), made at the first MESSAGE each way.</summary>
+    private byte[]? _sendSubkey;
+    private byte[]? _receiveSubkey;
+
+    private byte[] Subkey(ReadOnlySpan<byte> prefix)
+    {
+        var subkey = new byte[Sodium.KeyBytes];
+        Sodium.Subkey(subkey, SessionKey, prefix);
+        return subkey;
     }
 
     public override Frame Decode(in Frame frame)
@@ -186,10 +196,7 @@ internal abstract class CurveMechanism(string socketType, byte[]? identity, bool
         int boxStart = MessageName.Length + 8;
         int boxLength = body.Length - boxStart;
         var array = frame.Body;
-        Span<byte> nonce24 = stackalloc byte[Sodium.NonceBytes];
-        ReceivePrefix.CopyTo(nonce24);
-        BinaryPrimitives.WriteUInt64BigEndian(nonce24[16..], nonce);
-        if (!Sodium.Open(array.AsSpan(boxStart + Sodium.MacBytes, boxLength - Sodium.MacBytes), array.AsSpan(boxStart, boxLength), nonce24, SessionKey))
+        if (!Sodium.OpenWithSubkey(array.AsSpan(boxStart + Sodium.MacBytes, boxLength - Sodium.MacBytes), array.AsSpan(boxStart, boxLength), array.AsSpan(MessageName.Length, 8), _receiveSubkey ??= Subkey(ReceivePrefix)))
         {
             throw new ProtocolException("a CURVE MESSAGE does not open: tampered with, or not from this peer");
         }
