@@ -25,9 +25,11 @@ internal static class Report
         foreach (var r in results)
         {
             // Like with like where the other library has the type in the row (PUSH/PULL, REQ/REP,
-            // DEALER/ROUTER); else its fastest (libzmq) or its CLIENT/SERVER (NetMQ).
+            // DEALER/ROUTER); else libzmq's PUSH/PULL (REQ/REP for latency), never a faster row of
+            // another type that happens to share the workload, or NetMQ's CLIENT/SERVER.
             var pattern = r.Workload.Variant.Pattern;
             var lib = Find(results, r.Workload.Group, v => v.Library == Library.LibZmq && v.Pattern == pattern)
+                ?? Find(results, r.Workload.Group, v => v.Library == Library.LibZmq && v.Pattern is Pattern.PushPull or Pattern.ReqRep)
                 ?? Find(results, r.Workload.Group, v => v.Library == Library.LibZmq);
             bool fromTcp = r.Workload.Transport == "ipc";
             string netGroup = (fromTcp ? r.Workload with { Transport = "tcp" } : r.Workload).Group;

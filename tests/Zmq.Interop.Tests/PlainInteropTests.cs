@@ -54,7 +54,7 @@ public class PlainInteropTests
     [Theory]
     [InlineData("tcp")]
     [InlineData("ipc")]
-    public async Task ALibzmqPlainClient_IsLetInByOurPlainServer_AndMessagesFlowBothWays(string transport)
+    public async Task ALibzmqPlainClient_IsLetInByOurPlainServer_UnderItsUserId_AndMessagesFlowBothWays(string transport)
     {
         var context = new ZmqContext { Authenticator = new ZmqAuthenticator().AllowPlainUser("admin", "secret") };
         await using var server = new ServerSocket(context) { ReceiveTimeout = Ours.Wait, SendTimeout = Ours.Wait, Linger = TimeSpan.Zero, PlainServer = true };
@@ -65,6 +65,9 @@ public class PlainInteropTests
         await peer.SendAsync(Encoding.UTF8.GetBytes("hello"));
         var m = await Ours.ReceiveAsync(server, "libzmq's message", peer);
         Assert.Equal("hello", m.ToString());
+        // What libzmq announced, and whom the authenticator let in.
+        Assert.Equal("CLIENT", m.Properties!.SocketType);
+        Assert.Equal("admin", m.Properties.UserId);
         server.Send(m.RoutingId, "welcome");
         var (_, body) = await peer.ReceiveAsync("our reply");
         Assert.Equal("welcome", Encoding.UTF8.GetString(body));
