@@ -144,6 +144,10 @@ internal sealed partial class ZmtpConnection : IEngine
 
         // Before Attach publishes this connection to sending and receiving threads.
         _framesUnchanged = _mechanism.LeavesFramesUnchanged;
+        if (!_framesUnchanged && _mechanism.Overhead >= 0)
+        {
+            _decoder.SmallBodyScratch = new byte[Msg.InlineCapacity + _mechanism.Overhead];
+        }
         var pipe = _host.Attach(this, _pipe, PeerSocketType ?? "");
         if (pipe == null)
         {
@@ -394,10 +398,30 @@ internal sealed partial class ZmtpConnection : IEngine
     {
         if (!_framesUnchanged)
         {
-            DeliverDecoded(pipe, _mechanism.Decode(wire));
+            DeliverOpened(pipe, _mechanism.Decode(wire));
             return;
         }
         DeliverDecoded(pipe, wire);
+    }
+
+    /// <summary>A frame the mechanism opened in its own array. One small enough to have been read into
+    /// the decoder's scratch array (FrameDecoder.SmallBodyScratch) holds a payload that fits its queue
+    /// slot: it is copied there, so the scratch serves the next frame and no array is made per message.</summary>
+    private void DeliverOpened(Pipe pipe, in Frame opened)
+    {
+        if (!ReferenceEquals(opened.Body, _decoder.SmallBodyScratch))
+        {
+            DeliverDecoded(pipe, opened);
+        }
+        else if (!opened.IsCommand)
+        {
+            DeliverMessage(pipe, Msg.CopyOf(opened.Body.AsSpan(0, opened.Length), opened.More));
+        }
+        else
+        {
+            // A command may be kept beyond this call: it gets an array of its own.
+            DeliverDecoded(pipe, new Frame(opened.Flags, opened.Body.AsSpan(0, opened.Length).ToArray(), opened.Length, pooled: false));
+        }
     }
 
     private void DeliverDecoded(Pipe pipe, in Frame frame)

@@ -195,8 +195,18 @@ internal sealed class FrameDecoder(long maxMessageSize, int maxCommandSize = Fra
         return false;
     }
 
+    /// <summary>Where set, a data frame of at most its length is read into it rather than into an
+    /// array of its own: for a mechanism's frames (CURVE), opened in place and copied out before the
+    /// next frame is decoded.</summary>
+    public byte[]? SmallBodyScratch { get; set; }
+
     private byte[] NewBody(byte flags, long size, out bool pooled)
     {
+        if (SmallBodyScratch is { } scratch && size > 0 && size <= scratch.Length && (flags & FrameFlags.Command) == 0)
+        {
+            pooled = false;
+            return scratch;
+        }
         pooled = PooledBodies && (flags & FrameFlags.Command) == 0 && size > Msg.InlineCapacity && size <= BufferPool.LargeLimit;
         return size == 0 ? [] : pooled ? BufferPool.Rent((int)size) : GC.AllocateUninitializedArray<byte>((int)size);
     }

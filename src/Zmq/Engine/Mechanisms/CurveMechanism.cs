@@ -132,7 +132,10 @@ internal abstract class CurveMechanism(string socketType, byte[]? identity, bool
         PeerProperties = Commands.TryParseProperties(data, out string? error) ?? throw new ProtocolException(error!);
     }
 
-    public override int EncodedSize(int bodyLength) => FrameWriter.FrameSize(MessageName.Length + 8 + Sodium.MacBytes + 1 + bodyLength);
+    public override int EncodedSize(int bodyLength) => FrameWriter.FrameSize(Overhead + bodyLength);
+
+    /// <summary>The MESSAGE name, the short nonce, the box's tag and the flags byte.</summary>
+    public override int Overhead => MessageName.Length + 8 + Sodium.MacBytes + 1;
 
     public override byte[] Encode(byte flags, ReadOnlySpan<byte> body)
     {

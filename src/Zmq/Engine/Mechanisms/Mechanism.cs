@@ -111,6 +111,11 @@ internal abstract class Mechanism
     /// default) when it is not known ahead, and the write loop copies what <see cref="Encode"/> made.</summary>
     public virtual int EncodedSize(int bodyLength) => -1;
 
+    /// <summary>How many bytes a transformed frame's body has beyond the frame it carries, where that
+    /// is fixed (-1, this default, where it is not): what the decoder's scratch for small frames must
+    /// hold beyond a queue slot's inline payload.</summary>
+    public virtual int Overhead => -1;
+
     /// <summary><see cref="Encode"/> into <paramref name="destination"/>, exactly
     /// <see cref="EncodedSize"/> bytes; only called where that is known.</summary>
     public virtual void EncodeInto(Span<byte> destination, byte flags, ReadOnlySpan<byte> body) => Encode(flags, body).CopyTo(destination);
