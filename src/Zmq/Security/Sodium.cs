@@ -97,14 +97,8 @@ internal static class Sodium
     {
         var cipher = box[MacBytes..];
         Span<byte> block0 = stackalloc byte[64];
-        int head = Math.Min(message.Length, 32);
-        block0[..32].Clear();
-        message[..head].CopyTo(block0[32..]);
-        Check(crypto_stream_salsa20_xor_ic(ref MemoryMarshal.GetReference(block0), ref MemoryMarshal.GetReference(block0), (ulong)(32 + head), ref MemoryMarshal.GetReference(nonce8), 0, ref MemoryMarshal.GetReference(subkey)), "crypto_stream_salsa20_xor_ic");
-        if (message.Length > head)
-        {
-            Check(crypto_stream_salsa20_xor_ic(ref MemoryMarshal.GetReference(cipher[head..]), ref MemoryMarshal.GetReference(message[head..]), (ulong)(message.Length - head), ref MemoryMarshal.GetReference(nonce8), 1, ref MemoryMarshal.GetReference(subkey)), "crypto_stream_salsa20_xor_ic");
-        }
+        int head = FirstBlock(block0, message, nonce8, subkey);
+        FromBlockOne(cipher[head..], message[head..], nonce8, subkey);
         block0.Slice(32, head).CopyTo(cipher);
         Check(crypto_onetimeauth_poly1305(ref MemoryMarshal.GetReference(box), ref MemoryMarshal.GetReference(cipher), (ulong)message.Length, ref MemoryMarshal.GetReference(block0)), "crypto_onetimeauth_poly1305");
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(block0);
@@ -121,21 +115,36 @@ internal static class Sodium
         }
         var cipher = box[MacBytes..];
         Span<byte> block0 = stackalloc byte[64];
-        int head = Math.Min(cipher.Length, 32);
-        block0[..32].Clear();
-        cipher[..head].CopyTo(block0[32..]);
-        Check(crypto_stream_salsa20_xor_ic(ref MemoryMarshal.GetReference(block0), ref MemoryMarshal.GetReference(block0), (ulong)(32 + head), ref MemoryMarshal.GetReference(nonce8), 0, ref MemoryMarshal.GetReference(subkey)), "crypto_stream_salsa20_xor_ic");
+        int head = FirstBlock(block0, cipher, nonce8, subkey);
         bool genuine = crypto_onetimeauth_poly1305_verify(ref MemoryMarshal.GetReference(box), ref MemoryMarshal.GetReference(cipher), (ulong)cipher.Length, ref MemoryMarshal.GetReference(block0)) == 0;
         if (genuine)
         {
-            if (cipher.Length > head)
-            {
-                Check(crypto_stream_salsa20_xor_ic(ref MemoryMarshal.GetReference(message[head..]), ref MemoryMarshal.GetReference(cipher[head..]), (ulong)(cipher.Length - head), ref MemoryMarshal.GetReference(nonce8), 1, ref MemoryMarshal.GetReference(subkey)), "crypto_stream_salsa20_xor_ic");
-            }
+            FromBlockOne(message[head..], cipher[head..], nonce8, subkey);
             block0.Slice(32, head).CopyTo(message);
         }
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(block0);
         return genuine;
+    }
+
+    /// <summary>Salsa20's block 0 over 32 zero bytes and then the first (at most 32) bytes of
+    /// <paramref name="data"/>: <paramref name="block0"/> gets the Poly1305 key, then those bytes
+    /// transformed. Returns how many of them there were.</summary>
+    private static int FirstBlock(Span<byte> block0, ReadOnlySpan<byte> data, ReadOnlySpan<byte> nonce8, ReadOnlySpan<byte> subkey)
+    {
+        int head = Math.Min(data.Length, 32);
+        block0[..32].Clear();
+        data[..head].CopyTo(block0[32..]);
+        Check(crypto_stream_salsa20_xor_ic(ref MemoryMarshal.GetReference(block0), ref MemoryMarshal.GetReference(block0), (ulong)(32 + head), ref MemoryMarshal.GetReference(nonce8), 0, ref MemoryMarshal.GetReference(subkey)), "crypto_stream_salsa20_xor_ic");
+        return head;
+    }
+
+    /// <summary>The rest of the data, from Salsa20's block 1 on.</summary>
+    private static void FromBlockOne(Span<byte> output, ReadOnlySpan<byte> input, ReadOnlySpan<byte> nonce8, ReadOnlySpan<byte> subkey)
+    {
+        if (input.Length > 0)
+        {
+            Check(crypto_stream_salsa20_xor_ic(ref MemoryMarshal.GetReference(output), ref MemoryMarshal.GetReference(input), (ulong)input.Length, ref MemoryMarshal.GetReference(nonce8), 1, ref MemoryMarshal.GetReference(subkey)), "crypto_stream_salsa20_xor_ic");
+        }
     }
 
     /// <summary>crypto_secretbox: a box under one symmetric key (CurveZMQ's cookie).</summary>

@@ -132,12 +132,7 @@ public sealed class ZapTests
         var (server, client) = PlainPair(context, "secret");
         await using var s = server;
         await using var c = client;
-        var events = server.Monitor();
-        client.Connect(server.LastEndpoint!);
-        _ = client.TrySend("must not arrive");
-
-        Assert.Contains("metadata is malformed", (await events.NextAsync(SocketEventType.HandshakeFailed)).Reason, StringComparison.Ordinal);
-        Assert.False(server.TryReceive(out _, TimeSpan.FromMilliseconds(100)));
+        Assert.Contains("metadata is malformed", await RefusalAsync(server, client), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -263,12 +258,19 @@ public sealed class ZapTests
         var (server, client) = PlainPair(context, "secret");
         await using var s = server;
         await using var c = client;
+        Assert.Contains(why, await RefusalAsync(server, client), StringComparison.Ordinal);
+    }
+
+    /// <summary>Connects <paramref name="client"/>, which sends what must never arrive, and returns
+    /// why the server refused it, once sure that nothing of it was delivered.</summary>
+    private static async Task<string?> RefusalAsync(ServerSocket server, ClientSocket client)
+    {
         var events = server.Monitor();
         client.Connect(server.LastEndpoint!);
         _ = client.TrySend("must not arrive");
-
-        Assert.Contains(why, (await events.NextAsync(SocketEventType.HandshakeFailed)).Reason, StringComparison.Ordinal);
+        var reason = (await events.NextAsync(SocketEventType.HandshakeFailed)).Reason;
         Assert.False(server.TryReceive(out _, TimeSpan.FromMilliseconds(100)));
+        return reason;
     }
 
     [Fact]
