@@ -20,11 +20,12 @@ public class RadioDishInteropTests
         await peer.JoinAsync("weather");
         await peer.JoinAsync(new string('w', 200));
 
-        // libzmq sends its JOINs once connected: probe until they took effect.
+        // libzmq sends its JOINs once connected, each when it is made: probe the group joined last
+        // until it arrives (JOINs are applied in order, so "weather" is in by then too).
         (string Group, byte[] Body) got;
         do
         {
-            radio.Send("weather", Probe);
+            radio.Send(new string('w', 200), Probe);
             got = await ReceiveOrDefaultAsync(peer);
         }
         while (got.Body == null);

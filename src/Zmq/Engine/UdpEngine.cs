@@ -370,7 +370,9 @@ internal sealed class UdpEngine : IEngine
     {
         if (_closing)
         {
-            return false;
+            // What a sender queued just before closing still goes (the linger waits for the loop):
+            // the loop ends only once nothing is left.
+            return pipe.Outbound.CanDequeue;
         }
         pipe.BeginWriterSleep(streaming: false);
         if (pipe.Outbound.CanDequeue || _stopped || _closing)

@@ -31,7 +31,10 @@ public abstract partial class ZmqSocket
                 ThrowIfDisposed();
             }
             Emit(new SocketEvent(SocketEventType.Listening, bound));
-            _listeners[bound] = new StreamListener(socket, bound, engine.Abort);
+            // A DGRAM's engine also sends: closing the endpoint lets it write what is queued first
+            // (its replies among them) and close the socket after, which the linger waits for.
+            bool sends = Type == ZmqSocketType.Dgram;
+            _listeners[bound] = new StreamListener(socket, bound, sends ? engine.BeginClose : engine.Abort, ClosesSocket: !sends);
             _accepted[engine] = RunAcceptedAsync(engine);
             LastEndpoint = bound;
         }

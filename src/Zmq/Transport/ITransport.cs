@@ -28,12 +28,17 @@ internal sealed class InprocTransport : ITransport
 internal readonly record struct TransportSettings(bool Ipv6, int Backlog, TimeSpan ConnectTimeout, StreamOptions Options);
 
 /// <summary>A bound stream endpoint: the listening socket, the endpoint it resolved to (wildcards
-/// filled in) and what to undo when it closes (an ipc socket file).</summary>
-internal sealed record StreamListener(Socket Socket, string Endpoint, Action Cleanup)
+/// filled in) and what to undo when it closes (an ipc socket file). A bound udp endpoint is one too;
+/// where its engine still has datagrams to send (DGRAM), <paramref name="ClosesSocket"/> is false and
+/// the cleanup lets the engine close the socket once they are out.</summary>
+internal sealed record StreamListener(Socket Socket, string Endpoint, Action Cleanup, bool ClosesSocket = true)
 {
     public void Close()
     {
-        Socket.Dispose();
+        if (ClosesSocket)
+        {
+            Socket.Dispose();
+        }
         Cleanup();
     }
 }

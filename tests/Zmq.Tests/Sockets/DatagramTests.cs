@@ -44,6 +44,27 @@ public sealed class DatagramTests
     }
 
     [Fact]
+    public async Task WhatADgramQueued_GoesOut_WhenItIsDisposedRightAfter_WithinItsLinger()
+    {
+        using var plain = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var plainAddress = (IPEndPoint)plain.Client.LocalEndPoint!;
+        // Many times: the dispose races the write loop, which must send what was queued before it
+        // lets the endpoint's socket close.
+        for (int i = 0; i < 50; i++)
+        {
+            var dgram = new DatagramSocket { Linger = TimeSpan.FromSeconds(5) };
+            dgram.Bind("udp://127.0.0.1:*");
+            using (var m = new MultipartMessage($"127.0.0.1:{plainAddress.Port}", $"last words {i}"))
+            {
+                dgram.SendMultipart(m);
+            }
+            dgram.Dispose();
+            var datagram = await plain.ReceiveAsync().WaitAsync(Timeout);
+            Assert.Equal($"last words {i}", Encoding.UTF8.GetString(datagram.Buffer));
+        }
+    }
+
+    [Fact]
     public async Task ADgram_TalksToAPlainUdpProgram_BothWays_NoFraming()
     {
         await using var dgram = Bound();
