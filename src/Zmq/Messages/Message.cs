@@ -79,9 +79,8 @@ public readonly struct Message : IEquatable<Message>
         return (msg.Buffer is { } buffer ? new Message(buffer, msg.Length, msg.RoutingId) : new Message(msg.Span.ToArray(), msg.RoutingId)) with { More = msg.More, Properties = properties };
     }
 
-    internal Message WithProperties(MessageProperties? properties) => this with { Properties = properties };
-
-    internal Message WithMore(bool more) => this with { More = more };
+    /// <summary>A frame of a received multipart message: whether more follow, and its connection's properties, in one copy.</summary>
+    internal Message AsFrame(bool more, MessageProperties? properties) => this with { More = more, Properties = properties };
 
     internal Message InGroup(string? group) => this with { RoutingId = 0, Group = group };
 

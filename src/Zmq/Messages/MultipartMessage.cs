@@ -54,7 +54,7 @@ public sealed class MultipartMessage : IReadOnlyList<Message>, IDisposable
         get
         {
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)_count, nameof(index));
-            return new Message(_buffers[index], _lengths[index], RoutingId).WithMore(index < _count - 1).WithProperties(Properties);
+            return new Message(_buffers[index], _lengths[index], RoutingId).AsFrame(index < _count - 1, Properties);
         }
     }
 
