@@ -44,7 +44,7 @@ public sealed class DatagramTests
     }
 
     [Fact]
-    public async Task WhatADgramQueued_GoesOut_WhenItIsDisposedRightAfter_WithinItsLinger()
+    public async Task AReplyADgramQueued_GoesOut_WhenItIsDisposedRightAfter_WithinItsLinger()
     {
         using var plain = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         var plainAddress = (IPEndPoint)plain.Client.LocalEndPoint!;
@@ -52,9 +52,12 @@ public sealed class DatagramTests
         // lets the endpoint's socket close.
         for (int i = 0; i < 50; i++)
         {
-            var dgram = new DatagramSocket { Linger = TimeSpan.FromSeconds(5) };
+            var dgram = new DatagramSocket { Linger = TimeSpan.FromSeconds(5), ReceiveTimeout = Timeout };
             dgram.Bind("udp://127.0.0.1:*");
-            using (var m = new MultipartMessage($"127.0.0.1:{plainAddress.Port}", $"last words {i}"))
+            // As the CLI's echo: a datagram comes in, the reply goes out, the socket is disposed.
+            await plain.SendAsync(Encoding.UTF8.GetBytes("ask"), (IPEndPoint)IPEndPoint.Parse(Address(dgram)));
+            using (var asked = dgram.ReceiveMultipart())
+            using (var m = new MultipartMessage(asked[0].ToString(), $"last words {i}"))
             {
                 dgram.SendMultipart(m);
             }
