@@ -57,4 +57,10 @@ internal interface IEngine
     /// <summary>Receiving thread, its pipe found empty: reads for the engine if it has handed
     /// reading over. True when a whole message was queued.</summary>
     bool TryReadForConsumer(Pipe pipe);
+
+    /// <summary>Receiving thread, waiting on its socket's only pipe: waits up to
+    /// <paramref name="microseconds"/> for the engine's socket to have bytes, if the engine has lent
+    /// reading, for the caller to read them (<see cref="TryReadForConsumer"/>). False when the caller
+    /// should wait on its gate instead.</summary>
+    bool WaitReadableForConsumer(Pipe pipe, int microseconds) => false;
 }

@@ -73,6 +73,10 @@ internal interface IPeerHost
     /// <summary>The read loop queued messages into the pipe.</summary>
     void InboundReady(Pipe pipe);
 
+    /// <summary>The pipe's engine lent reading to a receiver that waits (<see cref="Pipe.ReceiverPolls"/>):
+    /// wake the receivers, so one asleep on the gate polls instead; read loop thread, after a full fence.</summary>
+    void ReadingLent(Pipe pipe);
+
     /// <summary>The write loop took messages out of the pipe (room for blocked senders).</summary>
     void OutboundProgress(Pipe pipe);
 

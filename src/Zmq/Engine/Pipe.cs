@@ -135,6 +135,12 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     /// <summary>1 while listed (or about to be listed) in the socket's fair queue.</summary>
     public int InboundActive;
 
+    /// <summary>1 once a receiver blocked on this pipe, its socket's only one, waits for bytes in the
+    /// kernel itself whenever the connection lends it reading (ZmqSocket.Waiting.cs); cleared when a
+    /// receiver waits without reading (async, a poller) or the pipe stops being the only one. Read by
+    /// the read loop (whether to lend) and by a receiver's read (whether to keep reading lent).</summary>
+    public int ReceiverPolls;
+
     /// <summary>Touched only under the socket's receive lock.</summary>
     public bool InFairQueue;
 

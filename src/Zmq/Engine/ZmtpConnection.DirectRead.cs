@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
@@ -40,6 +41,9 @@ internal sealed partial class ZmtpConnection
     /// <summary>Counts hand-overs, so that a tick can tell a new hand-over from the one it last saw
     /// (a late tick of an earlier one must not judge it).</summary>
     private int _handOvers;
+
+    /// <summary>Tests: how many times reading was handed over or lent.</summary>
+    internal int HandOvers => Volatile.Read(ref _handOvers);
 
     /// <summary>The stall timer's own view at its last tick: which hand-over, and how far the
     /// consumer had read the queue. Touched only by ticks.</summary>
@@ -134,17 +138,19 @@ internal sealed partial class ZmtpConnection
         {
             return false;
         }
-        bool queued = false;
+        var read = ConsumerRead.HandBack;
         try
         {
-            queued = ReadForConsumer(pipe);
+            read = ReadForConsumer(pipe);
         }
         catch (Exception e)
         {
             // The loop ends the connection with it, as if it had read the bytes itself.
             _consumerReadError = e;
         }
-        if (queued)
+        // A receiver that polls the socket next (ReceiverPolls) keeps reading lent while the socket
+        // merely has nothing yet.
+        if (read == ConsumerRead.Queued || (read == ConsumerRead.Nothing && Volatile.Read(ref pipe.ReceiverPolls) > 0))
         {
             Interlocked.Exchange(ref _readOwner, HandedOver);
         }
@@ -153,29 +159,41 @@ internal sealed partial class ZmtpConnection
             Interlocked.Exchange(ref _readOwner, LoopReads);
             pipe.ReaderWake.Set();
         }
-        return queued;
+        return read == ConsumerRead.Queued;
     }
 
-    private bool ReadForConsumer(Pipe pipe)
+    private enum ConsumerRead
+    {
+        /// <summary>A whole message is queued.</summary>
+        Queued,
+
+        /// <summary>The socket has no (whole) message yet.</summary>
+        Nothing,
+
+        /// <summary>What comes next is the loop's to read: the end of stream, a large body, a close.</summary>
+        HandBack,
+    }
+
+    private ConsumerRead ReadForConsumer(Pipe pipe)
     {
         if (_rxStart < _rxEnd && Decoded(pipe))
         {
-            return true;
+            return ConsumerRead.Queued;
         }
         // Large bodies are read the loop's way, straight into their own arrays.
         if (_closing || _stopped || _rx.Length == 0 || _decoder.RemainingBody >= LargeMessage || NextReadIsHeaderOnly)
         {
-            return false;
+            return ConsumerRead.HandBack;
         }
         int n = ReceiveNow(_rx);
         if (n <= 0)
         {
-            return false;
+            return n < 0 ? ConsumerRead.Nothing : ConsumerRead.HandBack;
         }
         Volatile.Write(ref _lastReceivedTicks, Environment.TickCount64);
         _rxStart = 0;
         _rxEnd = n;
-        return Decoded(pipe);
+        return Decoded(pipe) ? ConsumerRead.Queued : ConsumerRead.Nothing;
     }
 
     /// <summary>Decodes the buffered bytes; true when a whole message is now queued.</summary>
@@ -185,5 +203,56 @@ internal sealed partial class ZmtpConnection
         // The consumer is this thread: no one else needs telling.
         _queuedInbound = false;
         return pipe.Inbound.CanDequeue;
+    }
+
+    /// <summary>Read loop, the socket found empty while a receiver waits on it (ReceiverPolls): lends
+    /// reading to that receiver, which then waits for bytes in the kernel itself
+    /// (<see cref="WaitReadableForConsumer"/>) and reads them, instead of this loop being woken
+    /// through the thread pool to read and then waking the receiver. Request-reply traffic thus costs
+    /// one wake-up each way, as a plain blocking socket does. Comes back like a hand-over: when the
+    /// receiver meets what is the loop's to read, or when the stall timer finds it took nothing for a
+    /// tick; after such a stall the loop waits for bytes itself until it has read a message, so an idle
+    /// receiver costs nothing.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask LendReadingAsync(Pipe pipe)
+    {
+        Interlocked.Increment(ref _handOvers);
+        _stallTimer ??= new Timer(static state => ((ZmtpConnection)state!).CheckConsumerProgress(), this, Timeout.Infinite, Timeout.Infinite);
+        _stallTimer.Change(ConsumerStall, ConsumerStall);
+        Interlocked.Exchange(ref _readOwner, HandedOver);
+        // A receiver that looked before the lending showed went to sleep on its gate: woken, it polls.
+        _host.ReadingLent(pipe);
+        await pipe.ReaderWake.WaitAsync().ConfigureAwait(false);
+        _stallTimer.Change(Timeout.Infinite, Timeout.Infinite);
+        _lendingStalled = TakeReadingBack();
+    }
+
+    /// <summary>Reading was last taken back from a receiver that had stopped: not lent again until the
+    /// loop has read a message.</summary>
+    private bool _lendingStalled;
+
+    /// <summary>
+    /// Receiving thread, waiting on this connection's pipe (its socket's only one): while reading is
+    /// lent or handed over, waits up to <paramref name="microseconds"/> for bytes on the socket, for
+    /// the caller to read them (<see cref="TryReadForConsumer"/>). False when reading is the loop's,
+    /// and the caller should wait on its gate instead.
+    /// </summary>
+    public bool WaitReadableForConsumer(Pipe pipe, int microseconds)
+    {
+        if (Volatile.Read(ref _readOwner) != HandedOver || _closing || _stopped)
+        {
+            return false;
+        }
+        try
+        {
+            // No ownership is taken for the wait: the loop can take reading back meanwhile (the
+            // caller's read then finds it gone), and a close disposes the socket under it.
+            _socket.Poll(microseconds, SelectMode.SelectRead);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException)
+        {
+            return false;
+        }
+        return true;
     }
 }

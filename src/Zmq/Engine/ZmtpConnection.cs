@@ -261,6 +261,7 @@ internal sealed partial class ZmtpConnection : IEngine
                     if (_queuedInbound)
                     {
                         _queuedInbound = false;
+                        _lendingStalled = false;
                         _host.InboundReady(pipe);
                     }
                     if (full)
@@ -319,6 +320,15 @@ internal sealed partial class ZmtpConnection : IEngine
                     _rx = ArrayPool<byte>.Shared.Rent(BufferSize);
                 }
                 int n = ReceiveNow(NextReadIsHeaderOnly ? _rx.AsSpan(0, FrameFlags.LongHeaderSize) : _rx);
+                if (n < 0 && !_lendingStalled && Volatile.Read(ref pipe.ReceiverPolls) > 0 && !_closing)
+                {
+                    await LendReadingAsync(pipe).ConfigureAwait(false);
+                    if (_stopped)
+                    {
+                        return _closing ? ConnectionEnd.Closed : ConnectionEnd.Disconnected;
+                    }
+                    continue;
+                }
                 if (n < 0)
                 {
                     // Nothing to read: wait for bytes without holding a receive buffer, so an idle

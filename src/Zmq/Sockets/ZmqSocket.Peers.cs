@@ -12,6 +12,10 @@ public abstract partial class ZmqSocket
     /// <summary>A pipe joined the socket (at Connect, or when an accepted peer finished its handshake).</summary>
     private void OnPipeAdded(Pipe pipe)
     {
+        lock (_endpointLock)
+        {
+            NoteSolePipe();
+        }
         pipe.OutboundProducers.Set(SendLock);
         UnderSendLock(pipe, static (pattern, p) => pattern.Attach(p));
         if (ProbeRouter && AnnouncesIdentity)
@@ -25,7 +29,14 @@ public abstract partial class ZmqSocket
     }
 
     /// <summary>A pipe will carry no more traffic; its unread inbound messages may still be received.</summary>
-    private void OnPipeRemoved(Pipe pipe) => UnderSendLock(pipe, static (pattern, p) => pattern.Detach(p));
+    private void OnPipeRemoved(Pipe pipe)
+    {
+        lock (_endpointLock)
+        {
+            NoteSolePipe();
+        }
+        UnderSendLock(pipe, static (pattern, p) => pattern.Detach(p));
+    }
 
     private void OnPipeConnected(Pipe pipe) => UnderSendLock(pipe, static (pattern, p) => pattern.Connected(p));
 
@@ -219,6 +230,8 @@ public abstract partial class ZmqSocket
     }
 
     void IPeerHost.InboundReady(Pipe pipe) => OnPipeInboundReady(pipe);
+
+    void IPeerHost.ReadingLent(Pipe pipe) => ReceiveGate.PulseFenced();
 
     void IPeerHost.Event(SocketEvent e) => Emit(e);
 

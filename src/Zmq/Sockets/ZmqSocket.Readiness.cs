@@ -12,7 +12,14 @@ public abstract partial class ZmqSocket
     /// (<paramref name="receive"/>) or the send side, from the thread that wakes it, until
     /// <see cref="StopWatching"/>: a poller's hint to look at <see cref="CanReceive"/> or
     /// <see cref="CanSend"/> again. It must only signal, never block.</summary>
-    internal void Watch(bool receive, Action onChange) => (receive ? ReceiveGate : SendGate).Subscribe(onChange);
+    internal void Watch(bool receive, Action onChange)
+    {
+        if (receive)
+        {
+            RecallLentReading();
+        }
+        (receive ? ReceiveGate : SendGate).Subscribe(onChange);
+    }
 
     internal void StopWatching(bool receive, Action onChange) => (receive ? ReceiveGate : SendGate).Unsubscribe(onChange);
 
@@ -66,7 +73,12 @@ public abstract partial class ZmqSocket
         {
             throw new NotSupportedException($"{SocketType} sockets receive nothing: {SocketType} only sends");
         }
-        return CanReceive ? new ValueTask<bool>(true) : WaitReadyAsync(ReceiveGate, static s => s.CanReceive, cancellationToken);
+        if (CanReceive)
+        {
+            return new ValueTask<bool>(true);
+        }
+        RecallLentReading();
+        return WaitReadyAsync(ReceiveGate, static s => s.CanReceive, cancellationToken);
     }
 
     /// <summary>Completes with true once a message could be sent without waiting, or with false once
@@ -112,6 +124,7 @@ public abstract partial class ZmqSocket
     /// writable (for a poller; it runs on the thread that made the change and must only signal).</summary>
     internal void SubscribeReadiness(Action onChange)
     {
+        RecallLentReading();
         ReceiveGate.Subscribe(onChange);
         SendGate.Subscribe(onChange);
     }

@@ -1,3 +1,4 @@
+using Zmq.Engine;
 using Zmq.Messages;
 using Zmq.Sockets;
 
@@ -69,6 +70,11 @@ public abstract partial class ZmqSocket
         {
             return;
         }
+        var polled = direction == Direction.Receive && timeout != TimeSpan.Zero ? Volatile.Read(ref _solePipe) : null;
+        if (polled != null && Volatile.Read(ref polled.ReceiverPolls) == 0)
+        {
+            Volatile.Write(ref polled.ReceiverPolls, 1);
+        }
         AbandonIfDisposed(ref attempt);
         if (timeout == TimeSpan.Zero)
         {
@@ -95,6 +101,10 @@ public abstract partial class ZmqSocket
                     attempt.Abandon();
                     throw TimedOut(direction, timeout);
                 }
+                if (polled != null && PolledReadable(polled, deadline))
+                {
+                    continue;
+                }
                 gate.Wait(deadline.Remaining);
             }
         }
@@ -104,11 +114,97 @@ public abstract partial class ZmqSocket
         }
     }
 
+    /// <summary>The only pipe of a socket whose sends and receives alternate (REQ, REP), or null. A
+    /// receiver waiting on it may wait for bytes in the kernel and read them itself.</summary>
+    private Pipe? _solePipe;
+
+    /// <summary>Tests: the pipe a blocked receiver may wait on in the kernel.</summary>
+    internal Pipe? PolledPipe => Volatile.Read(ref _solePipe);
+
+    /// <summary>Under the endpoint lock, after the pipes changed.</summary>
+    private void NoteSolePipe()
+    {
+        Pipe? sole = null;
+        if (_takesTurns && _pipes.Count == 1)
+        {
+            foreach (var p in _pipes)
+            {
+                sole = p;
+            }
+        }
+        var before = Volatile.Read(ref _solePipe);
+        Volatile.Write(ref _solePipe, sole);
+        if (before != null && before != sole)
+        {
+            // No longer the only pipe: a receiver waiting for bytes on it would miss the others'.
+            RecallLentReading(before);
+        }
+    }
+
+    /// <summary>A receiver that waits without reading (asynchronously, as an observer or a poller's
+    /// socket) needs the read loop to read: the sole pipe's connection stops lending reading, and
+    /// takes back what it lent.</summary>
+    private void RecallLentReading()
+    {
+        if (Volatile.Read(ref _solePipe) is { } pipe)
+        {
+            RecallLentReading(pipe);
+        }
+    }
+
+    private static void RecallLentReading(Pipe pipe)
+    {
+        if (Volatile.Read(ref pipe.ReceiverPolls) != 0)
+        {
+            Volatile.Write(ref pipe.ReceiverPolls, 0);
+            // Pairs with the read loop's look at the flag after it published a lending: either it
+            // sees the flag cleared or this wake-up ends the lending.
+            Interlocked.MemoryBarrier();
+            pipe.ReaderWake.Set();
+        }
+    }
+
+    /// <summary>Longest wait for bytes in one go: the waiter then looks at its socket again (a second
+    /// pipe, disposal, a loop that took reading back).</summary>
+    private const int PollSliceMicroseconds = 1000;
+
+    /// <summary>Receiving thread, registered at the receive gate, nothing to take: while the socket's
+    /// only pipe's connection lends it reading, waits for bytes on the connection's socket and reads
+    /// them, instead of sleeping until the read loop has read them. False when the gate is the way.</summary>
+    private bool PolledReadable(Pipe pipe, Deadline deadline)
+    {
+        if (Volatile.Read(ref _solePipe) != pipe || pipe.Connection is not { } connection)
+        {
+            return false;
+        }
+        var remaining = deadline.Remaining;
+        int slice = remaining < TimeSpan.Zero ? PollSliceMicroseconds : (int)Math.Min(PollSliceMicroseconds, remaining.Ticks / 10);
+        if (!connection.WaitReadableForConsumer(pipe, slice))
+        {
+            return false;
+        }
+        bool queued;
+        using (ReceiveLock.Enter())
+        {
+            queued = pipe.ReadForConsumer();
+        }
+        if (queued)
+        {
+            // The read ended with a full fence (TryReadForConsumer), as Activate wants.
+            _pattern.Incoming.Activate(pipe);
+        }
+        return true;
+    }
+
     /// <summary><see cref="Wait{T}"/> without a time limit, asynchronously, until
     /// <paramref name="ct"/> is cancelled. Returns the attempt, which holds what it received.</summary>
     private async ValueTask<T> WaitAsync<T>(Direction direction, T attempt, CancellationToken ct)
         where T : struct, IAttempt
     {
+        if (direction == Direction.Receive)
+        {
+            RecallLentReading();
+        }
         var gate = GateOf(direction);
         bool done = false;
         long began = StartOfWait(direction);
