@@ -213,7 +213,7 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
         }
         if (Volatile.Read(ref _writerSleeping) != 0)
         {
-            if (!(SenderWritesWhenIdle && Connection is { } connection && connection.FlushForSender(this)))
+            if (!((SenderWritesWhenIdle || (SenderWritesAnswers && AnswersSinceSenderWrote())) && Connection is { } connection && connection.FlushForSender(this)))
             {
                 WakeWriter();
             }
@@ -238,6 +238,27 @@ internal sealed class Pipe(int sendHwm, int receiveHwm, string endpoint, bool co
     /// a thread hop off each way of a round trip; a streaming type keeps waking the loop, which
     /// writes many messages in one call.</summary>
     public bool SenderWritesWhenIdle;
+
+    /// <summary>Set by the socket core for the other types that both send and receive: the sender
+    /// writes its message itself, as for <see cref="SenderWritesWhenIdle"/>, when it looks like an
+    /// answer: a message was taken from this pipe since the sender last wrote, and none waits. A
+    /// stream one way (nothing taken) or a backlog of requests (some waiting) keeps the loop's
+    /// batching; each message taken buys at most one such write.</summary>
+    public bool SenderWritesAnswers;
+
+    /// <summary>Under the send lock: <see cref="Inbound"/>'s read position at the sender's last write.</summary>
+    private long _dequeuedAtSenderWrite;
+
+    private bool AnswersSinceSenderWrote()
+    {
+        long dequeued = Inbound.Dequeued;
+        if (dequeued == _dequeuedAtSenderWrite || Inbound.Count != 0)
+        {
+            return false;
+        }
+        _dequeuedAtSenderWrite = dequeued;
+        return true;
+    }
 
     public void WakeWriter()
     {

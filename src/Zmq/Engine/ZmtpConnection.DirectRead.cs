@@ -139,9 +139,16 @@ internal sealed partial class ZmtpConnection
             return false;
         }
         var read = ConsumerRead.HandBack;
+        long before = pipe.Inbound.PublishedMessages;
         try
         {
             read = ReadForConsumer(pipe);
+            // Lent for request-reply traffic, reading goes back to the loop once messages stream in:
+            // there the loop reads while the receiver takes, each on its own core.
+            if (read == ConsumerRead.Queued && _lent && pipe.Inbound.PublishedMessages - before > SparseRead)
+            {
+                read = ConsumerRead.QueuedHandBack;
+            }
         }
         catch (Exception e)
         {
@@ -159,8 +166,19 @@ internal sealed partial class ZmtpConnection
             Interlocked.Exchange(ref _readOwner, LoopReads);
             pipe.ReaderWake.Set();
         }
-        return read == ConsumerRead.Queued;
+        return read is ConsumerRead.Queued or ConsumerRead.QueuedHandBack;
     }
+
+    /// <summary>At most this many messages per read (the loop's since it last found the socket empty,
+    /// or a lent receiver's in one read) is request-reply traffic, which reading is lent for.</summary>
+    private const int SparseRead = 4;
+
+    /// <summary>Reading is lent (LendReadingAsync), not handed over for a full pipe; set by the loop
+    /// before it publishes the lending.</summary>
+    private bool _lent;
+
+    /// <summary>Read loop: messages it had queued when it last found the socket empty.</summary>
+    private long _publishedAtEmpty;
 
     private enum ConsumerRead
     {
@@ -172,6 +190,9 @@ internal sealed partial class ZmtpConnection
 
         /// <summary>What comes next is the loop's to read: the end of stream, a large body, a close.</summary>
         HandBack,
+
+        /// <summary>Messages are queued, and they stream: the loop reads on.</summary>
+        QueuedHandBack,
     }
 
     private ConsumerRead ReadForConsumer(Pipe pipe)
@@ -219,12 +240,30 @@ internal sealed partial class ZmtpConnection
         Interlocked.Increment(ref _handOvers);
         _stallTimer ??= new Timer(static state => ((ZmtpConnection)state!).CheckConsumerProgress(), this, Timeout.Infinite, Timeout.Infinite);
         _stallTimer.Change(ConsumerStall, ConsumerStall);
+        _lent = true;
         Interlocked.Exchange(ref _readOwner, HandedOver);
         // A receiver that looked before the lending showed went to sleep on its gate: woken, it polls.
         _host.ReadingLent(pipe);
         await pipe.ReaderWake.WaitAsync().ConfigureAwait(false);
         _stallTimer.Change(Timeout.Infinite, Timeout.Infinite);
         _lendingStalled = TakeReadingBack();
+        _lent = false;
+        _publishedAtEmpty = pipe.Inbound.PublishedMessages;
+    }
+
+    /// <summary>Read loop, the socket found empty: whether to lend reading to a waiting receiver
+    /// rather than wait for bytes itself. Only for request-reply traffic: a stream is read best by
+    /// the loop while the receiver takes what it read.</summary>
+    private bool LendsReading(Pipe pipe)
+    {
+        if (_lendingStalled || _closing || Volatile.Read(ref pipe.ReceiverPolls) == 0)
+        {
+            return false;
+        }
+        long published = pipe.Inbound.PublishedMessages;
+        long since = published - _publishedAtEmpty;
+        _publishedAtEmpty = published;
+        return since <= SparseRead;
     }
 
     /// <summary>Reading was last taken back from a receiver that had stopped: not lent again until the

@@ -320,7 +320,7 @@ internal sealed partial class ZmtpConnection : IEngine
                     _rx = ArrayPool<byte>.Shared.Rent(BufferSize);
                 }
                 int n = ReceiveNow(NextReadIsHeaderOnly ? _rx.AsSpan(0, FrameFlags.LongHeaderSize) : _rx);
-                if (n < 0 && !_lendingStalled && Volatile.Read(ref pipe.ReceiverPolls) > 0 && !_closing)
+                if (n < 0 && LendsReading(pipe))
                 {
                     await LendReadingAsync(pipe).ConfigureAwait(false);
                     if (_stopped)

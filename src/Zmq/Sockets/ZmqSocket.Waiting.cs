@@ -114,8 +114,8 @@ public abstract partial class ZmqSocket
         }
     }
 
-    /// <summary>The only pipe of a socket whose sends and receives alternate (REQ, REP), or null. A
-    /// receiver waiting on it may wait for bytes in the kernel and read them itself.</summary>
+    /// <summary>The only pipe of a socket that receives through its fair queue, or null. A receiver
+    /// waiting on it may wait for bytes in the kernel and read them itself.</summary>
     private Pipe? _solePipe;
 
     /// <summary>Tests: the pipe a blocked receiver may wait on in the kernel.</summary>
@@ -125,7 +125,7 @@ public abstract partial class ZmqSocket
     private void NoteSolePipe()
     {
         Pipe? sole = null;
-        if (_takesTurns && _pipes.Count == 1)
+        if (_traits.Receives && !_takesInbound && _pipes.Count == 1)
         {
             foreach (var p in _pipes)
             {

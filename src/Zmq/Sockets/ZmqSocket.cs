@@ -364,6 +364,7 @@ public abstract partial class ZmqSocket : IDisposable, IAsyncDisposable, IPeerHo
     private void AddPipe(Pipe pipe)
     {
         pipe.SenderWritesWhenIdle = _takesTurns;
+        pipe.SenderWritesAnswers = !_takesTurns && _traits.Sends && _traits.Receives;
         lock (_endpointLock)
         {
             _pipes.Add(pipe);

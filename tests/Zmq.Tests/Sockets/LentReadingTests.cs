@@ -227,6 +227,117 @@ public abstract class LentReadingTests : TransportTestBase
     }
 }
 
+/// <summary>The same reading for the other types that receive through the fair queue, with the
+/// sender writing its answer itself: lent while the traffic is request-reply, taken back by the loop
+/// when messages stream in, and never a message lost, doubled or reordered.</summary>
+public abstract class LentReadingOfClientServerTests : TransportTestBase
+{
+    protected abstract bool Streams { get; }
+
+    [Fact]
+    public async Task RoundTrips_ThenAStream_ThenRoundTrips_ArriveWholeOnceAndInOrder()
+    {
+        await using var server = BoundServer();
+        await using var client = NewClient();
+        client.Connect(server.LastEndpoint!);
+        client.Send("hello");
+        uint id = server.Receive().RoutingId;
+        var buffer = new byte[256];
+
+        for (int i = 0; i < 500; i++)
+        {
+            client.Send($"request {i}");
+            var r = server.Receive(buffer);
+            Assert.Equal($"request {i}", System.Text.Encoding.UTF8.GetString(buffer, 0, r.Length));
+            server.Send(id, $"reply {i}");
+            Assert.Equal($"reply {i}", client.ReceiveString());
+        }
+        if (Streams)
+        {
+            var connection = Assert.IsType<ZmtpConnection>(client.PolledPipe?.Connection);
+            Assert.True(connection.HandOvers > 0, "the client's read loop never lent reading");
+        }
+
+        // A stream the other way: read by the loop again once it streams.
+        const int count = 20_000;
+        var sending = Task.Run(() =>
+        {
+            for (int i = 0; i < count; i++)
+            {
+                server.Send(id, BitConverter.GetBytes(i));
+            }
+        });
+        for (int i = 0; i < count; i++)
+        {
+            Assert.Equal(i, BitConverter.ToInt32(client.Receive().Span));
+        }
+        await sending;
+
+        for (int i = 0; i < 100; i++)
+        {
+            client.Send($"again {i}");
+            Assert.Equal($"again {i}", server.ReceiveString());
+            server.Send(id, $"answer {i}");
+            Assert.Equal($"answer {i}", client.ReceiveString());
+        }
+    }
+
+    [Fact]
+    public async Task PipelinedRequests_EchoedAsTheyCome_ComeBackOnceAndInOrder()
+    {
+        await using var router = new RouterSocket { ReceiveTimeout = Timeout, SendTimeout = Timeout, Linger = TimeSpan.Zero };
+        router.Bind(AnyEndpoint);
+        await using var dealer = new DealerSocket { ReceiveTimeout = Timeout, SendTimeout = Timeout, Linger = TimeSpan.Zero };
+        dealer.Connect(router.LastEndpoint!);
+        const int count = 5000;
+        var echo = Threads.Run(() =>
+        {
+            using var m = new MultipartMessage();
+            for (int i = 0; i < count; i++)
+            {
+                router.ReceiveMultipart(m);
+                router.SendMultipart(m);
+            }
+        });
+        // Requests go out in bursts, so that some answers find requests waiting and some do not.
+        int received = 0;
+        for (int sent = 0; sent < count;)
+        {
+            int burst = Math.Min(1 + (sent % 7) * 10, count - sent);
+            for (int j = 0; j < burst; j++, sent++)
+            {
+                dealer.Send(BitConverter.GetBytes(sent));
+            }
+            for (; received < sent; received++)
+            {
+                Assert.Equal(received, BitConverter.ToInt32(dealer.Receive().Span));
+            }
+        }
+        await echo;
+    }
+}
+
+public sealed class LentReadingOfClientServerOverTcp : LentReadingOfClientServerTests
+{
+    protected override string AnyEndpoint => "tcp://127.0.0.1:*";
+
+    protected override bool Streams => true;
+}
+
+public sealed class LentReadingOfClientServerOverIpc : LentReadingOfClientServerTests
+{
+    protected override string AnyEndpoint => "ipc://*";
+
+    protected override bool Streams => true;
+}
+
+public sealed class LentReadingOfClientServerOverInproc : LentReadingOfClientServerTests
+{
+    protected override string AnyEndpoint => $"inproc://lent-cs-{Guid.NewGuid():N}";
+
+    protected override bool Streams => false;
+}
+
 public sealed class LentReadingOverTcp : LentReadingTests
 {
     protected override string AnyEndpoint => "tcp://127.0.0.1:*";
