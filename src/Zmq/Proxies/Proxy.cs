@@ -88,11 +88,15 @@ public static class Proxy
 
     private static bool Sends(ZmqSocket socket) => SocketTypes.Of(socket.Type).Sends;
 
-    /// <summary>Counts for one side, as STATISTICS reports them.</summary>
+    /// <summary>Counts for one side, as STATISTICS reports them. Each field has one writer (the pump
+    /// that receives from, or sends to, this side), so a count is a plain add, published with a
+    /// volatile write; the control task reads them.</summary>
     private sealed class Counts
     {
         public long ReceivedMessages, ReceivedBytes, SentMessages, SentBytes;
     }
+
+    private static void Add(ref long count, long n) => Volatile.Write(ref count, count + n);
 
     private sealed class Session(ZmqSocket? capture, CancellationTokenSource stop)
     {
@@ -119,15 +123,19 @@ public static class Proxy
             {
                 while (true)
                 {
-                    await _running.Task.WaitAsync(ct).ConfigureAwait(false);
+                    ct.ThrowIfCancellationRequested();
+                    if (_running.Task is { IsCompleted: false } paused)
+                    {
+                        await paused.WaitAsync(ct).ConfigureAwait(false);
+                    }
                     // A pause that comes while this waits lets the message it waits for pass.
                     while (!from.TryTakeMessage(held))
                     {
                         await from.WaitToReceiveAsync(ct).ConfigureAwait(false);
                     }
                     long bytes = held.Bytes;
-                    Interlocked.Increment(ref received.ReceivedMessages);
-                    Interlocked.Add(ref received.ReceivedBytes, bytes);
+                    Add(ref received.ReceivedMessages, 1);
+                    Add(ref received.ReceivedBytes, bytes);
                     if (copy != null)
                     {
                         copy.Clear();
@@ -138,8 +146,8 @@ public static class Proxy
                         await capture!.SendMultipartAsync(copy, 0, ct).ConfigureAwait(false);
                     }
                     // Counted as handed on, before the send: a peer that has the message already finds it counted.
-                    Interlocked.Increment(ref sent.SentMessages);
-                    Interlocked.Add(ref sent.SentBytes, bytes);
+                    Add(ref sent.SentMessages, 1);
+                    Add(ref sent.SentBytes, bytes);
                     while (!to.TryForwardMessage(held, held.RoutingId))
                     {
                         await to.WaitToSendAsync(ct).ConfigureAwait(false);
@@ -175,7 +183,7 @@ public static class Proxy
                         _running.TrySetResult();
                         break;
                     case "STATISTICS":
-                        foreach (long n in new[] { Front.ReceivedMessages, Front.ReceivedBytes, Front.SentMessages, Front.SentBytes, Back.ReceivedMessages, Back.ReceivedBytes, Back.SentMessages, Back.SentBytes })
+                        foreach (long n in new[] { Volatile.Read(ref Front.ReceivedMessages), Volatile.Read(ref Front.ReceivedBytes), Volatile.Read(ref Front.SentMessages), Volatile.Read(ref Front.SentBytes), Volatile.Read(ref Back.ReceivedMessages), Volatile.Read(ref Back.ReceivedBytes), Volatile.Read(ref Back.SentMessages), Volatile.Read(ref Back.SentBytes) })
                         {
                             // Host byte order, as libzmq sends its uint64_t counters.
                             System.Runtime.InteropServices.MemoryMarshal.Write(value.AsSpan(), in n);
