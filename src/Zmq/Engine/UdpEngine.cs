@@ -105,6 +105,13 @@ internal sealed class UdpEngine : IEngine
                 }
                 finally
                 {
+                    // Closing gracefully, the reader may end before the writer has even woken for
+                    // what a sender queued just before: the socket stays open until the writer has
+                    // sent it (a linger that runs out aborts, which stops the writer too).
+                    if (_closing && !_stopped)
+                    {
+                        await writer.ConfigureAwait(false);
+                    }
                     CloseSocket();
                     await writer.ConfigureAwait(false);
                 }

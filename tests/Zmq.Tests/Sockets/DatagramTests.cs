@@ -68,6 +68,26 @@ public sealed class DatagramTests
     }
 
     [Fact]
+    public async Task AMessageSentRightAfterBind_GoesOut_WhenTheDgramIsDisposedAtOnce()
+    {
+        using var plain = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var plainAddress = plain.Client.LocalEndPoint!.ToString()!;
+        // The send and the dispose race the engine's start: whatever the send queued goes out.
+        for (int i = 0; i < 50; i++)
+        {
+            var dgram = new DatagramSocket { Linger = TimeSpan.FromSeconds(5), SendTimeout = Timeout };
+            dgram.Bind("udp://127.0.0.1:*");
+            using (var m = new MultipartMessage(plainAddress, $"first words {i}"))
+            {
+                dgram.SendMultipart(m);
+            }
+            dgram.Dispose();
+            var datagram = await plain.ReceiveAsync().WaitAsync(Timeout);
+            Assert.Equal($"first words {i}", Encoding.UTF8.GetString(datagram.Buffer));
+        }
+    }
+
+    [Fact]
     public async Task ADgram_TalksToAPlainUdpProgram_BothWays_NoFraming()
     {
         await using var dgram = Bound();
