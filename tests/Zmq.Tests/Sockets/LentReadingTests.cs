@@ -5,26 +5,15 @@ using Zmq.Tests.Support;
 namespace Zmq.Tests.Sockets;
 
 /// <summary>
-/// REQ and REP blocked in a receive on their only connection wait for bytes in the kernel and read
-/// them themselves, when the connection's read loop lends them reading (ZmtpConnection.DirectRead.cs,
-/// ZmqSocket.Waiting.cs). Whoever reads, each reply arrives whole and once; a receiver that waits
-/// without reading (async), a second peer, the peer's end and the socket's own disposal all take the
+/// A receiver blocked on its socket's only connection waits for bytes in the kernel and reads them
+/// itself, when the connection's read loop lends it reading for request-reply traffic
+/// (ZmtpConnection.DirectRead.cs, ZmqSocket.Waiting.cs); a sender writes its answer itself. Whoever
+/// reads, each message arrives whole, once and in order; a receiver that waits without reading
+/// (async), a second peer, a stream, the peer's end and the socket's own disposal all take the
 /// reading back. Over inproc nothing is lent, and the same traffic must pass.
 /// </summary>
 public abstract class LentReadingTests : TransportTestBase
 {
-    private static RequestSocket NewReq() => new() { SendTimeout = Timeout, ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
-
-    private ResponseSocket BoundRep()
-    {
-        var rep = new ResponseSocket { SendTimeout = Timeout, ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
-        rep.Bind(AnyEndpoint);
-        return rep;
-    }
-
-    /// <summary>Whether the transport has a read loop to lend reading (tcp, ipc).</summary>
-    protected abstract bool Streams { get; }
-
     /// <summary>Echoes every request until the socket is disposed.</summary>
     private static Task Echo(ResponseSocket rep) => Threads.Run(() =>
     {
@@ -225,14 +214,6 @@ public abstract class LentReadingTests : TransportTestBase
             await replying;
         }
     }
-}
-
-/// <summary>The same reading for the other types that receive through the fair queue, with the
-/// sender writing its answer itself: lent while the traffic is request-reply, taken back by the loop
-/// when messages stream in, and never a message lost, doubled or reordered.</summary>
-public abstract class LentReadingOfClientServerTests : TransportTestBase
-{
-    protected abstract bool Streams { get; }
 
     [Fact]
     public async Task RoundTrips_ThenAStream_ThenRoundTrips_ArriveWholeOnceAndInOrder()
@@ -317,44 +298,17 @@ public abstract class LentReadingOfClientServerTests : TransportTestBase
     }
 }
 
-public sealed class LentReadingOfClientServerOverTcp : LentReadingOfClientServerTests
-{
-    protected override string AnyEndpoint => "tcp://127.0.0.1:*";
-
-    protected override bool Streams => true;
-}
-
-public sealed class LentReadingOfClientServerOverIpc : LentReadingOfClientServerTests
-{
-    protected override string AnyEndpoint => "ipc://*";
-
-    protected override bool Streams => true;
-}
-
-public sealed class LentReadingOfClientServerOverInproc : LentReadingOfClientServerTests
-{
-    protected override string AnyEndpoint => $"inproc://lent-cs-{Guid.NewGuid():N}";
-
-    protected override bool Streams => false;
-}
-
 public sealed class LentReadingOverTcp : LentReadingTests
 {
     protected override string AnyEndpoint => "tcp://127.0.0.1:*";
-
-    protected override bool Streams => true;
 }
 
 public sealed class LentReadingOverIpc : LentReadingTests
 {
     protected override string AnyEndpoint => "ipc://*";
-
-    protected override bool Streams => true;
 }
 
 public sealed class LentReadingOverInproc : LentReadingTests
 {
     protected override string AnyEndpoint => $"inproc://lent-reading-{Guid.NewGuid():N}";
-
-    protected override bool Streams => false;
 }

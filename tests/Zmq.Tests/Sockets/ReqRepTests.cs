@@ -8,17 +8,6 @@ namespace Zmq.Tests.Sockets;
 /// DEALER hops, malformed messages dropped, and the way out of a lost reply.</summary>
 public abstract class ReqRepTests : TransportTestBase
 {
-    protected static RequestSocket NewReq() => new() { SendTimeout = Timeout, ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
-
-    protected static ResponseSocket NewRep() => new() { SendTimeout = Timeout, ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
-
-    private ResponseSocket BoundRep()
-    {
-        var rep = NewRep();
-        rep.Bind(AnyEndpoint);
-        return rep;
-    }
-
     [Fact]
     public async Task Req_AndRep_TakeTurns_WithMultipartBodies()
     {

@@ -20,6 +20,20 @@ public abstract class TransportTestBase
 
     protected static ClientSocket NewClient() => new() { ReceiveTimeout = Timeout, SendTimeout = Timeout, Linger = TimeSpan.FromSeconds(5) };
 
+    protected static RequestSocket NewReq() => new() { SendTimeout = Timeout, ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
+
+    protected static ResponseSocket NewRep() => new() { SendTimeout = Timeout, ReceiveTimeout = Timeout, Linger = TimeSpan.Zero };
+
+    protected ResponseSocket BoundRep()
+    {
+        var rep = NewRep();
+        rep.Bind(AnyEndpoint);
+        return rep;
+    }
+
+    /// <summary>Whether the transport runs over OS sockets (tcp, ipc): inproc has no connection engine.</summary>
+    protected bool Streams => !AnyEndpoint.StartsWith("inproc://", StringComparison.Ordinal);
+
     protected ServerSocket BoundServer()
     {
         var s = NewServer();
