@@ -14,18 +14,12 @@ namespace Zmq.Engine;
 /// consumer), as <see cref="ZmtpConnection"/>'s, without its fast paths: STREAM serves peers such
 /// as HTTP clients, whose exchanges are small and few.</para>
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Cancelled once when the connection stops; it lives as long as its loops.")]
-internal sealed class RawStreamEngine : IEngine
+internal sealed class RawStreamEngine : SocketEngine, IEngine
 {
     private const int ReadSize = 16 * 1024;
     private const int WriteSize = 16 * 1024;
 
-    private readonly Socket _socket;
     private readonly IPeerHost _host;
-    private volatile Pipe? _pipe;
-    private volatile bool _closing;
-    private volatile bool _stopped;
-    private int _socketClosed;
     private bool _writerFinished;
     private long _bytesSent;
     private long _bytesReceived;
@@ -33,14 +27,11 @@ internal sealed class RawStreamEngine : IEngine
     /// <summary>Set by the write loop when the application asked for the close (a zero-byte message).</summary>
     private volatile bool _closedByApplication;
 
-    private readonly CancellationTokenSource _stoppedToken = new();
-    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public RawStreamEngine(Socket socket, IPeerHost host, Pipe? pipe, string endpoint)
+        : base(socket, pipe)
     {
-        _socket = socket;
         _host = host;
-        _pipe = pipe;
         Endpoint = endpoint;
         PeerAddress = PeerAddresses.Of(socket, endpoint);
     }
@@ -52,8 +43,6 @@ internal sealed class RawStreamEngine : IEngine
     public string? PeerSocketType => null;
 
     public byte[]? PeerIdentity => null;
-
-    public Task Drained => _drained.Task;
 
     public bool WriterFinished => Volatile.Read(ref _writerFinished);
 
@@ -251,33 +240,6 @@ internal sealed class RawStreamEngine : IEngine
         {
         }
         CloseSocket();
-    }
-
-    public void BeginClose()
-    {
-        _closing = true;
-        // Either the loops see _closing or this sees their pipe and wakes them.
-        Interlocked.MemoryBarrier();
-        _pipe?.WakeLoops();
-    }
-
-    public void Abort()
-    {
-        _closing = true;
-        CloseSocket();
-    }
-
-    private void CloseSocket()
-    {
-        if (Interlocked.Exchange(ref _socketClosed, 1) != 0)
-        {
-            return;
-        }
-        _stopped = true;
-        _socket.Dispose();
-        _stoppedToken.Cancel();
-        _drained.TrySetResult();
-        _pipe?.WakeLoops();
     }
 
     public bool FlushForSender(Pipe pipe) => false;

@@ -15,36 +15,27 @@ namespace Zmq.Engine;
 /// datagram is dropped on the sending side. The DISH's queue at its high-water mark drops the
 /// datagram too, as a full RADIO queue drops a message.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Cancelled once when the engine stops; it lives as long as its loop.")]
-internal sealed class UdpEngine : IEngine
+internal sealed class UdpEngine : SocketEngine, IEngine
 {
     /// <summary>libzmq's MAX_UDP_MSG: the largest datagram it sends or reads whole.</summary>
     public const int MaxDatagram = 8192;
 
-    private readonly Socket _socket;
     private readonly IPeerHost _host;
     private readonly bool _sends;
 
     /// <summary>DGRAM: both ways on one socket, each message an address frame and a body frame.</summary>
     private readonly bool _raw;
-    private volatile Pipe? _pipe;
-    private volatile bool _closing;
-    private volatile bool _stopped;
-    private int _socketClosed;
     private bool _writerFinished;
     private long _bytesSent;
     private long _bytesReceived;
     private long _malformed;
-    private readonly CancellationTokenSource _stoppedToken = new();
-    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary><paramref name="sends"/>: a RADIO's engine (writes datagrams), else a DISH's (reads
     /// them); <paramref name="raw"/>: a DGRAM's, which does both.</summary>
     public UdpEngine(Socket socket, IPeerHost host, Pipe? pipe, string endpoint, bool sends, bool raw = false)
+        : base(socket, pipe)
     {
-        _socket = socket;
         _host = host;
-        _pipe = pipe;
         _sends = sends || raw;
         _raw = raw;
         Endpoint = endpoint;
@@ -67,8 +58,6 @@ internal sealed class UdpEngine : IEngine
     public string? PeerSocketType => null;
 
     public byte[]? PeerIdentity => null;
-
-    public Task Drained => _drained.Task;
 
     public bool WriterFinished => Volatile.Read(ref _writerFinished);
 
@@ -400,7 +389,7 @@ internal sealed class UdpEngine : IEngine
         }
     }
 
-    public void BeginClose()
+    public override void BeginClose()
     {
         _closing = true;
         Interlocked.MemoryBarrier();
@@ -418,25 +407,6 @@ internal sealed class UdpEngine : IEngine
         {
             CloseSocket();
         }
-    }
-
-    public void Abort()
-    {
-        _closing = true;
-        CloseSocket();
-    }
-
-    private void CloseSocket()
-    {
-        if (Interlocked.Exchange(ref _socketClosed, 1) != 0)
-        {
-            return;
-        }
-        _stopped = true;
-        _socket.Dispose();
-        _stoppedToken.Cancel();
-        _drained.TrySetResult();
-        _pipe?.WakeLoops();
     }
 
     public bool FlushForSender(Pipe pipe) => false;

@@ -13,15 +13,13 @@ namespace Zmq.Engine;
 /// decodes every frame one receive returned into the pipe, and a write loop that encodes everything
 /// queued into one buffer per send. A peer's bad bytes end this connection only.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The token source has no timer; it is cancelled once when the socket closes, and the connection lives exactly as long as its loops.")]
-internal sealed partial class ZmtpConnection : IEngine
+internal sealed partial class ZmtpConnection : SocketEngine, IEngine
 {
     private const int BufferSize = 64 * 1024;
 
     /// <summary>Bodies at least this big are sent from their own array instead of being copied.</summary>
     private const int LargeMessage = 32 * 1024;
 
-    private readonly Socket _socket;
     private readonly IPeerHost _host;
     private readonly FrameDecoder _decoder;
     private readonly Mechanism _mechanism;
@@ -32,12 +30,6 @@ internal sealed partial class ZmtpConnection : IEngine
     /// are taken only when it is true.</summary>
     private bool _framesUnchanged;
     private readonly ConcurrentQueue<byte[]> _control = new();
-    /// <summary>Volatile: BeginClose on another thread stores <c>_closing</c>, fences, then reads it,
-    /// while the loops publish it before they first look at <c>_closing</c>.</summary>
-    private volatile Pipe? _pipe;
-    private volatile bool _closing;
-    private volatile bool _stopped;
-    private int _socketClosed;
     private bool _droppingMultipart;
     private readonly bool _acceptsMultipart;
 
@@ -52,18 +44,15 @@ internal sealed partial class ZmtpConnection : IEngine
     private HeartbeatPolicy _heartbeatPolicy;
     private Task? _heartbeat;
     private int _heartbeatStarted;
-    private readonly CancellationTokenSource _stoppedToken = new();
-    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>How long a drained connection waits for the peer's close before closing itself.</summary>
     private static readonly TimeSpan DrainedCloseTimeout = TimeSpan.FromSeconds(30);
 
     public ZmtpConnection(Socket socket, IPeerHost host, Pipe? pipe, string endpoint, Mechanism mechanism)
+        : base(socket, pipe)
     {
-        _socket = socket;
         _host = host;
         _mechanism = mechanism;
-        _pipe = pipe;
         Endpoint = endpoint;
         _decoder = new FrameDecoder(host.MaxMessageSize);
         var traits = Sockets.Core.SocketTypes.Of(host.Type);
@@ -100,10 +89,6 @@ internal sealed partial class ZmtpConnection : IEngine
         _host.Event(new SocketEvent(SocketEventType.HandshakeFailed, Endpoint) { PeerAddress = PeerAddress, Reason = reason });
         CloseSocket();
     }
-
-    /// <summary>Completes once everything queued has been handed to the OS after <see cref="BeginClose"/>
-    /// (the kernel delivers it from there), or when the connection has ended.</summary>
-    public Task Drained => _drained.Task;
 
     /// <summary>Runs the connection to its end. Never throws.</summary>
     public async Task<ConnectionEnd> RunAsync()
@@ -210,37 +195,6 @@ internal sealed partial class ZmtpConnection : IEngine
         });
         _host.Detach(this, pipe, result);
         return result;
-    }
-
-    /// <summary>Graceful close: the write loop sends what is queued, then shuts down its direction;
-    /// the read loop runs until the peer closes too. Inbound messages are dropped from now on.</summary>
-    public void BeginClose()
-    {
-        _closing = true;
-        // Orders the store above before the read below: either the loops see _closing or this
-        // sees their pipe and wakes them.
-        Interlocked.MemoryBarrier();
-        _pipe?.WakeLoops();
-    }
-
-    /// <summary>Closes at once, dropping whatever is unsent.</summary>
-    public void Abort()
-    {
-        _closing = true;
-        CloseSocket();
-    }
-
-    private void CloseSocket()
-    {
-        if (Interlocked.Exchange(ref _socketClosed, 1) != 0)
-        {
-            return;
-        }
-        _stopped = true;
-        _socket.Dispose();
-        _stoppedToken.Cancel();
-        _drained.TrySetResult();
-        _pipe?.WakeLoops();
     }
 
     /// <summary>The read loop's buffer and the undecoded part of it, <c>_rx[_rxStart.._rxEnd)</c>. Fields,
