@@ -114,8 +114,9 @@ public abstract partial class ZmqSocket
         }
     }
 
-    /// <summary>The only pipe of a socket that receives through its fair queue, or null. A receiver
-    /// waiting on it may wait for bytes in the kernel and read them itself.</summary>
+    /// <summary>The only pipe of a socket that sends and receives (through its fair queue), or null:
+    /// a receiver waiting on it may wait for bytes in the kernel and read them itself. A type that only
+    /// receives (SUB, PULL, GATHER, DISH) has no replies to make short, and its loops batch better.</summary>
     private Pipe? _solePipe;
 
     /// <summary>Tests: the pipe a blocked receiver may wait on in the kernel.</summary>
@@ -125,7 +126,7 @@ public abstract partial class ZmqSocket
     private void NoteSolePipe()
     {
         Pipe? sole = null;
-        if (_traits.Receives && !_takesInbound && _pipes.Count == 1)
+        if (_traits.Receives && _traits.Sends && !_takesInbound && _pipes.Count == 1)
         {
             foreach (var p in _pipes)
             {
