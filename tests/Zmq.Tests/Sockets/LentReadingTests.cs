@@ -294,6 +294,43 @@ public abstract class LentReadingTests : TransportTestBase
         }
         await echo;
     }
+
+    [Fact]
+    public async Task APull_ThatCatchesUpWithAStream_ReadsForItself_AndGetsEveryMessageOnceInOrder()
+    {
+        await using var pull = new PullSocket { ReceiveTimeout = Timeout, ReceiveHighWatermark = 100 };
+        pull.Bind(AnyEndpoint);
+        await using var push = new PushSocket { SendTimeout = Timeout, SendHighWatermark = 100, Linger = TimeSpan.FromSeconds(5) };
+        push.Connect(pull.LastEndpoint!);
+        const int count = 20_000;
+        // Bursts bigger than the high-water marks fill the PULL's queue (reading is handed over);
+        // the pauses between them let it catch up and find the socket dry.
+        var sender = Threads.Run(() =>
+        {
+            for (int i = 0; i < count; i++)
+            {
+                push.Send(Numbered(i));
+                if (i % 1000 == 999)
+                {
+                    Thread.Yield();
+                }
+            }
+        });
+        var buffer = new byte[64 * 1024];
+        for (int i = 0; i < count; i++)
+        {
+            AssertIsNumber(i, buffer.AsSpan(0, pull.Receive(buffer).Length));
+        }
+        await sender.WaitAsync(Timeout);
+        var pipe = pull.PolledPipe;
+        Assert.NotNull(pipe);
+        if (Streams)
+        {
+            Assert.Equal(1, Volatile.Read(ref pipe.ReceiverPolls));
+            Assert.True(Assert.IsType<ZmtpConnection>(pipe.Connection).HandOvers > 0, "the PULL never read for itself");
+        }
+        Assert.False(pull.TryReceive(buffer, out _), "a message arrived beyond those sent");
+    }
 }
 
 public sealed class LentReadingOverTcp : LentReadingTests
