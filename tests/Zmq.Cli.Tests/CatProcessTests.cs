@@ -96,6 +96,75 @@ public class CatProcessTests
     }
 
     [Fact]
+    public async Task A_sub_prints_only_what_it_subscribed_to_from_a_pub()
+    {
+        var (sub, endpoint) = await BindAsync("--type", "sub", "--subscribe", "news", "--count", "2");
+        try
+        {
+            using var pub = ZmqTool.Start("cat", "--type", "pub", "--connect", endpoint);
+            try
+            {
+                // A PUB sends nobody what it publishes before the subscription has arrived: publish
+                // until the SUB has had its two messages.
+                var subDone = sub.WaitForExitAsync();
+                for (int i = 0; !subDone.IsCompleted; i++)
+                {
+                    Assert.True(i < 400, "the SUB never got its two messages");
+                    await pub.StandardInput.WriteAsync($"sport {i}\nnews {i}\n");
+                    await pub.StandardInput.FlushAsync();
+                    await Task.WhenAny(subDone, Task.Delay(25));
+                }
+                string got = await sub.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
+                Assert.Equal(0, sub.ExitCode);
+                string[] lines = got.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                Assert.Equal(2, lines.Length);
+                Assert.All(lines, l => Assert.StartsWith("news ", l, StringComparison.Ordinal));
+
+                pub.StandardInput.Close();
+                await pub.WaitForExitAsync().WaitAsync(Limit);
+                Assert.Equal(0, pub.ExitCode);
+            }
+            finally
+            {
+                ZmqTool.KillIfRunning(pub);
+            }
+        }
+        finally
+        {
+            ZmqTool.KillIfRunning(sub);
+        }
+    }
+
+    [Fact]
+    public async Task An_xpub_prints_an_xsubs_subscription_and_the_xsub_gets_what_it_asked_for()
+    {
+        var (xpub, endpoint) = await BindAsync("--type", "xpub");
+        try
+        {
+            using var xsub = ZmqTool.Start("cat", "--type", "xsub", "--connect", endpoint, "--subscribe", "news", "--count", "1");
+            try
+            {
+                // The subscription message: 0x01, then the prefix.
+                Assert.Equal("\u0001news", await xpub.StandardOutput.ReadLineAsync().WaitAsync(Limit));
+                await xpub.StandardInput.WriteAsync("sport: not asked for\nnews: asked for\n");
+                await xpub.StandardInput.FlushAsync();
+                string got = await xsub.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
+                await xsub.WaitForExitAsync().WaitAsync(Limit);
+                Assert.Equal("news: asked for\n", got);
+                Assert.Equal(0, xsub.ExitCode);
+            }
+            finally
+            {
+                ZmqTool.KillIfRunning(xsub);
+            }
+        }
+        finally
+        {
+            ZmqTool.KillIfRunning(xpub);
+        }
+    }
+
+    [Fact]
     public async Task Scatter_lines_reach_a_gather()
     {
         var (gather, endpoint) = await BindAsync("--type", "gather", "--count", "2");

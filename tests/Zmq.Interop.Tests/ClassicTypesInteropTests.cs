@@ -13,15 +13,55 @@ public class ClassicTypesInteropTests
 
     public static TheoryData<string, string> Cases => LibzmqPeer.BuildsAndTransports;
 
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public async Task OurPush_ConnectedToALibzmqPull_DeliversEveryMessageWholeAndInOrder(string build, string transport)
+    /// <summary>Each build and transport, with our socket binding (true) and with the libzmq peer binding.</summary>
+    public static TheoryData<string, string, bool> Sides
     {
-        using var bind = Transports.LibzmqBind(transport);
-        await using var pull = LibzmqPeer.Start(build, "pull", bind: true, bind.Endpoint);
-        string endpoint = await pull.WaitForReadyAsync();
+        get
+        {
+            var data = new TheoryData<string, string, bool>();
+            foreach (var row in LibzmqPeer.BuildsAndTransports)
+            {
+                data.Add((string)row[0], (string)row[1], true);
+                data.Add((string)row[0], (string)row[1], false);
+            }
+            return data;
+        }
+    }
+
+    /// <summary>A libzmq peer of <paramref name="type"/> linked to <paramref name="ours"/>: our socket
+    /// binds and the peer connects, or the peer binds and ours connects.</summary>
+    internal static async Task<Linked> LinkAsync(ZmqSocket ours, string build, string type, string transport, bool oursBinds)
+    {
+        if (oursBinds)
+        {
+            ours.Bind(Transports.OurBind(transport));
+            var peer = LibzmqPeer.Start(build, type, bind: false, ours.LastEndpoint!);
+            await peer.WaitForReadyAsync();
+            return new Linked(peer, null);
+        }
+        var bind = Transports.LibzmqBind(transport);
+        var bound = LibzmqPeer.Start(build, type, bind: true, bind.Endpoint);
+        ours.Connect(await bound.WaitForReadyAsync());
+        return new Linked(bound, bind);
+    }
+
+    internal sealed class Linked(ILibzmqPeer peer, LibzmqBind? bind) : IAsyncDisposable
+    {
+        public ILibzmqPeer Peer => peer;
+
+        public async ValueTask DisposeAsync()
+        {
+            await peer.DisposeAsync();
+            bind?.Dispose();
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Sides))]
+    public async Task OurPush_DeliversEveryMessageWholeAndInOrder_ToALibzmqPull(string build, string transport, bool oursBinds)
+    {
         await using var push = new PushSocket { SendTimeout = Ours.Wait, Linger = TimeSpan.FromSeconds(5) };
-        push.Connect(endpoint);
+        await using var link = await LinkAsync(push, build, "pull", transport, oursBinds);
 
         for (int i = 0; i < 3; i++)
         {
@@ -31,22 +71,20 @@ public class ClassicTypesInteropTests
 
         for (int i = 0; i < 3; i++)
         {
-            Assert.Equal($"m{i}||{new string('x', 300)}", Text(await pull.ReceiveFramesAsync($"message {i}")));
+            Assert.Equal($"m{i}||{new string('x', 300)}", Text(await link.Peer.ReceiveFramesAsync($"message {i}")));
         }
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public async Task ALibzmqPush_ConnectedToOurPull_DeliversEveryMessageWholeAndInOrder(string build, string transport)
+    [MemberData(nameof(Sides))]
+    public async Task ALibzmqPush_DeliversEveryMessageWholeAndInOrder_ToOurPull(string build, string transport, bool oursBinds)
     {
         await using var pull = new PullSocket { ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
-        pull.Bind(Transports.OurBind(transport));
-        await using var push = LibzmqPeer.Start(build, "push", bind: false, pull.LastEndpoint!);
-        await push.WaitForReadyAsync();
+        await using var link = await LinkAsync(pull, build, "push", transport, oursBinds);
 
         for (int i = 0; i < 3; i++)
         {
-            await push.SendFramesAsync(B($"m{i}"), [], B("end"));
+            await link.Peer.SendFramesAsync(B($"m{i}"), [], B("end"));
         }
 
         for (int i = 0; i < 3; i++)
@@ -81,37 +119,32 @@ public class ClassicTypesInteropTests
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public async Task ALibzmqDealer_TalksToOurDealer_BothWays(string build, string transport)
+    [MemberData(nameof(Sides))]
+    public async Task ALibzmqDealer_TalksToOurDealer_BothWays(string build, string transport, bool oursBinds)
     {
         await using var ours = new DealerSocket { SendTimeout = Ours.Wait, ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
-        ours.Bind(Transports.OurBind(transport));
-        await using var theirs = LibzmqPeer.Start(build, "dealer", bind: false, ours.LastEndpoint!);
-        await theirs.WaitForReadyAsync();
+        await using var link = await LinkAsync(ours, build, "dealer", transport, oursBinds);
 
-        await theirs.SendFramesAsync(B("ping"), [], B("2"));
+        await link.Peer.SendFramesAsync(B("ping"), [], B("2"));
         using var got = ours.ReceiveMultipart();
         Assert.Equal(["ping", "", "2"], got.Select(f => f.ToString()));
         ours.SendMultipart(got);
-        Assert.Equal("ping||2", Text(await theirs.ReceiveFramesAsync("the echo")));
+        Assert.Equal("ping||2", Text(await link.Peer.ReceiveFramesAsync("the echo")));
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public async Task OurPair_AndALibzmqPair_TalkBothWays(string build, string transport)
+    [MemberData(nameof(Sides))]
+    public async Task OurPair_AndALibzmqPair_TalkBothWays(string build, string transport, bool oursBinds)
     {
-        using var bind = Transports.LibzmqBind(transport);
-        await using var theirs = LibzmqPeer.Start(build, "pair", bind: true, bind.Endpoint);
-        string endpoint = await theirs.WaitForReadyAsync();
         await using var ours = new PairSocket { SendTimeout = Ours.Wait, ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
-        ours.Connect(endpoint);
+        await using var link = await LinkAsync(ours, build, "pair", transport, oursBinds);
 
         using (var m = new MultipartMessage("to", "libzmq"))
         {
             ours.SendMultipart(m);
         }
-        Assert.Equal("to|libzmq", Text(await theirs.ReceiveFramesAsync("our message")));
-        await theirs.SendFramesAsync(B("from"), B("libzmq"));
+        Assert.Equal("to|libzmq", Text(await link.Peer.ReceiveFramesAsync("our message")));
+        await link.Peer.SendFramesAsync(B("from"), B("libzmq"));
         using var got = ours.ReceiveMultipart();
         Assert.Equal(["from", "libzmq"], got.Select(f => f.ToString()));
     }
@@ -157,52 +190,88 @@ public class ClassicTypesInteropTests
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public async Task OurReq_AsksALibzmqRep_AndGetsItsReplies(string build, string transport)
+    [MemberData(nameof(Sides))]
+    public async Task OurReq_AsksALibzmqRep_AndGetsItsReplies(string build, string transport, bool oursBinds)
     {
-        using var bind = Transports.LibzmqBind(transport);
-        await using var rep = LibzmqPeer.Start(build, "rep", bind: true, bind.Endpoint);
-        string endpoint = await rep.WaitForReadyAsync();
         await using var req = new RequestSocket { SendTimeout = Ours.Wait, ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
-        req.Connect(endpoint);
+        await using var link = await LinkAsync(req, build, "rep", transport, oursBinds);
 
         for (int i = 0; i < 2; i++)
         {
             req.Send($"q{i}");
-            Assert.Equal($"q{i}", Text(await rep.ReceiveFramesAsync($"request {i}")));
-            await rep.SendFramesAsync(B($"a{i}"), B("more"));
+            Assert.Equal($"q{i}", Text(await link.Peer.ReceiveFramesAsync($"request {i}")));
+            await link.Peer.SendFramesAsync(B($"a{i}"), B("more"));
             using var reply = req.ReceiveMultipart();
             Assert.Equal([$"a{i}", "more"], reply.Select(f => f.ToString()));
         }
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public async Task ALibzmqReq_AsksOurRep_AndGetsItsReplies(string build, string transport)
+    [MemberData(nameof(Sides))]
+    public async Task ALibzmqReq_AsksOurRep_AndGetsItsReplies(string build, string transport, bool oursBinds)
     {
         await using var rep = new ResponseSocket { SendTimeout = Ours.Wait, ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
-        rep.Bind(Transports.OurBind(transport));
-        await using var req = LibzmqPeer.Start(build, "req", bind: false, rep.LastEndpoint!);
-        await req.WaitForReadyAsync();
+        await using var link = await LinkAsync(rep, build, "req", transport, oursBinds);
 
         for (int i = 0; i < 2; i++)
         {
-            await req.SendFramesAsync(B($"q{i}"));
+            await link.Peer.SendFramesAsync(B($"q{i}"));
             Assert.Equal($"q{i}", rep.ReceiveString());
             rep.Send($"a{i}");
-            Assert.Equal($"a{i}", Text(await req.ReceiveFramesAsync($"reply {i}")));
+            Assert.Equal($"a{i}", Text(await link.Peer.ReceiveFramesAsync($"reply {i}")));
         }
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public async Task ALibzmqSubscribersSubscription_IsReceivedByOurXPub(string build, string transport)
+    [MemberData(nameof(Sides))]
+    public async Task OurRouter_AnswersALibzmqReq_ThroughTheEnvelopeItSent(string build, string transport, bool oursBinds)
+    {
+        await using var router = new RouterSocket { SendTimeout = Ours.Wait, ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero, RouterMandatory = true };
+        await using var link = await LinkAsync(router, build, "req", transport, oursBinds);
+
+        for (int i = 0; i < 2; i++)
+        {
+            await link.Peer.SendFramesAsync(B($"q{i}"));
+            using var got = router.ReceiveMultipart();
+            // The REQ's envelope: its identity (made by our ROUTER), the empty delimiter, the body.
+            Assert.Equal(3, got.Count);
+            Assert.Equal(5, got[0].Length);
+            Assert.Equal(["", $"q{i}"], got.Skip(1).Select(f => f.ToString()));
+            using var reply = new MultipartMessage();
+            reply.Add(got[0].Span);
+            reply.Add("");
+            reply.Add($"a{i}");
+            router.SendMultipart(reply);
+            Assert.Equal($"a{i}", Text(await link.Peer.ReceiveFramesAsync($"reply {i}")));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Sides))]
+    public async Task OurRouter_AndALibzmqDealer_ExchangeMultipartMessages_WhicheverSideBinds(string build, string transport, bool oursBinds)
+    {
+        await using var router = new RouterSocket { SendTimeout = Ours.Wait, ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero, RouterMandatory = true };
+        await using var link = await LinkAsync(router, build, "dealer", transport, oursBinds);
+
+        await link.Peer.SendFramesAsync(B("a"), [], B("c"));
+        using var got = router.ReceiveMultipart();
+        Assert.Equal(["a", "", "c"], got.Skip(1).Select(f => f.ToString()));
+        using var reply = new MultipartMessage();
+        reply.Add(got[0].Span);
+        reply.Add("x");
+        reply.Add("");
+        reply.Add("z");
+        router.SendMultipart(reply);
+        Assert.Equal("x||z", Text(await link.Peer.ReceiveFramesAsync("the reply")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Sides))]
+    public async Task ALibzmqSubscribersSubscription_IsReceivedByOurXPub(string build, string transport, bool oursBinds)
     {
         await using var xpub = new XPublisherSocket { ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
-        xpub.Bind(Transports.OurBind(transport));
-        await using var sub = LibzmqPeer.Start(build, "sub", bind: false, xpub.LastEndpoint!);
-        await sub.WaitForReadyAsync();
-        if (sub is NodePeer node)
+        await using var link = await LinkAsync(xpub, build, "sub", transport, oursBinds);
+        if (link.Peer is NodePeer node)
         {
             await node.SubscribeAsync([]);   // the Debian peer subscribes to everything as it starts
         }
@@ -210,27 +279,81 @@ public class ClassicTypesInteropTests
         var subscription = xpub.Receive();
         Assert.Equal([1], subscription.Span.ToArray());
         xpub.Send("to everyone");
-        Assert.Equal("to everyone", Text(await sub.ReceiveFramesAsync("the publication")));
+        Assert.Equal("to everyone", Text(await link.Peer.ReceiveFramesAsync("the publication")));
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public async Task OurXSubsSubscriptionMessage_SubscribesItToALibzmqPub(string build, string transport)
+    [MemberData(nameof(Sides))]
+    public async Task OurXSubsSubscriptionMessage_SubscribesItToALibzmqPub(string build, string transport, bool oursBinds)
     {
-        using var bind = Transports.LibzmqBind(transport);
-        await using var pub = LibzmqPeer.Start(build, "pub", bind: true, bind.Endpoint);
-        string endpoint = await pub.WaitForReadyAsync();
         await using var xsub = new XSubscriberSocket { ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
-        xsub.Connect(endpoint);
         xsub.Send([1, (byte)'A']);
+        await using var link = await LinkAsync(xsub, build, "pub", transport, oursBinds);
 
-        Message got = default;
-        for (int i = 0; i < 200 && got.Length == 0; i++)
+        Assert.Equal("A: subscribed", (await UntilSubscribedAsync(link.Peer, xsub)).ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Sides))]
+    public async Task OurSub_GetsWhatItSubscribedTo_FromALibzmqPub(string build, string transport, bool oursBinds)
+    {
+        await using var sub = new SubscriberSocket { ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
+        sub.Subscribe("A");
+        await using var link = await LinkAsync(sub, build, "pub", transport, oursBinds);
+
+        Assert.Equal("A: subscribed", (await UntilSubscribedAsync(link.Peer, sub)).ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Sides))]
+    public async Task OurPub_SendsALibzmqSub_WhatItSubscribedTo(string build, string transport, bool oursBinds)
+    {
+        await using var pub = new PublisherSocket { Linger = TimeSpan.Zero };
+        await using var link = await LinkAsync(pub, build, "sub", transport, oursBinds);
+        if (link.Peer is NodePeer node)
+        {
+            await node.SubscribeAsync(B("A"));
+        }
+
+        for (int attempt = 0; ; attempt++)
+        {
+            if (link.Peer is not NodePeer)
+            {
+                // The Debian peer subscribes to everything: nothing to filter out.
+                pub.Send($"A: {attempt}");
+            }
+            else
+            {
+                pub.Send("B: not subscribed");
+                pub.Send($"A: {attempt}");
+            }
+            try
+            {
+                Assert.StartsWith("A: ", Text(await link.Peer.ReceiveFramesAsync("a publication", TimeSpan.FromMilliseconds(50))));
+                return;
+            }
+            catch (TimeoutException) when (attempt < 200)
+            {
+                // The subscription is still on its way.
+            }
+        }
+    }
+
+    /// <summary>Has the libzmq PUB publish a message nobody asked for and one on "A" until the first
+    /// "A" arrives (the subscription travels while the PUB already sends); returns it, and checks that
+    /// nothing else arrived.</summary>
+    private static async Task<Message> UntilSubscribedAsync(ILibzmqPeer pub, ZmqSocket subscriber)
+    {
+        var receiver = (IReceivingSocket)subscriber;
+        for (int i = 0; i < 200; i++)
         {
             await pub.SendFramesAsync(B("B: not subscribed"));
             await pub.SendFramesAsync(B("A: subscribed"));
-            xsub.TryReceive(out got, TimeSpan.FromMilliseconds(25));
+            if (receiver.TryReceive(out var got, TimeSpan.FromMilliseconds(25)))
+            {
+                return got;
+            }
         }
-        Assert.Equal("A: subscribed", got.ToString());
+        throw new TimeoutException("the subscription never reached the libzmq PUB");
     }
 }

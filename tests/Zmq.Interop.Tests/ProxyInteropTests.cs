@@ -81,4 +81,55 @@ public class ProxyInteropTests
         }
         Assert.True(seen > 0, "no message crossed libzmq's proxy");
     }
+
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("ipc")]
+    public async Task OurReq_ThroughALibzmqRouterDealerBroker_IsAnsweredByOurRep(string transport)
+    {
+        using var front = Transports.LibzmqBind(transport);
+        using var back = Transports.LibzmqBind(transport);
+        await using var broker = PythonPeer.Start("broker", bind: true, $"{front.Endpoint},{back.Endpoint}");
+        string[] endpoints = (await broker.WaitForReadyAsync()).Split(',');
+        await using var req = new RequestSocket { SendTimeout = Ours.Wait, ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
+        req.Connect(endpoints[0]);
+        await using var rep = new ResponseSocket { SendTimeout = Ours.Wait, ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
+        rep.Connect(endpoints[1]);
+
+        for (int i = 0; i < 3; i++)
+        {
+            req.Send($"q{i}");
+            // Two hops of libzmq's envelope handling, and the REP still answers the right REQ.
+            Assert.Equal($"q{i}", rep.ReceiveString());
+            rep.Send($"a{i}");
+            Assert.Equal($"a{i}", req.ReceiveString());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task ALibzmqReq_ThroughOurRouterDealerBroker_IsAnsweredByALibzmqRep(string build, string transport)
+    {
+        await using var frontend = new RouterSocket { Linger = TimeSpan.Zero };
+        frontend.Bind(Transports.OurBind(transport));
+        await using var backend = new DealerSocket { Linger = TimeSpan.Zero };
+        backend.Bind(Transports.OurBind(transport));
+        using var stop = new CancellationTokenSource();
+        var brokering = Proxy.RunAsync(frontend, backend, cancellationToken: stop.Token);
+        await using var rep = LibzmqPeer.Start(build, "rep", bind: false, backend.LastEndpoint!);
+        await rep.WaitForReadyAsync();
+        await using var req = LibzmqPeer.Start(build, "req", bind: false, frontend.LastEndpoint!);
+        await req.WaitForReadyAsync();
+
+        for (int i = 0; i < 3; i++)
+        {
+            await req.SendFramesAsync(B($"q{i}"));
+            Assert.Equal($"q{i}", Encoding.UTF8.GetString((await rep.ReceiveFramesAsync($"request {i}")).Single()));
+            await rep.SendFramesAsync(B($"a{i}"));
+            Assert.Equal($"a{i}", Encoding.UTF8.GetString((await req.ReceiveFramesAsync($"reply {i}")).Single()));
+        }
+
+        await stop.CancelAsync();
+        await brokering.WaitAsync(Ours.Wait);
+    }
 }

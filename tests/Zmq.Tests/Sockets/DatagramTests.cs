@@ -138,4 +138,42 @@ public sealed class DatagramTests
         var e = Assert.Throws<TransportNotSupportedException>(() => dgram.Connect("udp://127.0.0.1:5000"));
         Assert.Contains("does not connect", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ManyThreads_SendAndReceive_OnOneDgramEach_EveryDatagramOnceAndWhole()
+    {
+        await using var a = Bound();
+        await using var b = Bound();
+        const int Threads = 4, Each = 300;
+
+        // udp promises no delivery: a window of datagrams in flight keeps the OS's socket buffer from
+        // overflowing, so that every one must arrive and a loss is the library's.
+        using var window = new SemaphoreSlim(64);
+        var received = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var receivers = Enumerable.Range(0, Threads).Select(_ => Task.Run(() =>
+        {
+            for (int i = 0; i < Each; i++)
+            {
+                // Address and body come as one message: another thread's frames never mix in.
+                using var m = b.ReceiveMultipart();
+                Assert.Equal(2, m.Count);
+                Assert.Equal(Address(a), m[0].ToString());
+                received.Add(m[1].ToString());
+                window.Release();
+            }
+        })).ToArray();
+        var senders = Enumerable.Range(0, Threads).Select(t => Task.Run(async () =>
+        {
+            for (int i = 0; i < Each; i++)
+            {
+                Assert.True(await window.WaitAsync(Timeout), "the window opens again as the receivers take datagrams");
+                using var m = new MultipartMessage(Address(b), $"{t}:{i}");
+                a.SendMultipart(m);
+            }
+        })).ToArray();
+        await Task.WhenAll([.. senders, .. receivers]).WaitAsync(Timeout * 2);
+
+        var expected = Enumerable.Range(0, Threads).SelectMany(t => Enumerable.Range(0, Each).Select(i => $"{t}:{i}"));
+        Assert.Equal(expected.Order(), received.Order());
+    }
 }

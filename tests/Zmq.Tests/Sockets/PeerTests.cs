@@ -66,11 +66,7 @@ public abstract class PeerTests : TransportTestBase
         var e = Assert.Throws<InvalidOperationException>(() => immediate.ConnectPeer(FreshEndpoint()));
         Assert.Contains("Immediate", e.Message, StringComparison.Ordinal);
     }
-}
 
-/// <summary>What only a connection has: a handshake that carries a hello, and a loss.</summary>
-public abstract class StreamPeerTests : PeerTests
-{
     [Fact]
     public async Task ManyThreads_SendAndReceive_OnBothPeers_EveryMessageExactlyOnce()
     {
@@ -111,7 +107,11 @@ public abstract class StreamPeerTests : PeerTests
         var expected = Enumerable.Range(0, Threads).SelectMany(t => Enumerable.Range(0, Each).Select(i => $"re:{t}:{i}"));
         Assert.Equal(expected.Order(), answers.Order());
     }
+}
 
+/// <summary>What only a connection has: a handshake that carries a hello, and a loss.</summary>
+public abstract class StreamPeerTests : PeerTests
+{
     [Fact]
     public async Task HelloMessage_IsTheFirstMessageEachSideGets()
     {

@@ -124,6 +124,28 @@ public abstract class PollerTests : TransportTestBase
     }
 
     [Fact]
+    public async Task ASocketRemovedFromAnotherThread_WhileAWaitIsInProgress_IsNotReported()
+    {
+        await using var a = Bound(new PullSocket());
+        await using var b = Bound(new PullSocket());
+        await using var toA = Connected(new PushSocket(), a);
+        await using var toB = Connected(new PushSocket(), b);
+        using var poller = new ZmqPoller();
+        poller.Add(a, PollEvents.Readable);
+        poller.Add(b, PollEvents.Readable);
+        var ready = new PollResult[2];
+
+        var waiting = Task.Run(() => poller.Wait(ready, Timeout));
+        await Task.Delay(20);
+        Assert.True(poller.Remove(a));
+        toA.Send("to the removed socket");
+        await Wait.UntilAsync(() => a.CanReceive, "the removed socket's message arrives");
+        toB.Send("to the socket still polled");
+        Assert.Equal(1, await waiting.WaitAsync(Timeout));
+        Assert.Same(b, ready[0].Socket);
+    }
+
+    [Fact]
     public async Task TwoBusySockets_AndRoomForOneResult_TakeTurns()
     {
         await using var a = Bound(new PullSocket());

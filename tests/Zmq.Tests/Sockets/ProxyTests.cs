@@ -228,6 +228,11 @@ public sealed class ProxyOverTcp : ProxyTests
     protected override string AnyEndpoint => "tcp://127.0.0.1:*";
 }
 
+public sealed class ProxyOverIpc : ProxyTests
+{
+    protected override string AnyEndpoint => "ipc://*";
+}
+
 public sealed class ProxyOverInproc : ProxyTests
 {
     protected override string AnyEndpoint => $"inproc://proxy-{Guid.NewGuid():N}";

@@ -224,6 +224,50 @@ public abstract class RadioDishTests : TransportTestBase
         Assert.Throws<NotSupportedException>(() => dish.Core().SendFrame("x"u8, more: false, 0, "g"u8));
         Assert.Throws<NotSupportedException>(() => radio.Core().TryReceive(out Message _));
     }
+
+    [Fact]
+    public async Task ManyThreads_SendOnOneRadio_AndReceiveOnOneDish_EachJoinedMessageOnceAndWhole()
+    {
+        await using var radio = new RadioSocket { NoDrop = true, SendTimeout = Timeout, Linger = TimeSpan.Zero };
+        radio.Bind(AnyEndpoint);
+        await using var dish = NewDish();
+        dish.Connect(radio.LastEndpoint!);
+        string[] groups = ["a", "b", "c", "d"];
+        foreach (var g in groups)
+        {
+            dish.Join(g);
+        }
+        foreach (var g in groups)
+        {
+            await JoinedAsync(radio, dish, g);
+        }
+        const int Each = 500;
+
+        var received = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var receivers = groups.Select(_ => Task.Run(() =>
+        {
+            for (int i = 0; i < Each; i++)
+            {
+                var m = dish.Receive();
+                // The body names its group: a message mixed with another thread's shows here.
+                Assert.StartsWith(m.Group + ":", m.ToString(), StringComparison.Ordinal);
+                received.Add(m.ToString());
+            }
+        })).ToArray();
+        // A fifth thread sends to a group nobody joined: none of it may arrive.
+        var senders = groups.Append("unjoined").Select(g => Task.Run(() =>
+        {
+            for (int i = 0; i < Each; i++)
+            {
+                radio.Send(g, $"{g}:{i}");
+            }
+        })).ToArray();
+        await Task.WhenAll([.. senders, .. receivers]).WaitAsync(Timeout * 2);
+
+        var expected = groups.SelectMany(g => Enumerable.Range(0, Each).Select(i => $"{g}:{i}"));
+        Assert.Equal(expected.Order(), received.Order());
+        Assert.False(dish.TryReceive(out var extra, TimeSpan.FromMilliseconds(50)), $"an extra message arrived: {extra}");
+    }
 }
 
 /// <summary>The RADIO/DISH rules that need a connection: joins sent again after a reconnect, and a

@@ -257,6 +257,8 @@ async function runInteractive() {
   const endpoint = await attach(socket)
   console.log(`READY ${endpoint}`)
 
+  // The last SEND's promise: the next one starts when it has gone.
+  let sendChain = Promise.resolve()
   // While paused, the receive loop waits on this instead of calling receive.
   let paused = null
   // REQ and REP take turns: the receive loop waits for the SEND that comes first (REQ's request)
@@ -318,7 +320,9 @@ async function runInteractive() {
     }
     if (command !== "SEND") fail(`unknown command ${JSON.stringify(line)}`)
     const frames = (hex || "").split(",").map(h => Buffer.from(h, "hex"))
-    const sending = Type === Server ? socket.send(frames[0], { routingId: Number(routingId) }) : socket.send(frames.length === 1 ? frames[0] : frames)
+    // One send at a time (zeromq.js refuses a second while one waits, e.g. for a peer to connect),
+    // without holding up the commands that follow.
+    const sending = (sendChain = sendChain.then(() => Type === Server ? socket.send(frames[0], { routingId: Number(routingId) }) : socket.send(frames.length === 1 ? frames[0] : frames)))
     sending.then(() => { if (sent) { const s = sent; sent = null; s() } }, e => fail(`SEND ${line}: ${e.message}`))
   }
 

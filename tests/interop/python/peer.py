@@ -4,6 +4,7 @@
     peer.py TYPE (bind|connect) ENDPOINT [plain-client|plain-server USER:PASSWORD]
     peer.py TYPE (bind|connect) ENDPOINT [curve-server PUBLIC:SECRET | curve-client SERVERKEY]
     peer.py proxy bind FRONTEND,BACKEND     libzmq's zmq_proxy between an XSUB and an XPUB it binds
+    peer.py broker bind FRONTEND,BACKEND    libzmq's zmq_proxy between a ROUTER and a DEALER it binds
 
 Prints "READY <endpoint>" once bound or connected. Commands on stdin, one per line:
     SEND <hex>[,<hex>...]   send a message (its frames)
@@ -23,10 +24,10 @@ TYPES = {"pair": zmq.PAIR, "pub": zmq.PUB, "sub": zmq.SUB, "req": zmq.REQ, "rep"
 SEND_ONLY = {"pub", "push"}
 
 
-def proxy(front, back):
+def proxy(front, back, kinds=(zmq.XSUB, zmq.XPUB)):
     context = zmq.Context()
-    frontend = context.socket(zmq.XSUB)
-    backend = context.socket(zmq.XPUB)
+    frontend = context.socket(kinds[0])
+    backend = context.socket(kinds[1])
     frontend.bind(front)
     backend.bind(back)
     print("READY %s,%s" % (frontend.getsockopt_string(zmq.LAST_ENDPOINT), backend.getsockopt_string(zmq.LAST_ENDPOINT)), flush=True)
@@ -38,6 +39,9 @@ def main():
     kind, how, endpoint = sys.argv[1:4]
     if kind == "proxy":
         proxy(*endpoint.split(","))
+        return
+    if kind == "broker":
+        proxy(*endpoint.split(","), kinds=(zmq.ROUTER, zmq.DEALER))
         return
     context = zmq.Context()
     socket = context.socket(TYPES[kind])
