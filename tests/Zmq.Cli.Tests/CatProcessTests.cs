@@ -18,20 +18,23 @@ public class CatProcessTests
             using var client = ZmqTool.Start("cat", "--type", "client", "--connect", endpoint, "--count", "2");
             await client.StandardInput.WriteAsync("a\nb\n");
             client.StandardInput.Close();
-            string clientOut = await client.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
-            await client.WaitForExitAsync().WaitAsync(Limit);
-            Assert.Equal("a\nb\n", clientOut);
-            Assert.Equal(0, client.ExitCode);
+            await PrintsThenExitsAsync(client, "a\nb\n");
 
-            string serverOut = await server.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
-            await server.WaitForExitAsync().WaitAsync(Limit);
-            Assert.Equal("a\nb\n", serverOut);
-            Assert.Equal(0, server.ExitCode);
+            await PrintsThenExitsAsync(server, "a\nb\n");
         }
         finally
         {
             ZmqTool.KillIfRunning(server);
         }
+    }
+
+    /// <summary>Waits for the process to end having printed exactly <paramref name="expected"/>, with exit code 0.</summary>
+    private static async Task PrintsThenExitsAsync(System.Diagnostics.Process process, string expected)
+    {
+        string printed = await process.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
+        await process.WaitForExitAsync().WaitAsync(Limit);
+        Assert.Equal(expected, printed);
+        Assert.Equal(0, process.ExitCode);
     }
 
     /// <summary>Starts a binding cat and returns it with the endpoint it printed.</summary>
@@ -58,10 +61,7 @@ public class CatProcessTests
             await push.WaitForExitAsync().WaitAsync(Limit);
             Assert.Equal(0, push.ExitCode);
 
-            string got = await pull.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
-            await pull.WaitForExitAsync().WaitAsync(Limit);
-            Assert.Equal("one\ttwo\nthree\n", got);
-            Assert.Equal(0, pull.ExitCode);
+            await PrintsThenExitsAsync(pull, "one\ttwo\nthree\n");
         }
         finally
         {
@@ -80,10 +80,7 @@ public class CatProcessTests
             using var talker = ZmqTool.Start("cat", "--type", type, "--connect", endpoint, "--count", "2");
             await talker.StandardInput.WriteAsync("a\t\tb\nc\n");
             talker.StandardInput.Close();
-            string back = await talker.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
-            await talker.WaitForExitAsync().WaitAsync(Limit);
-            Assert.Equal("a\t\tb\nc\n", back);
-            Assert.Equal(0, talker.ExitCode);
+            await PrintsThenExitsAsync(talker, "a\t\tb\nc\n");
 
             string seen = await echo.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
             await echo.WaitForExitAsync().WaitAsync(Limit);
@@ -148,10 +145,7 @@ public class CatProcessTests
                 Assert.Equal("\u0001news", await xpub.StandardOutput.ReadLineAsync().WaitAsync(Limit));
                 await xpub.StandardInput.WriteAsync("sport: not asked for\nnews: asked for\n");
                 await xpub.StandardInput.FlushAsync();
-                string got = await xsub.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
-                await xsub.WaitForExitAsync().WaitAsync(Limit);
-                Assert.Equal("news: asked for\n", got);
-                Assert.Equal(0, xsub.ExitCode);
+                await PrintsThenExitsAsync(xsub, "news: asked for\n");
             }
             finally
             {
@@ -176,10 +170,7 @@ public class CatProcessTests
             await scatter.WaitForExitAsync().WaitAsync(Limit);
             Assert.Equal(0, scatter.ExitCode);
 
-            string got = await gather.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
-            await gather.WaitForExitAsync().WaitAsync(Limit);
-            Assert.Equal("one two\nthree\n", got);
-            Assert.Equal(0, gather.ExitCode);
+            await PrintsThenExitsAsync(gather, "one two\nthree\n");
         }
         finally
         {
@@ -198,10 +189,7 @@ public class CatProcessTests
             using var talker = ZmqTool.Start("cat", "--type", type, "--connect", endpoint, "--count", "2");
             await talker.StandardInput.WriteAsync("a\nb\n");
             talker.StandardInput.Close();
-            string back = await talker.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
-            await talker.WaitForExitAsync().WaitAsync(Limit);
-            Assert.Equal("a\nb\n", back);
-            Assert.Equal(0, talker.ExitCode);
+            await PrintsThenExitsAsync(talker, "a\nb\n");
 
             string seen = await echo.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
             await echo.WaitForExitAsync().WaitAsync(Limit);
@@ -440,15 +428,9 @@ public class CatProcessTests
             using var req = ZmqTool.Start("cat", "--type", "REQ", "--connect", endpoint);
             await req.StandardInput.WriteAsync("question 1\nquestion 2\n");
             req.StandardInput.Close();
-            string replies = await req.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
-            await req.WaitForExitAsync().WaitAsync(Limit);
-            Assert.Equal("answer 1\nanswer\t2\n", replies);
-            Assert.Equal(0, req.ExitCode);
+            await PrintsThenExitsAsync(req, "answer 1\nanswer\t2\n");
 
-            string requests = await rep.StandardOutput.ReadToEndAsync().WaitAsync(Limit);
-            await rep.WaitForExitAsync().WaitAsync(Limit);
-            Assert.Equal("question 1\nquestion 2\n", requests);
-            Assert.Equal(0, rep.ExitCode);
+            await PrintsThenExitsAsync(rep, "question 1\nquestion 2\n");
         }
         finally
         {

@@ -58,10 +58,8 @@ public class ProxyInteropTests
     [InlineData("ipc")]
     public async Task ALibzmqProxy_CarriesOurSubscriptionUp_AndOurMessagesDown_FilteredAtOurPub(string transport)
     {
-        using var front = Transports.LibzmqBind(transport);
-        using var back = Transports.LibzmqBind(transport);
-        await using var proxy = PythonPeer.Start("proxy", bind: true, $"{front.Endpoint},{back.Endpoint}");
-        string[] endpoints = (await proxy.WaitForReadyAsync()).Split(',');
+        await using var proxy = await LibzmqProxy.StartAsync("proxy", transport);
+        string[] endpoints = proxy.Endpoints;
         await using var pub = new PublisherSocket { Linger = TimeSpan.Zero };
         pub.Connect(endpoints[0]);
         await using var sub = new SubscriberSocket { ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
@@ -87,10 +85,8 @@ public class ProxyInteropTests
     [InlineData("ipc")]
     public async Task OurReq_ThroughALibzmqRouterDealerBroker_IsAnsweredByOurRep(string transport)
     {
-        using var front = Transports.LibzmqBind(transport);
-        using var back = Transports.LibzmqBind(transport);
-        await using var broker = PythonPeer.Start("broker", bind: true, $"{front.Endpoint},{back.Endpoint}");
-        string[] endpoints = (await broker.WaitForReadyAsync()).Split(',');
+        await using var broker = await LibzmqProxy.StartAsync("broker", transport);
+        string[] endpoints = broker.Endpoints;
         await using var req = new RequestSocket { SendTimeout = Ours.Wait, ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
         req.Connect(endpoints[0]);
         await using var rep = new ResponseSocket { SendTimeout = Ours.Wait, ReceiveTimeout = Ours.Wait, Linger = TimeSpan.Zero };
@@ -131,5 +127,45 @@ public class ProxyInteropTests
 
         await stop.CancelAsync();
         await brokering.WaitAsync(Ours.Wait);
+    }
+
+    /// <summary>libzmq's zmq_proxy (Debian's 4.3.4) between two sockets it binds: an XSUB and an
+    /// XPUB ("proxy") or a ROUTER and a DEALER ("broker"); <see cref="Endpoints"/> are the two.</summary>
+    private sealed class LibzmqProxy : IAsyncDisposable
+    {
+        private readonly LibzmqBind _front;
+        private readonly LibzmqBind _back;
+        private readonly PythonPeer _peer;
+
+        private LibzmqProxy(string kind, string transport)
+        {
+            _front = Transports.LibzmqBind(transport);
+            _back = Transports.LibzmqBind(transport);
+            _peer = PythonPeer.Start(kind, bind: true, $"{_front.Endpoint},{_back.Endpoint}");
+        }
+
+        public string[] Endpoints { get; private set; } = [];
+
+        public static async Task<LibzmqProxy> StartAsync(string kind, string transport)
+        {
+            var proxy = new LibzmqProxy(kind, transport);
+            try
+            {
+                proxy.Endpoints = (await proxy._peer.WaitForReadyAsync()).Split(',');
+                return proxy;
+            }
+            catch
+            {
+                await proxy.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _peer.DisposeAsync();
+            _front.Dispose();
+            _back.Dispose();
+        }
     }
 }

@@ -244,16 +244,7 @@ public abstract class RadioDishTests : TransportTestBase
         const int Each = 500;
 
         var received = new System.Collections.Concurrent.ConcurrentBag<string>();
-        var receivers = groups.Select(_ => Task.Run(() =>
-        {
-            for (int i = 0; i < Each; i++)
-            {
-                var m = dish.Receive();
-                // The body names its group: a message mixed with another thread's shows here.
-                Assert.StartsWith(m.Group + ":", m.ToString(), StringComparison.Ordinal);
-                received.Add(m.ToString());
-            }
-        })).ToArray();
+        var receivers = DishThreads.Receive(dish, groups.Length, Each, received);
         // A fifth thread sends to a group nobody joined: none of it may arrive.
         var senders = groups.Append("unjoined").Select(g => Task.Run(() =>
         {
@@ -264,8 +255,7 @@ public abstract class RadioDishTests : TransportTestBase
         })).ToArray();
         await Task.WhenAll([.. senders, .. receivers]).WaitAsync(Timeout * 2);
 
-        var expected = groups.SelectMany(g => Enumerable.Range(0, Each).Select(i => $"{g}:{i}"));
-        Assert.Equal(expected.Order(), received.Order());
+        Assert.Equal(DishThreads.Bodies(groups, Each), received.Order());
         Assert.False(dish.TryReceive(out var extra, TimeSpan.FromMilliseconds(50)), $"an extra message arrived: {extra}");
     }
 }
@@ -336,4 +326,27 @@ public sealed class RadioDishOverIpc : ReconnectingRadioDishTests
 public sealed class RadioDishOverInproc : RadioDishTests
 {
     protected override string AnyEndpoint => $"inproc://radio-dish-{Guid.NewGuid():N}";
+}
+
+/// <summary>Many threads receiving on one DISH, for the thread-safety tests of every transport.</summary>
+internal static class DishThreads
+{
+    /// <summary>Starts <paramref name="threads"/> receivers that take <paramref name="each"/>
+    /// messages apiece into <paramref name="received"/>, each checked to be whole: its body,
+    /// "group:n", names the group it came with, so another thread's message mixed in shows.</summary>
+    public static Task[] Receive(DishSocket dish, int threads, int each, System.Collections.Concurrent.ConcurrentBag<string> received, Action? afterEach = null) =>
+        Enumerable.Range(0, threads).Select(_ => Task.Run(() =>
+        {
+            for (int i = 0; i < each; i++)
+            {
+                var m = dish.Receive();
+                Assert.StartsWith(m.Group + ":", m.ToString(), StringComparison.Ordinal);
+                received.Add(m.ToString());
+                afterEach?.Invoke();
+            }
+        })).ToArray();
+
+    /// <summary>Every body the senders sent, "group:n", in order.</summary>
+    public static IEnumerable<string> Bodies(string[] groups, int each) =>
+        groups.SelectMany(g => Enumerable.Range(0, each).Select(i => $"{g}:{i}")).Order();
 }

@@ -71,17 +71,7 @@ public sealed class RadioDishUdpTests
         // overflowing, so that every message must arrive and a loss is the library's.
         using var window = new SemaphoreSlim(64);
         var received = new System.Collections.Concurrent.ConcurrentBag<string>();
-        var receivers = groups.Select(_ => Task.Run(() =>
-        {
-            for (int i = 0; i < Each; i++)
-            {
-                var m = dish.Receive();
-                // The body names its group: a message mixed with another thread's shows here.
-                Assert.StartsWith(m.Group + ":", m.ToString(), StringComparison.Ordinal);
-                received.Add(m.ToString());
-                window.Release();
-            }
-        })).ToArray();
+        var receivers = DishThreads.Receive(dish, groups.Length, Each, received, () => window.Release());
         var senders = groups.Select(g => Task.Run(async () =>
         {
             for (int i = 0; i < Each; i++)
@@ -92,8 +82,7 @@ public sealed class RadioDishUdpTests
         })).ToArray();
         await Task.WhenAll([.. senders, .. receivers]).WaitAsync(Timeout * 2);
 
-        var expected = groups.SelectMany(g => Enumerable.Range(0, Each).Select(i => $"{g}:{i}"));
-        Assert.Equal(expected.Order(), received.Order());
+        Assert.Equal(DishThreads.Bodies(groups, Each), received.Order());
     }
 
     [Fact]
