@@ -156,12 +156,8 @@ internal sealed class ZmqBenchSocket : IBenchSocket
             _radio.Send(Group, ref pooled);
             return;
         }
+        // Up to 64 B a sending type went by _plainSender: here are pooled buffers.
         var sender = Sender ?? throw new InvalidOperationException("the bind side only receives or echoes");
-        if (!_buffers)
-        {
-            sender.Send(_buffer.AsSpan(0, length));
-            return;
-        }
         var message = MessageBuffer.Rent(length);
         sender.Send(ref message);
     }
